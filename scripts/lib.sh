@@ -1,0 +1,41 @@
+# Shared by scripts/check, scripts/demo and bench/run: package installation
+# and the build.  Sourced, not run.
+
+# Debian packages each script needs.  Keep this the only list.
+VIRT_PV_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
+  libjson-glib-dev gettext"
+VIRT_PV_CHECK_PACKAGES="libxml2-utils qemu-system-misc qemu-utils libvirt-dev
+  libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+  python3-docutils util-linux iproute2 procps diffutils"
+
+# Install whichever of the named packages are missing: one apt-get update,
+# then one apt-get install, and nothing at all when everything is there.
+virt_pv_install() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qx installed; then
+            missing+=("$pkg")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing packages: ${missing[*]} (run as root to install them)" >&2
+        return 1
+    fi
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# virt_pv_build DIR [meson options...]: configure (once) and build.
+virt_pv_build() {
+    local dir=$1
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson configure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@" >/dev/null
+    fi
+    ninja -C "$dir" >/dev/null
+}

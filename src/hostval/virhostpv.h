@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+/* Facility 158: the Ultravisor call facility, the hardware's half of PV. */
+#define VIR_HOST_PV_FACILITY_UV 158
+
+typedef enum {
+    VIR_HOST_PV_FILE_ABSENT = -1,
+    VIR_HOST_PV_FILE_OFF = 0,
+    VIR_HOST_PV_FILE_ON = 1,
+    VIR_HOST_PV_FILE_INVALID = 2,
+} virHostPVFileValue;
+
+/* What the kernel tells about the host's ability to run protected guests,
+ * read below a root directory so that tests can fake a host. */
+typedef struct {
+    char *root;                 /* NULL for the real root */
+    gboolean has_cpuinfo;
+    gboolean is_s390;
+    gboolean has_facilities;    /* cpuinfo has a facilities line */
+    gboolean facility_uv;       /* facility 158 */
+    gboolean uv_sysfs;          /* /sys/firmware/uv exists */
+    virHostPVFileValue prot_virt_host;
+    gboolean has_cmdline;
+    gboolean cmdline_prot_virt; /* /proc/cmdline turns prot_virt on */
+    gboolean kvm;               /* /dev/kvm exists */
+    gboolean has_uv_limits;
+    guint64 uv_max_guests;
+    guint64 uv_max_cpus;
+    guint64 uv_max_address;
+    char *kernel_release;       /* /proc/sys/kernel/osrelease, or NULL */
+} virHostPVState;
+
+gboolean virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error);
+void virHostPVStateFree(virHostPVState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virHostPVState, virHostPVStateFree)
+
+gboolean virHostPVStateProtVirtEnabled(const virHostPVState *state);
+gboolean virHostPVStateCanRunPV(const virHostPVState *state);

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "hostval/virhostvalidate.h"
+#include "virt-pv.h"
+
+/* virt-pv host-validate: can this host run protected guests? */
+
+static char *virtPVHostEmulator;
+
+static const GOptionEntry virtPVHostEntries[] = {
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostEmulator,
+      N_("Also check that the QEMU binary PATH can start protected guests"), N_("PATH") },
+    { NULL }
+};
+
+static const virtPVColor virtPVHostResultColors[] = {
+    VIRT_PV_COLOR_GOOD,
+    VIRT_PV_COLOR_WARN,
+    VIRT_PV_COLOR_BAD,
+    VIRT_PV_COLOR_DIM,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virtPVHostResultColors) == VIR_HOST_VALIDATE_LAST);
+
+static void
+virtPVHostPrintText(const virtPVGlobalOptions *opts, const virHostPVState *state,
+                    const virHostValidateReport *report)
+{
+    guint i;
+
+    for (i = 0; i < report->checks->len; i++) {
+        const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
+        g_autofree char *result =
+            g_ascii_strup(virHostValidateResultToString(check->result), -1);
+
+        if (opts->quiet && check->result == VIR_HOST_VALIDATE_PASS)
+            continue;
+        printf("%-16s %s%-4s%s  %s\n", check->id,
+               virtPVColorCode(opts, virtPVHostResultColors[check->result]), result,
+               virtPVColorCode(opts, VIRT_PV_COLOR_RESET), check->message);
+        if (check->hint)
+            printf("%-22s %s %s\n", "", _("hint:"), check->hint);
+    }
+
+    if (state->has_uv_limits && !opts->quiet)
+        printf(_("Ultravisor limits: max_guests %" G_GUINT64_FORMAT ", max_cpus %"
+                 G_GUINT64_FORMAT ", max_address 0x%" G_GINT64_MODIFIER "x\n"),
+               state->uv_max_guests, state->uv_max_cpus, state->uv_max_address);
+    if (!opts->quiet)
+        printf("%s\n", report->ok ? _("This host can run protected guests.")
+                                  : _("This host cannot run protected guests."));
+}
+
+static void
+virtPVHostPrintJSON(const virHostPVState *state, const virHostValidateReport *report)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    guint i;
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "ok");
+    json_builder_add_boolean_value(b, report->ok);
+    json_builder_set_member_name(b, "checks");
+    json_builder_begin_array(b);
+    for (i = 0; i < report->checks->len; i++) {
+        const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
+
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "id");
+        json_builder_add_string_value(b, check->id);
+        json_builder_set_member_name(b, "result");
+        json_builder_add_string_value(b, virHostValidateResultToString(check->result));
+        json_builder_set_member_name(b, "message");
+        json_builder_add_string_value(b, check->message);
+        json_builder_set_member_name(b, "hint");
+        json_builder_add_string_value(b, check->hint ? check->hint : "");
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+
+    if (state->has_uv_limits) {
+        json_builder_set_member_name(b, "ultravisor");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "max_guests");
+        json_builder_add_int_value(b, (gint64)state->uv_max_guests);
+        json_builder_set_member_name(b, "max_cpus");
+        json_builder_add_int_value(b, (gint64)state->uv_max_cpus);
+        json_builder_set_member_name(b, "max_address");
+        json_builder_add_int_value(b, (gint64)state->uv_max_address);
+        json_builder_end_object(b);
+    }
+    json_builder_end_object(b);
+    virtPVPrintJSON(b);
+}
+
+static int
+virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
+{
+    g_autoptr(virHostPVState) state = NULL;
+    g_autoptr(virHostValidateReport) report = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (argc > 1) {
+        fprintf(stderr, _("error: unexpected argument '%s'\n"), argv[1]);
+        return VIRT_PV_EXIT_ERROR;
+    }
+    if (virtPVHostEmulator) {
+        fprintf(stderr, _("error: --emulator needs the QEMU probe, which this build lacks\n"));
+        return VIRT_PV_EXIT_ERROR;
+    }
+    if (!virHostPVStateRead(opts->root, &state, &error))
+        return virtPVReportError(error);
+
+    report = virHostValidateRun(state, NULL);
+    if (opts->json)
+        virtPVHostPrintJSON(state, report);
+    else
+        virtPVHostPrintText(opts, state, report);
+    return report->ok ? VIRT_PV_EXIT_OK : VIRT_PV_EXIT_FINDINGS;
+}
+
+const virtPVCommand virtPVCommandHostValidate = {
+    .name = "host-validate",
+    .params = "",
+    .summary = N_("Check that this host can run protected (Secure Execution) guests"),
+    .options = virtPVHostEntries,
+    .run = virtPVHostValidate,
+};

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+/* Exit statuses, the same for every subcommand. */
+typedef enum {
+    VIRT_PV_EXIT_OK = 0,       /* fine; warnings allowed unless --strict */
+    VIRT_PV_EXIT_FINDINGS = 1, /* errors found, a host check failed, not an SE image */
+    VIRT_PV_EXIT_ERROR = 2,    /* usage or input error */
+} virtPVExit;
+
+/* Options that every subcommand accepts, before or after its name. */
+typedef struct {
+    gboolean json;
+    gboolean quiet;
+    char *root;       /* read /proc, /sys and /dev below this directory */
+    gboolean color;   /* derived: stdout is a terminal that wants colour */
+} virtPVGlobalOptions;
+
+typedef int (*virtPVCommandFunc)(virtPVGlobalOptions *opts, int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    const char *params;          /* positional arguments, for --help */
+    const char *summary;
+    const GOptionEntry *options; /* the subcommand's own, NULL-terminated */
+    virtPVCommandFunc run;       /* argv[0] is the subcommand's name */
+} virtPVCommand;
+
+/* Colours for terminals; empty strings otherwise. */
+typedef enum {
+    VIRT_PV_COLOR_RESET,
+    VIRT_PV_COLOR_GOOD,
+    VIRT_PV_COLOR_WARN,
+    VIRT_PV_COLOR_BAD,
+    VIRT_PV_COLOR_DIM,
+
+    VIRT_PV_COLOR_LAST
+} virtPVColor;
+
+const char *virtPVColorCode(const virtPVGlobalOptions *opts, virtPVColor color);
+
+void virtPVPrintJSON(JsonBuilder *builder);
+
+int virtPVReportError(const GError *error);
+
+extern const virtPVCommand virtPVCommandHostValidate;
