@@ -166,7 +166,11 @@ virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error)
 
 /* prot_virt_host in sysfs is authoritative: the kernel clears it again when
  * it cannot host PV guests after all.  Only an older kernel without the
- * file leaves the command line as the best guess. */
+ * file leaves the command line as the best guess.  Those kernels read
+ * prot_virt as an early parameter, with the generic rules ('-' equals '_',
+ * nothing after "--"); newer ones read it in the decompressor by its exact
+ * name and over the whole line, but they all have the sysfs file, so the
+ * fallback follows the older rules. */
 gboolean
 virHostPVStateProtVirtEnabled(const virHostPVState *state)
 {
