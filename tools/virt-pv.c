@@ -13,6 +13,7 @@
 /* The subcommands, in the order --help lists them. */
 static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandHostValidate,
+    &virtPVCommandImageInfo,
 };
 
 static gboolean virtPVShowVersion;

@@ -47,3 +47,4 @@ void virtPVPrintJSON(JsonBuilder *builder);
 int virtPVReportError(const GError *error);
 
 extern const virtPVCommand virtPVCommandHostValidate;
+extern const virtPVCommand virtPVCommandImageInfo;

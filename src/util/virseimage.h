@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+/*
+ * Secure Execution boot images, as genprotimg/pvimg write them: somewhere
+ * near the start sits a header beginning with "IBMSecEx" that the
+ * Ultravisor decrypts at boot.  A kernel without it boots unprotected.
+ *
+ * The reader never trusts a size field: it reads at most one header's worth
+ * of bytes at fixed offsets, checks every field against the file's real
+ * length, and allocates only fixed-size buffers.
+ */
+
+/* Where the header sits in pages before the reader gives up scanning. */
+#define VIR_SE_IMAGE_SCAN_PAGES 0x15
+/* The newer layout's metadata block, and its size. */
+#define VIR_SE_IMAGE_METADATA_OFFSET 0xC000
+#define VIR_SE_IMAGE_METADATA_SIZE 28
+/* The fixed part of a header, one key slot, the tag. */
+#define VIR_SE_IMAGE_HEADER_HEAD_SIZE 0x1A0
+#define VIR_SE_IMAGE_KEY_SLOT_SIZE 80
+#define VIR_SE_IMAGE_TAG_SIZE 16
+/* Version 1 headers are never larger than this. */
+#define VIR_SE_IMAGE_HEADER_MAX_SIZE 0x2000
+#define VIR_SE_IMAGE_VERSION_1 0x100
+
+typedef enum {
+    VIR_SE_IMAGE_FOUND_BY_SCAN,     /* at a page-aligned offset */
+    VIR_SE_IMAGE_FOUND_BY_METADATA, /* SeImgLnx metadata at 0xC000 */
+
+    VIR_SE_IMAGE_FOUND_BY_LAST
+} virSEImageFoundBy;
+
+const char *virSEImageFoundByToString(virSEImageFoundBy found_by);
+
+typedef struct {
+    guint64 offset;           /* of the header in the file */
+    virSEImageFoundBy found_by;
+    guint32 metadata_version; /* only when found by metadata */
+    guint32 version;
+    guint32 size;
+    guint64 key_slots;
+    guint64 encrypted_size;
+    guint64 encrypted_pages;
+    guint64 pcf;              /* plaintext control flags */
+} virSEImageHeader;
+
+void virSEImageHeaderFree(virSEImageHeader *header);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virSEImageHeader, virSEImageHeaderFree)
+
+/* Names of the plaintext control flags set in @pcf, in bit order, with
+ * unknown bits as "bit N" (bits counted from the most significant, as the
+ * architecture does).  NULL-terminated. */
+GStrv virSEImagePCFNames(guint64 pcf);
+
+gboolean virSEImageReadData(const char *name, const guint8 *data, gsize len,
+                            virSEImageHeader **ret_header, GError **error);
+
+gboolean virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **error);
+
+gboolean virSEImageIsSE(const char *path, gboolean *ret_is_se, GError **error);

@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "testutils.h"
+#include "util/virerror.h"
+#include "util/virseimage.h"
+
+/*
+ * Secure Execution images are built here, byte by byte, from the layout of
+ * the header: no binary image is checked in.  The reader is tested through
+ * its API (values, every truncation, hostile sizes) and through
+ * `virt-pv image-info` against golden files in tests/virseimagedata/.
+ */
+
+typedef enum {
+    TEST_LAYOUT_NONE,      /* no header at all: a plain kernel */
+    TEST_LAYOUT_SCAN,      /* header at @offset, found by scanning */
+    TEST_LAYOUT_METADATA,  /* SeImgLnx metadata at 0xC000 points to @offset */
+} testLayout;
+
+typedef struct {
+    testLayout layout;
+    guint64 offset;        /* of the header (or of the stray magic) */
+    guint64 key_slots;
+    guint64 encrypted_size;
+    guint64 encrypted_pages;
+    guint64 pcf;
+    gsize image_size;      /* 0: just past the header; padded otherwise */
+    /* Damage, applied after the image is built. */
+    gsize truncate;        /* cut the file to this length; 0: keep */
+    guint32 size_field;    /* overwrite the header-size field; 0: keep */
+    guint32 version;       /* 0: 0x100 */
+    guint64 metadata_target; /* overwrite the metadata's header offset; 0: keep */
+    gboolean no_magic;      /* keep the metadata, drop the header's magic */
+} testImageSpec;
+
+static void
+testPutBE(GByteArray *img, gsize at, guint64 value, guint width)
+{
+    guint i;
+
+    for (i = 0; i < width; i++)
+        img->data[at + i] = (guint8)(value >> (8 * (width - 1 - i)));
+}
+
+static void
+testFill(GByteArray *img, gsize at, gsize len, guint8 byte)
+{
+    memset(img->data + at, byte, len);
+}
+
+static guint64
+testHeaderSize(const testImageSpec *s)
+{
+    return VIR_SE_IMAGE_HEADER_HEAD_SIZE + s->key_slots * VIR_SE_IMAGE_KEY_SLOT_SIZE +
+           s->encrypted_size + VIR_SE_IMAGE_TAG_SIZE;
+}
+
+/* Hostile specs claim sizes no test could allocate: for those only the
+ * fixed part is written. */
+static gboolean
+testHeaderIsSane(const testImageSpec *s)
+{
+    return s->key_slots <= 1000 && s->encrypted_size <= 0x100000;
+}
+
+static gsize
+testHeaderBytes(const testImageSpec *s)
+{
+    return testHeaderIsSane(s) ? (gsize)testHeaderSize(s) : VIR_SE_IMAGE_HEADER_HEAD_SIZE;
+}
+
+/* Something that looks like kernel text and never holds a magic. */
+static void
+testFillPayload(GByteArray *img)
+{
+    gsize i;
+
+    for (i = 0; i < img->len; i++)
+        img->data[i] = (guint8)((i * 131 + 7) % 251);
+}
+
+static void
+testPutHeader(GByteArray *img, const testImageSpec *s)
+{
+    gsize h = (gsize)s->offset;
+    gsize slots = VIR_SE_IMAGE_HEADER_HEAD_SIZE;
+    gsize area = slots + (gsize)(s->key_slots * VIR_SE_IMAGE_KEY_SLOT_SIZE);
+    gsize tag = area + (gsize)s->encrypted_size;
+
+    memcpy(img->data + h, "IBMSecEx", 8);
+    testPutBE(img, h + 8, s->version ? s->version : VIR_SE_IMAGE_VERSION_1, 4);
+    testPutBE(img, h + 12, testHeaderSize(s), 4);
+    testFill(img, h + 16, 12, 0x11);                 /* IV */
+    testFill(img, h + 28, 4, 0);                     /* reserved */
+    testPutBE(img, h + 32, s->key_slots, 8);
+    testPutBE(img, h + 40, s->encrypted_size, 8);
+    testPutBE(img, h + 48, s->encrypted_pages, 8);
+    testPutBE(img, h + 56, s->pcf, 8);
+    testFill(img, h + 64, 160, 0xC5);                /* customer public key */
+    testFill(img, h + 224, 3 * 64, 0xD1);            /* pld, ald, tld */
+    if (!testHeaderIsSane(s))
+        return;
+    testFill(img, h + slots, area - slots, 0x5A);    /* key slots */
+    testFill(img, h + area, tag - area, 0xE7);       /* encrypted area */
+    testFill(img, h + tag, VIR_SE_IMAGE_TAG_SIZE, 0x7A);
+}
+
+static GByteArray *
+testBuildImage(const testImageSpec *s)
+{
+    GByteArray *img = g_byte_array_new();
+    gsize len = s->layout == TEST_LAYOUT_NONE ? 0 : (gsize)s->offset + testHeaderBytes(s);
+
+    if (s->layout == TEST_LAYOUT_METADATA)
+        len = MAX(len, VIR_SE_IMAGE_METADATA_OFFSET + VIR_SE_IMAGE_METADATA_SIZE);
+    len = MAX(len, s->image_size);
+    g_byte_array_set_size(img, (guint)len);
+    testFillPayload(img);
+
+    if (s->layout != TEST_LAYOUT_NONE && !s->no_magic)
+        testPutHeader(img, s);
+    if (s->layout == TEST_LAYOUT_METADATA) {
+        gsize m = VIR_SE_IMAGE_METADATA_OFFSET;
+
+        memcpy(img->data + m, "SeImgLnx", 8);
+        testPutBE(img, m + 8,
+                  s->metadata_target ? s->metadata_target : s->offset, 8);
+        testPutBE(img, m + 16, 1, 4);
+        testPutBE(img, m + 20, s->offset + 0x2000, 8); /* IPIB */
+    }
+    if (s->size_field)
+        testPutBE(img, (gsize)s->offset + 12, s->size_field, 4);
+    if (s->truncate && s->truncate < img->len)
+        g_byte_array_set_size(img, (guint)s->truncate);
+    return img;
+}
+
+static gboolean
+testWriteImage(const char *path, const testImageSpec *s)
+{
+    g_autoptr(GByteArray) img = testBuildImage(s);
+    g_autoptr(GError) error = NULL;
+
+    if (!g_file_set_contents(path, (const char *)img->data, img->len, &error)) {
+        virTestDiag("cannot write '%s': %s", path, error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- The API: parsed values ------------------------------------------ */
+
+static int
+testHeaderValues(const void *data)
+{
+    const testImageSpec *s = data;
+    g_autoptr(GByteArray) img = testBuildImage(s);
+    g_autoptr(virSEImageHeader) h = NULL;
+    g_autoptr(GError) error = NULL;
+    virSEImageFoundBy found_by = s->layout == TEST_LAYOUT_METADATA
+                                     ? VIR_SE_IMAGE_FOUND_BY_METADATA
+                                     : VIR_SE_IMAGE_FOUND_BY_SCAN;
+
+    if (!virSEImageReadData("image", img->data, img->len, &h, &error)) {
+        virTestDiag("%s", error->message);
+        return -1;
+    }
+    if (!h) {
+        virTestDiag("no header found");
+        return -1;
+    }
+    if (h->offset != s->offset || h->found_by != found_by ||
+        h->version != VIR_SE_IMAGE_VERSION_1 || h->size != testHeaderSize(s) ||
+        h->key_slots != s->key_slots || h->encrypted_size != s->encrypted_size ||
+        h->encrypted_pages != s->encrypted_pages || h->pcf != s->pcf) {
+        virTestDiag("got offset 0x%" G_GINT64_MODIFIER "x by %s, version 0x%x, size %u, "
+                    "slots %" G_GUINT64_FORMAT ", sea %" G_GUINT64_FORMAT
+                    ", nep %" G_GUINT64_FORMAT ", pcf 0x%" G_GINT64_MODIFIER "x",
+                    h->offset, virSEImageFoundByToString(h->found_by), h->version, h->size,
+                    h->key_slots, h->encrypted_size, h->encrypted_pages, h->pcf);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- The API: a header cut short anywhere ----------------------------- */
+
+/* Cut the image at every byte of the header: below the magic there is no
+ * header; from there on the header is damaged, and at each field boundary
+ * the message names the field the file ends in. */
+static const struct {
+    gsize cut;
+    const char *part;
+} testFieldBoundaries[] = {
+    { 8, "'version'" },
+    { 12, "'header size'" },
+    { 16, "'IV'" },
+    { 28, "'reserved'" },
+    { 32, "'number of key slots'" },
+    { 40, "'encrypted-area size'" },
+    { 48, "'number of encrypted pages'" },
+    { 56, "'plaintext control flags'" },
+    { 64, "'customer public key'" },
+    { 224, "'page list digest'" },
+    { 288, "'address list digest'" },
+    { 352, "'tweak list digest'" },
+    { 416, "the key slots" },
+    { 416 + 2 * 80, "the encrypted area" },
+    { 416 + 2 * 80 + 128, "the tag" },
+};
+
+static const char *
+testExpectedPart(gsize cut)
+{
+    const char *part = NULL;
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(testFieldBoundaries); i++) {
+        if (testFieldBoundaries[i].cut <= cut)
+            part = testFieldBoundaries[i].part;
+    }
+    return part;
+}
+
+static int
+testTruncatedEverywhere(const void *data)
+{
+    const testImageSpec *base = data;
+    g_autoptr(GByteArray) full = testBuildImage(base);
+    gsize end = (gsize)(base->offset + testHeaderSize(base));
+    gsize cut;
+
+    for (cut = 0; cut < end; cut++) {
+        g_autoptr(virSEImageHeader) h = NULL;
+        g_autoptr(GError) error = NULL;
+        gboolean ok = virSEImageReadData("image", full->data, cut, &h, &error);
+        const char *part = cut >= base->offset + 8 ? testExpectedPart(cut - base->offset) : NULL;
+
+        /* With metadata, a file that ends before the header it points to
+         * has a damaged header too. */
+        if (!part && base->layout == TEST_LAYOUT_METADATA &&
+            cut >= VIR_SE_IMAGE_METADATA_OFFSET + 8)
+            part = "";
+        if (!part) {
+            if (!ok || h) {
+                virTestDiag("cut at %" G_GSIZE_FORMAT ": expected no header", cut);
+                return -1;
+            }
+            continue;
+        }
+        if (ok || !g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE) ||
+            !strstr(error->message, part)) {
+            virTestDiag("cut at %" G_GSIZE_FORMAT ": expected a damaged header ending in %s, "
+                        "got %s", cut, part, error ? error->message : "a header");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The same through the file reader, at each field boundary. */
+static int
+testTruncatedFiles(const void *data)
+{
+    const testImageSpec *base = data;
+    g_autofree char *dir = g_dir_make_tmp("virt-pv-seimage-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "cut.img", NULL);
+    int ret = 0;
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(testFieldBoundaries) && ret == 0; i++) {
+        testImageSpec s = *base;
+        g_autoptr(virSEImageHeader) h = NULL;
+        g_autoptr(GError) error = NULL;
+
+        s.truncate = (gsize)s.offset + testFieldBoundaries[i].cut;
+        if (!testWriteImage(path, &s))
+            ret = -1;
+        else if (virSEImageReadFile(path, &h, &error) ||
+                 !g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE) ||
+                 !strstr(error->message, testFieldBoundaries[i].part)) {
+            virTestDiag("cut at %" G_GSIZE_FORMAT ": %s", s.truncate,
+                        error ? error->message : "header accepted");
+            ret = -1;
+        }
+    }
+    g_unlink(path);
+    g_rmdir(dir);
+    return ret;
+}
+
+/* ---- The API: files that are not there or not files -------------------- */
+
+static int
+testUnreadable(const void *data)
+{
+    const char *path = data;
+    g_autoptr(virSEImageHeader) h = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean is_se = TRUE;
+
+    if (virSEImageReadFile(path, &h, &error) ||
+        !g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_IO)) {
+        virTestDiag("'%s': expected an I/O error", path);
+        return -1;
+    }
+    g_clear_error(&error);
+    if (virSEImageIsSE(path, &is_se, &error) || !is_se) {
+        virTestDiag("'%s': virSEImageIsSE should fail and leave its result alone", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+testPCFNames(const void *data)
+{
+    g_auto(GStrv) names =
+        virSEImagePCFNames(G_GUINT64_CONSTANT(0x20000000) | G_GUINT64_CONSTANT(0xe0) |
+                           G_GUINT64_CONSTANT(1) << 63 | 1);
+    g_autofree char *joined = g_strjoinv(",", names);
+    const char *expect = "bit 0,allow-dumping,pckmo-dea-tdea,pckmo-aes,pckmo-ecc,bit 63";
+
+    if (!g_str_equal(joined, expect)) {
+        virTestDiag("expected '%s', got '%s'", expect, joined);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- The command: golden output ---------------------------------------- */
+
+typedef struct {
+    const char *name;
+    testImageSpec spec;
+} testImageCase;
+
+static char *testDir;
+
+static int
+testImageInfo(const void *data)
+{
+    const testImageCase *c = data;
+    g_autofree char *file = g_strdup_printf("%s.img", c->name);
+    g_autofree char *golden = virTestDataPath("virseimagedata/%s.out", c->name);
+    g_autofree char *golden_json = virTestDataPath("virseimagedata/%s.json", c->name);
+    const char *argv[] = { virTestProgram(), "image-info", file, NULL };
+    const char *argv_json[] = { virTestProgram(), "--json", "image-info", file, NULL };
+    int ret = 0;
+
+    /* Run in the scratch directory so that the output names the file the
+     * same way on every machine. */
+    if (!testWriteImage(file, &c->spec))
+        return -1;
+    if (virTestCompareCommand(argv, NULL, golden) < 0)
+        ret = -1;
+    if (virTestCompareCommand(argv_json, NULL, golden_json) < 0)
+        ret = -1;
+    g_unlink(file);
+    return ret;
+}
+
+typedef struct {
+    const char *name;
+    const char *file;
+} testUnreadableCase;
+
+static int
+testImageInfoUnreadable(const void *data)
+{
+    const testUnreadableCase *c = data;
+    g_autofree char *golden = virTestDataPath("virseimagedata/%s.out", c->name);
+    const char *argv[] = { virTestProgram(), "image-info", c->file, NULL };
+
+    return virTestCompareCommand(argv, NULL, golden);
+}
+
+#define PCF_PCKMO G_GUINT64_CONSTANT(0xe0)
+#define PCF_DUMP G_GUINT64_CONSTANT(0x20000000)
+
+static int
+testGolden(void)
+{
+    int ret = 0;
+
+#define DO_TEST_IMAGE(name, ...) \
+    do { \
+        static const testImageCase c = { name, { __VA_ARGS__ } }; \
+        if (virTestRun("image-info " name, testImageInfo, &c) < 0) \
+            ret = -1; \
+    } while (0)
+
+    DO_TEST_IMAGE("header-at-0", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .encrypted_pages = 42, .pcf = PCF_PCKMO,
+                  .image_size = 0x3000);
+    DO_TEST_IMAGE("header-at-page", .layout = TEST_LAYOUT_SCAN, .offset = 0x12000,
+                  .key_slots = 3, .encrypted_size = 160, .encrypted_pages = 1234,
+                  .pcf = PCF_PCKMO | PCF_DUMP);
+    DO_TEST_IMAGE("header-last-page", .layout = TEST_LAYOUT_SCAN, .offset = 0x14000,
+                  .key_slots = 2, .encrypted_size = 128, .encrypted_pages = 9);
+    DO_TEST_IMAGE("metadata", .layout = TEST_LAYOUT_METADATA, .offset = 0x14000,
+                  .key_slots = 1, .encrypted_size = 128, .encrypted_pages = 5000,
+                  .pcf = PCF_PCKMO, .image_size = 0x18000);
+    DO_TEST_IMAGE("metadata-beyond-scan", .layout = TEST_LAYOUT_METADATA, .offset = 0x20000,
+                  .key_slots = 5, .encrypted_size = 128, .encrypted_pages = 77,
+                  .pcf = PCF_PCKMO);
+    DO_TEST_IMAGE("unknown-flags", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .pcf = G_GUINT64_CONSTANT(0x8000000000000001));
+    DO_TEST_IMAGE("plain-kernel", .layout = TEST_LAYOUT_NONE, .image_size = 0x30000);
+    DO_TEST_IMAGE("empty", .layout = TEST_LAYOUT_NONE);
+    DO_TEST_IMAGE("beyond-scan-no-metadata", .layout = TEST_LAYOUT_SCAN, .offset = 0x15000,
+                  .key_slots = 1, .encrypted_size = 128);
+    DO_TEST_IMAGE("shorter-than-header", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .truncate = 100);
+    DO_TEST_IMAGE("truncated-in-key-slots", .layout = TEST_LAYOUT_SCAN, .offset = 0x1000,
+                  .key_slots = 4, .encrypted_size = 128, .truncate = 0x1000 + 500);
+    DO_TEST_IMAGE("bad-version", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .version = 0x200);
+    DO_TEST_IMAGE("size-huge", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .size_field = 0xffffffff, .image_size = 0x3000);
+    DO_TEST_IMAGE("size-tiny", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .size_field = 16);
+    DO_TEST_IMAGE("size-mismatch", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .size_field = 1024, .image_size = 0x3000);
+    DO_TEST_IMAGE("key-slots-huge", .layout = TEST_LAYOUT_SCAN,
+                  .key_slots = G_GUINT64_CONSTANT(0x4000000000000000), .encrypted_size = 128,
+                  .size_field = 640, .truncate = 0x1000);
+    DO_TEST_IMAGE("key-slots-zero", .layout = TEST_LAYOUT_SCAN, .key_slots = 0,
+                  .encrypted_size = 128, .size_field = 640, .image_size = 0x1000);
+    DO_TEST_IMAGE("encrypted-size-huge", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = G_GUINT64_CONSTANT(0xfffffffffffffff0), .size_field = 640,
+                  .truncate = 0x1000);
+    DO_TEST_IMAGE("metadata-points-nowhere", .layout = TEST_LAYOUT_METADATA, .offset = 0x14000,
+                  .key_slots = 1, .encrypted_size = 128, .no_magic = TRUE);
+    DO_TEST_IMAGE("metadata-points-past-file", .layout = TEST_LAYOUT_METADATA,
+                  .offset = 0x14000, .key_slots = 1, .encrypted_size = 128,
+                  .metadata_target = G_GUINT64_CONSTANT(0x7fffffffffff0000));
+    DO_TEST_IMAGE("metadata-truncated", .layout = TEST_LAYOUT_METADATA, .offset = 0x14000,
+                  .key_slots = 1, .encrypted_size = 128, .truncate = 0xC000 + 20);
+
+#define DO_TEST_UNREADABLE(name, file) \
+    do { \
+        static const testUnreadableCase c = { name, file }; \
+        if (virTestRun("image-info " name, testImageInfoUnreadable, &c) < 0) \
+            ret = -1; \
+    } while (0)
+
+    DO_TEST_UNREADABLE("missing", "missing.img");
+    DO_TEST_UNREADABLE("directory", "/");
+
+    return ret;
+}
+
+static int
+mymain(void)
+{
+    int ret = 0;
+
+#define DO_TEST_VALUES(title, ...) \
+    do { \
+        static const testImageSpec s = { __VA_ARGS__ }; \
+        if (virTestRun("header values: " title, testHeaderValues, &s) < 0) \
+            ret = -1; \
+    } while (0)
+
+    DO_TEST_VALUES("at 0, 1 key slot", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                   .encrypted_size = 128, .encrypted_pages = 3, .pcf = PCF_PCKMO);
+    DO_TEST_VALUES("at 0x5000, 2 key slots", .layout = TEST_LAYOUT_SCAN, .offset = 0x5000,
+                   .key_slots = 2, .encrypted_size = 144, .encrypted_pages = 1 << 20);
+    DO_TEST_VALUES("at 0x14000, 7 key slots", .layout = TEST_LAYOUT_SCAN, .offset = 0x14000,
+                   .key_slots = 7, .encrypted_size = 128, .pcf = PCF_DUMP);
+    DO_TEST_VALUES("metadata, 1 key slot", .layout = TEST_LAYOUT_METADATA, .offset = 0x14000,
+                   .key_slots = 1, .encrypted_size = 128, .encrypted_pages = 99);
+    DO_TEST_VALUES("metadata, 97 key slots (largest header)", .layout = TEST_LAYOUT_METADATA,
+                   .offset = 0x30000, .key_slots = 97, .encrypted_size = 0,
+                   .encrypted_pages = G_GUINT64_CONSTANT(0xffffffffffffffff));
+
+#define DO_TEST_TRUNCATED(title, ...) \
+    do { \
+        static const testImageSpec s = { __VA_ARGS__ }; \
+        if (virTestRun("truncated at every byte: " title, testTruncatedEverywhere, &s) < 0) \
+            ret = -1; \
+        if (virTestRun("truncated files at every field: " title, testTruncatedFiles, &s) < 0) \
+            ret = -1; \
+    } while (0)
+
+    DO_TEST_TRUNCATED("header at 0", .layout = TEST_LAYOUT_SCAN, .key_slots = 2,
+                      .encrypted_size = 128);
+    DO_TEST_TRUNCATED("header at 0x3000", .layout = TEST_LAYOUT_SCAN, .offset = 0x3000,
+                      .key_slots = 2, .encrypted_size = 128);
+    DO_TEST_TRUNCATED("header by metadata", .layout = TEST_LAYOUT_METADATA, .offset = 0x16000,
+                      .key_slots = 2, .encrypted_size = 128);
+
+    if (virTestRun("unreadable: missing file", testUnreadable, "/nonexistent/kernel.img") < 0)
+        ret = -1;
+    if (virTestRun("unreadable: a directory", testUnreadable, "/") < 0)
+        ret = -1;
+    if (virTestRun("plaintext control flag names", testPCFNames, NULL) < 0)
+        ret = -1;
+
+    testDir = g_dir_make_tmp("virt-pv-image-info-XXXXXX", NULL);
+    if (!testDir || g_chdir(testDir) < 0) {
+        virTestDiag("cannot make a scratch directory");
+        return -1;
+    }
+    if (testGolden() < 0)
+        ret = -1;
+    g_chdir("/");
+    g_rmdir(testDir);
+    g_free(testDir);
+    return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+    return virTestMain(argc, argv, mymain);
+}
