@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# A private libvirtd for tests: Debian's monolithic daemon, run as root in
+# its own mount and network namespace, with its own /run, /etc/libvirt,
+# /var/lib/libvirt, /var/cache/libvirt and /var/log/libvirt, all bind
+# mounts of directories below one work directory.  The host's libvirt
+# configuration and state are never touched, and nothing outlives the
+# test: lvenv_stop destroys every domain, kills every QEMU and the daemon
+# by PID, and runs from an EXIT trap.
+#
+# Sourced by the integration tests:
+#
+#   . tests/integration/libvirtd-env.sh
+#   lvenv_require || exit 77      # skipped where it cannot run at all
+#   lvenv_init                     # work directory, trap
+#   lvenv_install_hook FILE        # optional: becomes hooks/qemu.d/virt-pv
+#   lvenv_start                    # waits (bounded) for the socket
+#   lvenv_virsh list --all
+#
+# or run as a command, which starts the daemon, runs COMMAND with
+# LIBVIRT_DEFAULT_URI pointing at it, and tears everything down:
+#
+#   tests/integration/libvirtd-env.sh [--hook FILE] COMMAND [ARG...]
+#
+# Never run `virsh capabilities` against it: that probes every emulator
+# installed, about 23 s here.
+
+LVENV_START_TIMEOUT=${LVENV_START_TIMEOUT:-30}
+LVENV_DIR=
+LVENV_PID=
+LVENV_URI=
+LVENV_START_MS=
+
+lvenv_log() {
+    echo "# libvirtd-env: $*" >&2
+}
+
+# Can a private daemon run here at all?  Prints why not.
+lvenv_require() {
+    local tool
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "libvirtd-env: needs root (libvirt runs hooks only in qemu:///system)" >&2
+        return 1
+    fi
+    for tool in unshare libvirtd virsh mount; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "libvirtd-env: '$tool' is not installed" >&2
+            return 1
+        fi
+    done
+    if ! unshare --mount --net true 2>/dev/null; then
+        echo "libvirtd-env: cannot create mount and network namespaces here" >&2
+        return 1
+    fi
+    return 0
+}
+
+lvenv_init() {
+    LVENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-libvirtd.XXXXXX")
+    mkdir -p "$LVENV_DIR"/{run,etc/hooks/qemu.d,etc/qemu,lib,cache,log}
+    # Everything that makes QEMU runnable in a namespace without systemd,
+    # cgroups or a security driver.  stdio_handler=file: no virtlogd.
+    cat >"$LVENV_DIR/etc/qemu.conf" <<'EOF'
+security_driver = "none"
+cgroup_controllers = [ ]
+namespaces = [ ]
+user = "root"
+group = "root"
+stdio_handler = "file"
+EOF
+    cat >"$LVENV_DIR/etc/libvirtd.conf" <<'EOF'
+log_outputs = "3:stderr"
+EOF
+    : >"$LVENV_DIR/not-an-emulator"
+    chmod 0644 "$LVENV_DIR/not-an-emulator"
+    LVENV_URI="qemu:///system?socket=$LVENV_DIR/run/libvirt/libvirt-sock"
+    trap lvenv_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+# lvenv_install_hook FILE: the hook libvirt runs as qemu.d/virt-pv.  libvirt
+# reads the hooks directory only when it starts: install before lvenv_start.
+lvenv_install_hook() {
+    install -m 0755 "$1" "$LVENV_DIR/etc/hooks/qemu.d/virt-pv"
+}
+
+lvenv_virsh() {
+    virsh -q -c "$LVENV_URI" "$@"
+}
+
+lvenv_now_ms() {
+    local ns
+    ns=$(date +%s%N)
+    echo $((ns / 1000000))
+}
+
+# Start the daemon and wait until it answers on its socket.
+lvenv_start() {
+    local deadline start
+    start=$(lvenv_now_ms)
+    # unshare and sh exec into libvirtd, so $! is the daemon's PID.
+    unshare --mount --net --propagation private -- sh -c '
+        set -e
+        d=$1
+        mount --bind "$d/run" /run
+        mount --bind "$d/etc" /etc/libvirt
+        mkdir -p /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
+        mount --bind "$d/lib" /var/lib/libvirt
+        mount --bind "$d/cache" /var/cache/libvirt
+        mount --bind "$d/log" /var/log/libvirt
+        # libvirt probes every QEMU it finds in PATH when it starts (about
+        # 23 s for the dozen of qemu-system-misc); inside the namespace
+        # only qemu-system-s390x stays executable.
+        for q in /usr/bin/qemu-system-* /usr/local/bin/qemu-system-*; do
+            case $q in
+            */qemu-system-s390x | *\*) ;;
+            *) mount --bind "$d/not-an-emulator" "$q" ;;
+            esac
+        done
+        ip link set lo up 2>/dev/null || true
+        exec libvirtd
+    ' lvenv "$LVENV_DIR" >>"$LVENV_DIR/libvirtd.log" 2>&1 &
+    LVENV_PID=$!
+    deadline=$((start + LVENV_START_TIMEOUT * 1000))
+    until virsh -q -c "$LVENV_URI" list --all >/dev/null 2>&1; do
+        if ! kill -0 "$LVENV_PID" 2>/dev/null; then
+            lvenv_log "libvirtd exited early; its log:"
+            sed 's/^/#   /' "$LVENV_DIR/libvirtd.log" >&2
+            LVENV_PID=
+            return 1
+        fi
+        if [ "$(lvenv_now_ms)" -ge "$deadline" ]; then
+            lvenv_log "libvirtd did not answer within ${LVENV_START_TIMEOUT}s"
+            return 1
+        fi
+        sleep 0.05
+    done
+    LVENV_START_MS=$(($(lvenv_now_ms) - start))
+    lvenv_log "libvirtd $LVENV_PID answered after ${LVENV_START_MS} ms"
+}
+
+# Kill PID and wait for it, at most a few seconds, then SIGKILL.
+lvenv_kill_wait() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for i in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Stop the daemon: destroy running domains through libvirt, then kill any
+# QEMU left (by the PID in its pid file), then the daemon itself.
+lvenv_stop() {
+    local name pidfile pid
+    [ -n "$LVENV_DIR" ] || return 0
+    if [ -n "$LVENV_PID" ] && kill -0 "$LVENV_PID" 2>/dev/null; then
+        for name in $(timeout 10 virsh -q -c "$LVENV_URI" list --name 2>/dev/null); do
+            timeout 10 virsh -q -c "$LVENV_URI" destroy "$name" >/dev/null 2>&1 || true
+        done
+    fi
+    for pidfile in "$LVENV_DIR"/run/libvirt/qemu/*.pid; do
+        [ -f "$pidfile" ] || continue
+        pid=$(cat "$pidfile" 2>/dev/null)
+        case $pid in
+        '' | *[!0-9]*) ;;
+        *) lvenv_kill_wait "$pid" ;;
+        esac
+    done
+    if [ -n "$LVENV_PID" ]; then
+        lvenv_kill_wait "$LVENV_PID"
+        wait "$LVENV_PID" 2>/dev/null || true
+        LVENV_PID=
+    fi
+}
+
+lvenv_restart() {
+    lvenv_stop
+    lvenv_start
+}
+
+lvenv_cleanup() {
+    lvenv_stop
+    if [ -n "$LVENV_DIR" ] && [ -z "${LVENV_KEEP:-}" ]; then
+        rm -rf "$LVENV_DIR"
+    fi
+}
+
+# Run as a command rather than sourced.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -eu
+    hook=
+    if [ "${1:-}" = "--hook" ]; then
+        hook=$2
+        shift 2
+    fi
+    if [ $# -eq 0 ]; then
+        echo "usage: $0 [--hook FILE] COMMAND [ARG...]" >&2
+        exit 2
+    fi
+    lvenv_require || exit 77
+    lvenv_init
+    [ -z "$hook" ] || lvenv_install_hook "$hook"
+    lvenv_start
+    status=0
+    LIBVIRT_DEFAULT_URI=$LVENV_URI LVENV_DIR=$LVENV_DIR "$@" || status=$?
+    exit "$status"
+fi
