@@ -1,0 +1,1072 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libxml/parser.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
+
+#include "domain_conf.h"
+#include "util/virfile.h"
+
+static const char *const virTristateSwitchStrings[] = {
+    "unset",
+    "on",
+    "off",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virTristateSwitchStrings) == VIR_TRISTATE_SWITCH_LAST);
+
+const char *
+virTristateSwitchToString(virTristateSwitch value)
+{
+    if ((guint)value >= VIR_TRISTATE_SWITCH_LAST)
+        return NULL;
+    return virTristateSwitchStrings[value];
+}
+
+/* ---- safe parsing ------------------------------------------------------ */
+
+/* What the SAX hooks learn while libxml2 parses one document. */
+typedef struct {
+    const char *name;
+    GError *error;       /* the first problem; later ones are noise */
+    const char *xml;     /* the text, for VIR_DOMAIN_DEF_PARSE_OFFSETS */
+    GHashTable *begins;  /* xmlNodePtr -> virDomainNodeRange, start tags */
+    gsize scanned;       /* newlines counted in xml[0, scanned) ... */
+    gulong line;         /* ... are line - 1 */
+} virDomainParseState;
+
+static void
+virDomainParseRefuse(xmlParserCtxtPtr ctxt, char *message)
+{
+    virDomainParseState *state = ctxt->_private;
+
+    if (!state->error) {
+        g_set_error(&state->error, VIR_CONF_ERROR, VIR_CONF_ERROR_UNSAFE, "%s:%d: %s",
+                    state->name, ctxt->input ? ctxt->input->line : 0, message);
+    }
+    g_free(message);
+    xmlStopParser(ctxt);
+}
+
+static void
+virDomainParseEntityDecl(void *opaque, const xmlChar *name, int type, const xmlChar *public_id,
+                         const xmlChar *system_id, xmlChar *content)
+{
+    virDomainParseRefuse(opaque, g_strdup_printf(_("the document declares the entity '%s'; "
+                                                   "entity declarations are refused"),
+                                                 (const char *)name));
+}
+
+static void
+virDomainParseUnparsedEntityDecl(void *opaque, const xmlChar *name, const xmlChar *public_id,
+                                 const xmlChar *system_id, const xmlChar *notation)
+{
+    virDomainParseEntityDecl(opaque, name, 0, public_id, system_id, NULL);
+}
+
+static void
+virDomainParseSubsetDecl(xmlParserCtxtPtr ctxt)
+{
+    virDomainParseRefuse(ctxt, g_strdup(_("the document has a DOCTYPE internal subset with "
+                                          "declarations; they are refused")));
+}
+
+static void
+virDomainParseElementDecl(void *opaque, const xmlChar *name, int type,
+                          xmlElementContentPtr content)
+{
+    virDomainParseSubsetDecl(opaque);
+}
+
+static void
+virDomainParseAttributeDecl(void *opaque, const xmlChar *elem, const xmlChar *fullname,
+                            int type, int def, const xmlChar *default_value,
+                            xmlEnumerationPtr tree)
+{
+    xmlFreeEnumeration(tree);
+    virDomainParseSubsetDecl(opaque);
+}
+
+static void
+virDomainParseNotationDecl(void *opaque, const xmlChar *name, const xmlChar *public_id,
+                           const xmlChar *system_id)
+{
+    virDomainParseSubsetDecl(opaque);
+}
+
+/* Keep the first real error, with its line, and print nothing. */
+static void
+virDomainParseStructuredError(void *opaque, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = opaque;
+    virDomainParseState *state = ctxt->_private;
+    g_autofree char *message = NULL;
+
+    if (state->error || !err || err->level < XML_ERR_ERROR)
+        return;
+    message = g_strchomp(g_strdup(err->message ? err->message : _("malformed XML")));
+    g_set_error(&state->error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML, "%s:%d: %s", state->name,
+                err->line, message);
+}
+
+/* libxml2 2.9 records where elements end but loses where they begin,
+ * so the start tag is found here: when the element starts, the parser
+ * stands at the '>' or '/>' of its start tag, and the '<' that opened it
+ * is the last one before (attribute values cannot hold a raw '<'). */
+static void
+virDomainParseStartElement(void *opaque, const xmlChar *localname, const xmlChar *prefix,
+                           const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                           int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = opaque;
+    virDomainParseState *state = ctxt->_private;
+    virDomainNodeRange *range;
+    gsize pos;
+
+    xmlSAX2StartElementNs(opaque, localname, prefix, uri, nb_namespaces, namespaces,
+                          nb_attributes, nb_defaulted, attributes);
+    if (!ctxt->node || !ctxt->input)
+        return;
+    pos = ctxt->input->consumed + (gsize)(ctxt->input->cur - ctxt->input->base);
+    while (pos > 0 && state->xml[pos] != '<')
+        pos--;
+    for (; state->scanned < pos; state->scanned++)
+        state->line += state->xml[state->scanned] == '\n';
+    range = g_new0(virDomainNodeRange, 1);
+    range->begin = pos;
+    range->begin_line = state->line;
+    g_hash_table_insert(state->begins, ctxt->node, range);
+}
+
+static void
+virDomainParseHookSAX(xmlSAXHandlerPtr sax)
+{
+    sax->entityDecl = virDomainParseEntityDecl;
+    sax->unparsedEntityDecl = virDomainParseUnparsedEntityDecl;
+    sax->elementDecl = virDomainParseElementDecl;
+    sax->attributeDecl = virDomainParseAttributeDecl;
+    sax->notationDecl = virDomainParseNotationDecl;
+    /* Never load an external subset, whatever the options say. */
+    sax->externalSubset = NULL;
+    sax->serror = virDomainParseStructuredError;
+}
+
+/* No network, no DTD loading or defaulted attributes, no entity
+ * substitution, nothing printed, line numbers past 65535 kept. */
+#define VIR_DOMAIN_XML_OPTIONS \
+    (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | \
+     XML_PARSE_NOCDATA)
+
+/* Join the ends that libxml2 recorded to the beginnings found above. */
+static void
+virDomainDefRecordOffsets(virDomainDef *def, virDomainParseState *state,
+                          xmlParserCtxtPtr ctxt)
+{
+    gulong i;
+
+    for (i = 0; i < ctxt->node_seq.length; i++) {
+        const xmlParserNodeInfo *info = &ctxt->node_seq.buffer[i];
+        virDomainNodeRange *range = g_hash_table_lookup(state->begins, info->node);
+
+        if (range) {
+            range->end = info->end_pos;
+            range->end_line = info->end_line;
+        }
+    }
+    def->offsets = g_steal_pointer(&state->begins);
+}
+
+static gboolean
+virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int flags,
+                  virDomainDef *def, GError **error)
+{
+    virDomainParseState state = { .name = name, .xml = xml, .line = 1 };
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc = NULL;
+
+    if (len == 0) {
+        g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML, _("%s:1: the document is empty"),
+                    name);
+        return FALSE;
+    }
+    if (!(ctxt = xmlCreateMemoryParserCtxt(xml, (int)len))) {
+        g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
+                    _("%s: cannot set up the XML parser"), name);
+        return FALSE;
+    }
+    ctxt->_private = &state;
+    virDomainParseHookSAX(ctxt->sax);
+    xmlCtxtUseOptions(ctxt, VIR_DOMAIN_XML_OPTIONS);
+    if (flags & VIR_DOMAIN_DEF_PARSE_OFFSETS) {
+        ctxt->record_info = 1;
+        ctxt->sax->startElementNs = virDomainParseStartElement;
+        state.begins = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    }
+
+    xmlParseDocument(ctxt);
+    doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    if (!state.error && (!ctxt->wellFormed || !doc)) {
+        g_set_error(&state.error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
+                    _("%s:%d: malformed XML"), name, ctxt->input ? ctxt->input->line : 0);
+    }
+    if (!state.error && (flags & VIR_DOMAIN_DEF_PARSE_OFFSETS))
+        virDomainDefRecordOffsets(def, &state, ctxt);
+    g_clear_pointer(&state.begins, g_hash_table_unref);
+    /* xmlFreeParserCtxt() leaves the recorded node infos behind. */
+    xmlClearNodeInfoSeq(&ctxt->node_seq);
+    xmlFreeParserCtxt(ctxt);
+
+    if (state.error) {
+        xmlFreeDoc(doc);
+        g_propagate_error(error, state.error);
+        return FALSE;
+    }
+    def->doc = doc;
+    return TRUE;
+}
+
+/* ---- small helpers over libxml2 --------------------------------------- */
+
+static gboolean
+virXMLNodeIs(xmlNodePtr node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && node->ns == NULL &&
+           g_str_equal((const char *)node->name, name);
+}
+
+static xmlNodePtr
+virXMLChild(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr cur;
+
+    for (cur = parent->children; cur; cur = cur->next) {
+        if (virXMLNodeIs(cur, name))
+            return cur;
+    }
+    return NULL;
+}
+
+static char *
+virXMLProp(xmlNodePtr node, const char *name)
+{
+    xmlChar *value;
+    char *ret;
+
+    if (!node || !(value = xmlGetNoNsProp(node, (const xmlChar *)name)))
+        return NULL;
+    ret = g_strdup((const char *)value);
+    xmlFree(value);
+    return ret;
+}
+
+static char *
+virXMLChildProp(xmlNodePtr parent, const char *child, const char *name)
+{
+    return parent ? virXMLProp(virXMLChild(parent, child), name) : NULL;
+}
+
+/* The text of @node, trimmed. */
+static char *
+virXMLText(xmlNodePtr node)
+{
+    xmlChar *value;
+    char *ret;
+
+    if (!node || !(value = xmlNodeGetContent(node)))
+        return NULL;
+    ret = g_strstrip(g_strdup((const char *)value));
+    xmlFree(value);
+    return ret;
+}
+
+static guint
+virXMLCountElements(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr cur;
+    guint n = 0;
+
+    for (cur = parent->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && (!name || virXMLNodeIs(cur, name)))
+            n++;
+    }
+    return n;
+}
+
+static gboolean
+virXMLSameName(xmlNodePtr a, xmlNodePtr b)
+{
+    return b->type == XML_ELEMENT_NODE && a->ns == b->ns &&
+           g_str_equal((const char *)a->name, (const char *)b->name);
+}
+
+static void
+virXMLAppendStep(GString *path, xmlNodePtr node)
+{
+    xmlNodePtr cur;
+    guint index = 1;
+    gboolean siblings = node->parent && node->parent->type == XML_ELEMENT_NODE &&
+                        virXMLNodeIs(node->parent, "devices");
+
+    for (cur = node->prev; cur; cur = cur->prev) {
+        if (virXMLSameName(node, cur))
+            index++;
+    }
+    for (cur = node->next; cur && !siblings; cur = cur->next)
+        siblings = virXMLSameName(node, cur);
+    siblings = siblings || index > 1;
+
+    g_string_append_c(path, '/');
+    if (node->ns && node->ns->prefix)
+        g_string_append_printf(path, "%s:", (const char *)node->ns->prefix);
+    g_string_append(path, (const char *)node->name);
+    if (siblings)
+        g_string_append_printf(path, "[%u]", index);
+}
+
+char *
+virDomainNodeXPath(xmlNodePtr node)
+{
+    g_autoptr(GPtrArray) chain = g_ptr_array_new();
+    GString *path = g_string_new(NULL);
+    guint i;
+
+    for (; node && node->type == XML_ELEMENT_NODE; node = node->parent)
+        g_ptr_array_add(chain, node);
+    for (i = chain->len; i > 0; i--)
+        virXMLAppendStep(path, g_ptr_array_index(chain, i - 1));
+    return g_string_free(path, FALSE);
+}
+
+/* Number every element in preorder; the number lives in the node's
+ * application field so that sorting needs no lookup table. */
+static void
+virDomainDefNumberNodes(xmlNodePtr root)
+{
+    xmlNodePtr cur = root;
+    gsize order = 0;
+
+    while (cur) {
+        if (cur->type == XML_ELEMENT_NODE)
+            cur->_private = GSIZE_TO_POINTER(++order);
+        if (cur->children && cur->type == XML_ELEMENT_NODE) {
+            cur = cur->children;
+            continue;
+        }
+        while (cur && cur != root && !cur->next)
+            cur = cur->parent;
+        if (!cur || cur == root)
+            break;
+        cur = cur->next;
+    }
+}
+
+gsize
+virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node)
+{
+    (void)def;
+    if (!node || !node->_private)
+        return G_MAXSIZE;
+    return GPOINTER_TO_SIZE(node->_private) - 1;
+}
+
+gboolean
+virDomainDefNodeRange(const virDomainDef *def, xmlNodePtr node, virDomainNodeRange *ret_range)
+{
+    const virDomainNodeRange *range;
+
+    if (!def->offsets || !(range = g_hash_table_lookup(def->offsets, node)))
+        return FALSE;
+    *ret_range = *range;
+    return TRUE;
+}
+
+static gboolean
+virDomainInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt,
+                 ...) G_GNUC_PRINTF(4, 5);
+
+static gboolean
+virDomainInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_INVALID, "%s:%ld: %s", def->path,
+                xmlGetLineNo(node), message);
+    return FALSE;
+}
+
+/* ---- devices ------------------------------------------------------------ */
+
+typedef gboolean (*virDomainDeviceVirtioFunc)(const virDomainDevice *dev);
+
+typedef struct {
+    const char *element;
+    virDomainDeviceVirtioFunc virtio; /* NULL: never a virtio device */
+} virDomainDeviceKindInfo;
+
+static gboolean
+virDomainDeviceAlwaysVirtio(const virDomainDevice *dev)
+{
+    return TRUE;
+}
+
+static gboolean
+virDomainDeviceModelIsVirtio(const virDomainDevice *dev)
+{
+    return dev->model && g_str_has_prefix(dev->model, "virtio");
+}
+
+/* Where libvirt's s390x default is virtio, an absent model is too. */
+static gboolean
+virDomainDeviceModelIsVirtioOrDefault(const virDomainDevice *dev)
+{
+    return !dev->model || virDomainDeviceModelIsVirtio(dev);
+}
+
+static gboolean
+virDomainDiskIsVirtio(const virDomainDevice *dev)
+{
+    g_autofree char *target = NULL;
+
+    if (dev->bus)
+        return g_str_equal(dev->bus, "virtio");
+    /* No bus: libvirt picks it from the target name. */
+    target = virXMLChildProp(dev->node, "target", "dev");
+    return target && g_str_has_prefix(target, "vd");
+}
+
+static gboolean
+virDomainControllerIsVirtio(const virDomainDevice *dev)
+{
+    if (!dev->type)
+        return FALSE;
+    if (g_str_equal(dev->type, "virtio-serial"))
+        return TRUE;
+    /* On s390x a SCSI controller without a model is virtio-scsi. */
+    return g_str_equal(dev->type, "scsi") && virDomainDeviceModelIsVirtioOrDefault(dev);
+}
+
+static gboolean
+virDomainInterfaceIsVirtio(const virDomainDevice *dev)
+{
+    /* type='hostdev' passes a host NIC through instead. */
+    if (dev->type && g_str_equal(dev->type, "hostdev"))
+        return FALSE;
+    return virDomainDeviceModelIsVirtioOrDefault(dev);
+}
+
+static gboolean
+virDomainInputIsVirtio(const virDomainDevice *dev)
+{
+    /* On s390x, libvirt's default input bus is virtio. */
+    return !dev->bus || g_str_equal(dev->bus, "virtio");
+}
+
+static gboolean
+virDomainMemoryIsVirtio(const virDomainDevice *dev)
+{
+    return dev->model &&
+           (g_str_equal(dev->model, "virtio-mem") || g_str_equal(dev->model, "virtio-pmem"));
+}
+
+static const virDomainDeviceKindInfo virDomainDeviceKinds[] = {
+    [VIR_DOMAIN_DEVICE_DISK] = { "disk", virDomainDiskIsVirtio },
+    [VIR_DOMAIN_DEVICE_CONTROLLER] = { "controller", virDomainControllerIsVirtio },
+    [VIR_DOMAIN_DEVICE_LEASE] = { "lease", NULL },
+    [VIR_DOMAIN_DEVICE_FILESYSTEM] = { "filesystem", virDomainDeviceAlwaysVirtio },
+    [VIR_DOMAIN_DEVICE_INTERFACE] = { "interface", virDomainInterfaceIsVirtio },
+    [VIR_DOMAIN_DEVICE_INPUT] = { "input", virDomainInputIsVirtio },
+    [VIR_DOMAIN_DEVICE_SOUND] = { "sound", virDomainDeviceModelIsVirtio },
+    [VIR_DOMAIN_DEVICE_AUDIO] = { "audio", NULL },
+    [VIR_DOMAIN_DEVICE_VIDEO] = { "video", virDomainDeviceModelIsVirtioOrDefault },
+    [VIR_DOMAIN_DEVICE_HOSTDEV] = { "hostdev", NULL },
+    [VIR_DOMAIN_DEVICE_REDIRDEV] = { "redirdev", NULL },
+    [VIR_DOMAIN_DEVICE_REDIRFILTER] = { "redirfilter", NULL },
+    [VIR_DOMAIN_DEVICE_SMARTCARD] = { "smartcard", NULL },
+    [VIR_DOMAIN_DEVICE_SERIAL] = { "serial", NULL },
+    [VIR_DOMAIN_DEVICE_PARALLEL] = { "parallel", NULL },
+    [VIR_DOMAIN_DEVICE_CONSOLE] = { "console", NULL },
+    [VIR_DOMAIN_DEVICE_CHANNEL] = { "channel", NULL },
+    [VIR_DOMAIN_DEVICE_GRAPHICS] = { "graphics", NULL },
+    [VIR_DOMAIN_DEVICE_HUB] = { "hub", NULL },
+    [VIR_DOMAIN_DEVICE_WATCHDOG] = { "watchdog", NULL },
+    [VIR_DOMAIN_DEVICE_MEMBALLOON] = { "memballoon", virDomainDeviceModelIsVirtio },
+    [VIR_DOMAIN_DEVICE_RNG] = { "rng", virDomainDeviceAlwaysVirtio },
+    [VIR_DOMAIN_DEVICE_TPM] = { "tpm", NULL },
+    [VIR_DOMAIN_DEVICE_NVRAM] = { "nvram", NULL },
+    [VIR_DOMAIN_DEVICE_PANIC] = { "panic", NULL },
+    [VIR_DOMAIN_DEVICE_SHMEM] = { "shmem", NULL },
+    [VIR_DOMAIN_DEVICE_MEMORY] = { "memory", virDomainMemoryIsVirtio },
+    [VIR_DOMAIN_DEVICE_IOMMU] = { "iommu", virDomainDeviceModelIsVirtio },
+    [VIR_DOMAIN_DEVICE_VSOCK] = { "vsock", virDomainDeviceModelIsVirtioOrDefault },
+    [VIR_DOMAIN_DEVICE_CRYPTO] = { "crypto", virDomainDeviceModelIsVirtio },
+    [VIR_DOMAIN_DEVICE_PSTORE] = { "pstore", NULL },
+    [VIR_DOMAIN_DEVICE_OTHER] = { "other", NULL },
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDeviceKinds) == VIR_DOMAIN_DEVICE_LAST);
+
+const char *
+virDomainDeviceKindToString(virDomainDeviceKind kind)
+{
+    if ((guint)kind >= VIR_DOMAIN_DEVICE_LAST)
+        return NULL;
+    return virDomainDeviceKinds[kind].element;
+}
+
+static virDomainDeviceKind
+virDomainDeviceKindFromElement(const char *element)
+{
+    guint i;
+
+    for (i = 0; i < VIR_DOMAIN_DEVICE_OTHER; i++) {
+        if (g_str_equal(virDomainDeviceKinds[i].element, element))
+            return i;
+    }
+    return VIR_DOMAIN_DEVICE_OTHER;
+}
+
+static void
+virDomainDeviceFree(virDomainDevice *dev)
+{
+    if (!dev)
+        return;
+    g_free(dev->element);
+    g_free(dev->type);
+    g_free(dev->bus);
+    g_free(dev->target_type);
+    g_free(dev->model);
+    g_free(dev->xpath);
+    g_free(dev);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDevice, virDomainDeviceFree)
+
+static gboolean
+virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                     virTristateSwitch *ret_value, GError **error)
+{
+    g_autofree char *value = virXMLProp(node, attr);
+
+    if (!value) {
+        *ret_value = VIR_TRISTATE_SWITCH_ABSENT;
+    } else if (g_str_equal(value, "on")) {
+        *ret_value = VIR_TRISTATE_SWITCH_ON;
+    } else if (g_str_equal(value, "off")) {
+        *ret_value = VIR_TRISTATE_SWITCH_OFF;
+    } else {
+        return virDomainInvalid(def, node, error,
+                                _("invalid value '%s' of attribute '%s' (expected 'on' or 'off')"),
+                                value, attr);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    g_autoptr(virDomainDevice) dev = g_new0(virDomainDevice, 1);
+    xmlNodePtr driver = virXMLChild(node, "driver");
+    const virDomainDeviceKindInfo *info;
+
+    dev->element = g_strdup((const char *)node->name);
+    dev->kind = node->ns ? VIR_DOMAIN_DEVICE_OTHER : virDomainDeviceKindFromElement(dev->element);
+    dev->node = node;
+    dev->xpath = virDomainNodeXPath(node);
+    dev->type = virXMLProp(node, "type");
+    if (!(dev->bus = virXMLProp(node, "bus")))
+        dev->bus = virXMLChildProp(node, "target", "bus");
+    dev->target_type = virXMLChildProp(node, "target", "type");
+    if (!(dev->model = virXMLProp(node, "model")))
+        dev->model = virXMLChildProp(node, "model", "type");
+    if (driver && !virDomainSwitchParse(def, driver, "iommu", &dev->iommu, error))
+        return FALSE;
+
+    info = &virDomainDeviceKinds[dev->kind];
+    dev->virtio = info->virtio && info->virtio(dev);
+    g_ptr_array_add(def->devices, g_steal_pointer(&dev));
+    return TRUE;
+}
+
+static void
+virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char *type,
+                        const char *model, xmlNodePtr cause)
+{
+    virDomainDevice *dev = g_new0(virDomainDevice, 1);
+
+    dev->kind = kind;
+    dev->element = g_strdup(virDomainDeviceKindToString(kind));
+    dev->type = g_strdup(type);
+    dev->model = g_strdup(model);
+    dev->virtio = TRUE;
+    dev->node = cause;
+    dev->xpath = virDomainNodeXPath(cause);
+    dev->implicit = TRUE;
+    g_ptr_array_add(def->devices, dev);
+}
+
+static gboolean
+virDomainDeviceHasType(const virDomainDevice *dev, virDomainDeviceKind kind, const char *type)
+{
+    return dev->kind == kind && dev->type && g_str_equal(dev->type, type);
+}
+
+/* A console without a target type is a virtio console on s390x. */
+static gboolean
+virDomainDeviceNeedsVirtioSerial(const virDomainDevice *dev)
+{
+    if (dev->kind == VIR_DOMAIN_DEVICE_CONSOLE)
+        return !dev->target_type || g_str_equal(dev->target_type, "virtio");
+    if (dev->kind == VIR_DOMAIN_DEVICE_CHANNEL)
+        return dev->target_type && g_str_equal(dev->target_type, "virtio");
+    return FALSE;
+}
+
+static gboolean
+virDomainDeviceNeedsSCSI(const virDomainDevice *dev)
+{
+    g_autofree char *target = NULL;
+
+    if (dev->kind == VIR_DOMAIN_DEVICE_HOSTDEV)
+        return dev->type && g_str_equal(dev->type, "scsi");
+    if (dev->kind != VIR_DOMAIN_DEVICE_DISK)
+        return FALSE;
+    if (dev->bus)
+        return g_str_equal(dev->bus, "scsi");
+    target = virXMLChildProp(dev->node, "target", "dev");
+    return target && g_str_has_prefix(target, "sd");
+}
+
+/* What libvirt adds to an s390x guest by itself, each a virtio device:
+ * a balloon when <memballoon> is absent, a virtio-serial controller for
+ * virtio consoles and channels, a virtio-scsi controller for SCSI disks
+ * and host devices. */
+static void
+virDomainDefAddImplicitDevices(virDomainDef *def)
+{
+    xmlNodePtr serial_cause = NULL;
+    xmlNodePtr scsi_cause = NULL;
+    gboolean balloon = FALSE;
+    gboolean serial = FALSE;
+    gboolean scsi = FALSE;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        balloon = balloon || dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON;
+        serial = serial ||
+                 virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial");
+        scsi = scsi || virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi");
+        if (!serial_cause && virDomainDeviceNeedsVirtioSerial(dev))
+            serial_cause = dev->node;
+        if (!scsi_cause && virDomainDeviceNeedsSCSI(dev))
+            scsi_cause = dev->node;
+    }
+
+    if (!serial && serial_cause)
+        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial", NULL,
+                                serial_cause);
+    if (!scsi && scsi_cause)
+        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
+                                scsi_cause);
+    if (!balloon)
+        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio",
+                                def->devices_node ? def->devices_node : def->root);
+}
+
+/* ---- the parts of <domain> -------------------------------------------- */
+
+typedef gboolean (*virDomainPartFunc)(virDomainDef *def, xmlNodePtr node, GError **error);
+
+static gboolean
+virDomainParseName(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    if (!def->name)
+        def->name = virXMLText(node);
+    return TRUE;
+}
+
+static gboolean
+virDomainParseOS(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr type = virXMLChild(node, "type");
+    xmlNodePtr kernel = virXMLChild(node, "kernel");
+
+    if (type && !def->os_type_node) {
+        def->os_type_node = type;
+        def->os_type = virXMLText(type);
+        def->os_arch = virXMLProp(type, "arch");
+        def->os_machine = virXMLProp(type, "machine");
+    }
+    if (kernel && !def->os_kernel_node) {
+        def->os_kernel_node = kernel;
+        def->os_kernel = virXMLText(kernel);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    if (def->cpu_node)
+        return TRUE;
+    def->cpu_node = node;
+    def->cpu_mode = virXMLProp(node, "mode");
+    def->cpu_model = virXMLText(virXMLChild(node, "model"));
+    for (cur = node->children; cur; cur = cur->next) {
+        virDomainCPUFeature *feature;
+
+        if (!virXMLNodeIs(cur, "feature"))
+            continue;
+        feature = g_new0(virDomainCPUFeature, 1);
+        feature->name = virXMLProp(cur, "name");
+        feature->policy = virXMLProp(cur, "policy");
+        feature->xpath = virDomainNodeXPath(cur);
+        feature->node = cur;
+        g_ptr_array_add(def->cpu_features, feature);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainParseVcpu(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    g_autofree char *text = virXMLText(node);
+    guint64 value = 0;
+
+    if (!text || !g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &value, NULL))
+        return virDomainInvalid(def, node, error, _("invalid vCPU count '%s' in <vcpu>"),
+                                text ? text : "");
+    def->vcpu_node = node;
+    def->vcpu_max = (guint)value;
+    return TRUE;
+}
+
+/* <vcpus> lists every vCPU; it counts only when <vcpu> is absent. */
+static gboolean
+virDomainParseVcpus(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    if (def->vcpu_node)
+        return TRUE;
+    def->vcpu_node = node;
+    def->vcpu_max = virXMLCountElements(node, "vcpu");
+    return TRUE;
+}
+
+static gboolean
+virDomainParseMemoryBacking(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    if (!def->hugepages_node)
+        def->hugepages_node = virXMLChild(node, "hugepages");
+    return TRUE;
+}
+
+static void
+virDomainLaunchSecurityFree(virDomainLaunchSecurity *sec)
+{
+    g_free(sec->type);
+    g_free(sec->xpath);
+    g_free(sec);
+}
+
+static void
+virDomainCPUFeatureFree(virDomainCPUFeature *feature)
+{
+    g_free(feature->name);
+    g_free(feature->policy);
+    g_free(feature->xpath);
+    g_free(feature);
+}
+
+static gboolean
+virDomainParseLaunchSecurity(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    virDomainLaunchSecurity *sec = g_new0(virDomainLaunchSecurity, 1);
+
+    sec->type = virXMLProp(node, "type");
+    sec->nchildren = virXMLCountElements(node, NULL);
+    sec->xpath = virDomainNodeXPath(node);
+    sec->node = node;
+    g_ptr_array_add(def->launch_security, sec);
+    return TRUE;
+}
+
+static gboolean
+virDomainParseMetadata(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur && !def->pv_marker; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && cur->ns && cur->ns->href &&
+            g_str_equal((const char *)cur->ns->href, VIR_DOMAIN_PV_NAMESPACE) &&
+            g_str_equal((const char *)cur->name, VIR_DOMAIN_PV_MARKER))
+            def->pv_marker = cur;
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainParseDevices(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    if (!def->devices_node)
+        def->devices_node = node;
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virXMLNodeIs(cur, "emulator")) {
+            if (!def->emulator_node) {
+                def->emulator_node = cur;
+                def->emulator = virXMLText(cur);
+            }
+            continue;
+        }
+        if (!virDomainDeviceParse(def, cur, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+typedef struct {
+    const char *element;
+    virDomainPartFunc parse;
+} virDomainPart;
+
+static const virDomainPart virDomainParts[] = {
+    { "name", virDomainParseName },
+    { "os", virDomainParseOS },
+    { "cpu", virDomainParseCPU },
+    { "vcpu", virDomainParseVcpu },
+    { "vcpus", virDomainParseVcpus },
+    { "memoryBacking", virDomainParseMemoryBacking },
+    { "launchSecurity", virDomainParseLaunchSecurity },
+    { "metadata", virDomainParseMetadata },
+    { "devices", virDomainParseDevices },
+};
+
+static gboolean
+virDomainParsePart(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(virDomainParts); i++) {
+        if (virXMLNodeIs(node, virDomainParts[i].element))
+            return virDomainParts[i].parse(def, node, error);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainDefParseDomain(virDomainDef *def, GError **error)
+{
+    xmlNodePtr root = xmlDocGetRootElement(def->doc);
+    xmlNodePtr cur;
+
+    if (!root || !virXMLNodeIs(root, "domain")) {
+        g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_NOT_DOMAIN,
+                    _("%s:%ld: not a domain definition: the root element is <%s>, not <domain>"),
+                    def->path, root ? xmlGetLineNo(root) : 0L,
+                    root ? (const char *)root->name : "");
+        return FALSE;
+    }
+    def->root = root;
+    virDomainDefNumberNodes(root);
+    def->virt_type = virXMLProp(root, "type");
+    /* Walk vcpu before vcpus whatever their order: <vcpu> wins. */
+    if ((cur = virXMLChild(root, "vcpu")) && !virDomainParseVcpu(def, cur, error))
+        return FALSE;
+    for (cur = root->children; cur; cur = cur->next) {
+        if (virXMLNodeIs(cur, "vcpu"))
+            continue;
+        if (cur->type == XML_ELEMENT_NODE && !virDomainParsePart(def, cur, error))
+            return FALSE;
+    }
+    virDomainDefAddImplicitDevices(def);
+    return TRUE;
+}
+
+static virDomainDef *
+virDomainDefNew(const char *name)
+{
+    virDomainDef *def = g_new0(virDomainDef, 1);
+
+    def->path = g_strdup(name);
+    def->cpu_features = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainCPUFeatureFree);
+    def->launch_security =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainLaunchSecurityFree);
+    def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDeviceFree);
+    return def;
+}
+
+void
+virDomainDefFree(virDomainDef *def)
+{
+    if (!def)
+        return;
+    g_clear_pointer(&def->devices, g_ptr_array_unref);
+    g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
+    g_clear_pointer(&def->launch_security, g_ptr_array_unref);
+    g_clear_pointer(&def->offsets, g_hash_table_unref);
+    g_clear_pointer(&def->doc, xmlFreeDoc);
+    g_free(def->path);
+    g_free(def->xml);
+    g_free(def->name);
+    g_free(def->virt_type);
+    g_free(def->os_type);
+    g_free(def->os_arch);
+    g_free(def->os_machine);
+    g_free(def->os_kernel);
+    g_free(def->cpu_mode);
+    g_free(def->cpu_model);
+    g_free(def->emulator);
+    g_free(def);
+}
+
+static gboolean
+virDomainDefParseTake(char *xml, gsize len, const char *name, unsigned int flags,
+                      virDomainDef **ret_def, GError **error)
+{
+    g_autoptr(virDomainDef) def = virDomainDefNew(name);
+
+    def->xml = xml;
+    def->xml_len = len;
+    if (!virDomainParseXML(xml, len, name, flags, def, error))
+        return FALSE;
+    if (!virDomainDefParseDomain(def, error))
+        return FALSE;
+    *ret_def = g_steal_pointer(&def);
+    return TRUE;
+}
+
+gboolean
+virDomainDefParseString(const char *xml, gsize len, const char *name, unsigned int flags,
+                        virDomainDef **ret_def, GError **error)
+{
+    if (len > VIR_DOMAIN_XML_MAX) {
+        g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
+                    _("'%s' is larger than %d bytes"), name, VIR_DOMAIN_XML_MAX);
+        return FALSE;
+    }
+    return virDomainDefParseTake(g_strndup(xml, len), len, name, flags, ret_def, error);
+}
+
+gboolean
+virDomainDefParseFile(const char *path, unsigned int flags, virDomainDef **ret_def,
+                      GError **error)
+{
+    char *xml = NULL;
+    gsize len = 0;
+
+    if (!virFileReadLimit(path, VIR_DOMAIN_XML_MAX, &xml, &len, error))
+        return FALSE;
+    return virDomainDefParseTake(xml, len, path, flags, ret_def, error);
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+gboolean
+virDomainDefHasPVMarker(const virDomainDef *def)
+{
+    return def->pv_marker != NULL;
+}
+
+gboolean
+virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type)
+{
+    guint i;
+
+    for (i = 0; i < def->launch_security->len; i++) {
+        const virDomainLaunchSecurity *sec = g_ptr_array_index(def->launch_security, i);
+
+        if (g_strcmp0(sec->type, type) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+const virDomainDevice *
+virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
+                       gboolean include_implicit)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == kind && (include_implicit || !dev->implicit))
+            return dev;
+    }
+    return NULL;
+}
+
+/* ---- dump --------------------------------------------------------------- */
+
+#define VIR_DUMP_STR(s) ((s) ? (s) : "-")
+
+static void
+virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
+{
+    g_string_append_printf(out, "device %s%s: %s", dev->implicit ? "(implicit) " : "",
+                           dev->xpath, dev->element);
+    if (dev->kind == VIR_DOMAIN_DEVICE_OTHER)
+        g_string_append(out, " (unknown)");
+    g_string_append_printf(out, " type=%s bus=%s target=%s model=%s iommu=%s%s\n",
+                           VIR_DUMP_STR(dev->type), VIR_DUMP_STR(dev->bus),
+                           VIR_DUMP_STR(dev->target_type), VIR_DUMP_STR(dev->model),
+                           virTristateSwitchToString(dev->iommu), dev->virtio ? " virtio" : "");
+}
+
+static void
+virDomainDefDumpHeader(GString *out, const virDomainDef *def)
+{
+    g_string_append_printf(out, "name: %s\n", VIR_DUMP_STR(def->name));
+    g_string_append_printf(out, "type: %s\n", VIR_DUMP_STR(def->virt_type));
+    g_string_append_printf(out, "os: type=%s arch=%s machine=%s\n", VIR_DUMP_STR(def->os_type),
+                           VIR_DUMP_STR(def->os_arch), VIR_DUMP_STR(def->os_machine));
+    g_string_append_printf(out, "kernel: %s\n", VIR_DUMP_STR(def->os_kernel));
+    g_string_append_printf(out, "emulator: %s\n", VIR_DUMP_STR(def->emulator));
+    if (def->cpu_node)
+        g_string_append_printf(out, "cpu: mode=%s model=%s\n", VIR_DUMP_STR(def->cpu_mode),
+                               VIR_DUMP_STR(def->cpu_model));
+    else
+        g_string_append(out, "cpu: absent\n");
+    if (def->vcpu_node)
+        g_string_append_printf(out, "vcpu max: %u (%s)\n", def->vcpu_max,
+                               (const char *)def->vcpu_node->name);
+    g_string_append_printf(out, "hugepages: %s\n", def->hugepages_node ? "yes" : "no");
+    g_string_append_printf(out, "pv marker: %s\n", def->pv_marker ? "yes" : "no");
+}
+
+char *
+virDomainDefDump(const virDomainDef *def)
+{
+    GString *out = g_string_new(NULL);
+    guint i;
+
+    virDomainDefDumpHeader(out, def);
+    for (i = 0; i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
+
+        g_string_append_printf(out, "cpu feature %s: name=%s policy=%s\n", f->xpath,
+                               VIR_DUMP_STR(f->name), VIR_DUMP_STR(f->policy));
+    }
+    for (i = 0; i < def->launch_security->len; i++) {
+        const virDomainLaunchSecurity *sec = g_ptr_array_index(def->launch_security, i);
+
+        g_string_append_printf(out, "launchSecurity %s: type=%s children=%u\n", sec->xpath,
+                               VIR_DUMP_STR(sec->type), sec->nchildren);
+    }
+    for (i = 0; i < def->devices->len; i++)
+        virDomainDefDumpDevice(out, g_ptr_array_index(def->devices, i));
+    return g_string_free(out, FALSE);
+}

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "virconferror.h"
+
+/*
+ * The domain model: a libvirt domain definition parsed (safely) into an
+ * xmlDoc that stays alive with the model, plus the answers to the
+ * questions PV validation asks, computed once at parse time.  The model
+ * knows libvirt's XML and libvirt's defaults for s390x, not QEMU.
+ *
+ * Every string below is owned by the virDomainDef; NULL means the
+ * element or attribute is absent.  Every xmlNodePtr points into @doc.
+ */
+
+/* The metadata marker that asks for PV in iommu mode (SPEC section 4). */
+#define VIR_DOMAIN_PV_NAMESPACE "urn:virt-pv:1"
+#define VIR_DOMAIN_PV_MARKER "protected"
+
+/* Domain XML larger than this is refused. */
+#define VIR_DOMAIN_XML_MAX (16 * 1024 * 1024)
+
+typedef enum {
+    VIR_TRISTATE_SWITCH_ABSENT = 0,
+    VIR_TRISTATE_SWITCH_ON,
+    VIR_TRISTATE_SWITCH_OFF,
+
+    VIR_TRISTATE_SWITCH_LAST
+} virTristateSwitch;
+
+const char *virTristateSwitchToString(virTristateSwitch value);
+
+/* The element names below <devices>.  The string of a kind is its
+ * element name. */
+typedef enum {
+    VIR_DOMAIN_DEVICE_DISK,
+    VIR_DOMAIN_DEVICE_CONTROLLER,
+    VIR_DOMAIN_DEVICE_LEASE,
+    VIR_DOMAIN_DEVICE_FILESYSTEM,
+    VIR_DOMAIN_DEVICE_INTERFACE,
+    VIR_DOMAIN_DEVICE_INPUT,
+    VIR_DOMAIN_DEVICE_SOUND,
+    VIR_DOMAIN_DEVICE_AUDIO,
+    VIR_DOMAIN_DEVICE_VIDEO,
+    VIR_DOMAIN_DEVICE_HOSTDEV,
+    VIR_DOMAIN_DEVICE_REDIRDEV,
+    VIR_DOMAIN_DEVICE_REDIRFILTER,
+    VIR_DOMAIN_DEVICE_SMARTCARD,
+    VIR_DOMAIN_DEVICE_SERIAL,
+    VIR_DOMAIN_DEVICE_PARALLEL,
+    VIR_DOMAIN_DEVICE_CONSOLE,
+    VIR_DOMAIN_DEVICE_CHANNEL,
+    VIR_DOMAIN_DEVICE_GRAPHICS,
+    VIR_DOMAIN_DEVICE_HUB,
+    VIR_DOMAIN_DEVICE_WATCHDOG,
+    VIR_DOMAIN_DEVICE_MEMBALLOON,
+    VIR_DOMAIN_DEVICE_RNG,
+    VIR_DOMAIN_DEVICE_TPM,
+    VIR_DOMAIN_DEVICE_NVRAM,
+    VIR_DOMAIN_DEVICE_PANIC,
+    VIR_DOMAIN_DEVICE_SHMEM,
+    VIR_DOMAIN_DEVICE_MEMORY,
+    VIR_DOMAIN_DEVICE_IOMMU,
+    VIR_DOMAIN_DEVICE_VSOCK,
+    VIR_DOMAIN_DEVICE_CRYPTO,
+    VIR_DOMAIN_DEVICE_PSTORE,
+    VIR_DOMAIN_DEVICE_OTHER, /* an element this model does not know */
+
+    VIR_DOMAIN_DEVICE_LAST
+} virDomainDeviceKind;
+
+const char *virDomainDeviceKindToString(virDomainDeviceKind kind);
+
+/* One device of the definition, or one that libvirt adds by itself on
+ * s390x (@implicit). */
+typedef struct {
+    virDomainDeviceKind kind;
+    char *element;         /* the element name (useful for OTHER) */
+    char *type;            /* @type */
+    char *bus;             /* @bus, else target/@bus */
+    char *target_type;     /* target/@type (console, serial, channel) */
+    char *model;           /* @model, else model/@type */
+    gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
+    virTristateSwitch iommu; /* driver/@iommu */
+    char *xpath;           /* /domain/devices/disk[1]; for an implicit
+                            * device, the element that causes it */
+    xmlNodePtr node;       /* the element; for an implicit device, the
+                            * element that causes it */
+    gboolean implicit;
+} virDomainDevice;
+
+typedef struct {
+    char *name;
+    char *policy;          /* NULL: libvirt's default, require */
+    char *xpath;
+    xmlNodePtr node;
+} virDomainCPUFeature;
+
+typedef struct {
+    char *type;            /* @type */
+    guint nchildren;       /* element children */
+    char *xpath;
+    xmlNodePtr node;
+} virDomainLaunchSecurity;
+
+typedef struct {
+    xmlDocPtr doc;
+    xmlNodePtr root;           /* <domain> */
+    char *path;                /* the name used in messages */
+
+    char *xml;                 /* the original text, as read */
+    gsize xml_len;
+
+    char *name;                /* <name> */
+    char *virt_type;           /* <domain type> */
+
+    xmlNodePtr os_type_node;   /* <os><type> */
+    char *os_type;             /* its text (hvm) */
+    char *os_arch;             /* @arch */
+    char *os_machine;          /* @machine */
+    xmlNodePtr os_kernel_node; /* <os><kernel> */
+    char *os_kernel;
+
+    xmlNodePtr cpu_node;       /* <cpu> */
+    char *cpu_mode;            /* @mode as written */
+    char *cpu_model;           /* <cpu><model> text */
+    GPtrArray *cpu_features;   /* of virDomainCPUFeature */
+
+    xmlNodePtr vcpu_node;      /* <vcpu>, else <vcpus> */
+    guint vcpu_max;            /* <vcpu> text, else the number of
+                                * <vcpus><vcpu>; 0 when neither is there */
+
+    xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
+
+    GPtrArray *launch_security; /* of virDomainLaunchSecurity */
+    xmlNodePtr pv_marker;      /* <metadata><pv:protected xmlns:pv=...> */
+
+    xmlNodePtr emulator_node;  /* <devices><emulator> */
+    char *emulator;
+
+    xmlNodePtr devices_node;   /* <devices> */
+    GPtrArray *devices;        /* of virDomainDevice; document order, the
+                                * implicit ones last */
+
+    GHashTable *offsets;       /* xmlNodePtr -> virDomainNodeRange, with
+                                * VIR_DOMAIN_DEF_PARSE_OFFSETS */
+} virDomainDef;
+
+typedef enum {
+    /* Record the byte range of every element in @xml (for editing the
+     * text in place); costs time, so only on request. */
+    VIR_DOMAIN_DEF_PARSE_OFFSETS = 1 << 0,
+} virDomainDefParseFlags;
+
+/* Byte offsets into virDomainDef.xml: @begin at the '<' of the start
+ * tag, @end just after the '>' of the end tag (or of an empty tag). */
+typedef struct {
+    gsize begin;
+    gsize end;
+    gulong begin_line;
+    gulong end_line;
+} virDomainNodeRange;
+
+/* Parse @path (at most VIR_DOMAIN_XML_MAX bytes).  No network, no DTD,
+ * no entity substitution: entity declarations and DOCTYPE internal
+ * subsets are refused.  Malformed XML fails with "PATH:LINE: message". */
+gboolean virDomainDefParseFile(const char *path, unsigned int flags, virDomainDef **ret_def,
+                               GError **error);
+
+/* The same for @xml (@len bytes, need not be NUL-terminated); @name
+ * names it in messages ("-" for standard input). */
+gboolean virDomainDefParseString(const char *xml, gsize len, const char *name,
+                                 unsigned int flags, virDomainDef **ret_def, GError **error);
+
+void virDomainDefFree(virDomainDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree)
+
+/* The xpath of @node in the /domain/devices/disk[1] style: an index on
+ * children of <devices> always, elsewhere only where same-named
+ * siblings exist. */
+char *virDomainNodeXPath(xmlNodePtr node);
+
+/* The position of element @node in document order (preorder, from 0),
+ * for sorting things found out of order. */
+gsize virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node);
+
+/* The byte range of @node in def->xml; FALSE when it was not recorded
+ * (no VIR_DOMAIN_DEF_PARSE_OFFSETS, or a node added after parsing). */
+gboolean virDomainDefNodeRange(const virDomainDef *def, xmlNodePtr node,
+                               virDomainNodeRange *ret_range);
+
+/* Convenience queries. */
+gboolean virDomainDefHasPVMarker(const virDomainDef *def);
+gboolean virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type);
+const virDomainDevice *virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
+                                              gboolean include_implicit);
+
+/* A readable dump of the model, one line per fact; the golden format of
+ * tests/domainconftest. */
+char *virDomainDefDump(const virDomainDef *def);
