@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -318,6 +320,31 @@ testUnreadable(const void *data)
     return 0;
 }
 
+/* A kernel path in a domain definition can name a FIFO: opening it for
+ * reading would wait for a writer forever (and hang the libvirt hook). */
+static int
+testUnreadableFifo(const void *data)
+{
+    g_autofree char *dir = g_dir_make_tmp("virt-pv-se-fifo-XXXXXX", NULL);
+    g_autofree char *fifo = NULL;
+    int ret;
+
+    if (!dir) {
+        virTestDiag("cannot make a scratch directory");
+        return -1;
+    }
+    fifo = g_build_filename(dir, "kernel.img", NULL);
+    if (mkfifo(fifo, 0600) < 0) {
+        virTestDiag("cannot make a FIFO: %s", g_strerror(errno));
+        g_rmdir(dir);
+        return -1;
+    }
+    ret = testUnreadable(fifo);
+    g_unlink(fifo);
+    g_rmdir(dir);
+    return ret;
+}
+
 static int
 testPCFNames(const void *data)
 {
@@ -500,6 +527,8 @@ mymain(void)
     if (virTestRun("unreadable: missing file", testUnreadable, "/nonexistent/kernel.img") < 0)
         ret = -1;
     if (virTestRun("unreadable: a directory", testUnreadable, "/") < 0)
+        ret = -1;
+    if (virTestRun("unreadable: a FIFO without a writer", testUnreadableFifo, NULL) < 0)
         ret = -1;
     if (virTestRun("plaintext control flag names", testPCFNames, NULL) < 0)
         ret = -1;

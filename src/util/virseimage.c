@@ -475,7 +475,10 @@ virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **err
     struct stat sb;
     gboolean ok;
 
-    src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO (or a device) named as the kernel must be refused
+     * below, not waited on until a writer comes along.  It changes nothing
+     * for the regular file that is read afterwards. */
+    src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (src.fd < 0) {
         int saved = errno;
 
