@@ -7,7 +7,7 @@ VIRT_PV_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-de
 VIRT_PV_CHECK_PACKAGES="libxml2-utils qemu-system-misc qemu-utils libvirt-dev
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   python3-docutils util-linux iproute2 procps diffutils
-  clang-14 libclang-rt-14-dev valgrind"
+  clang-14 libclang-rt-14-dev valgrind time"
 
 # Install whichever of the named packages are missing: one apt-get update,
 # then one apt-get install, and nothing at all when everything is there.
