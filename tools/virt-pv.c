@@ -17,6 +17,7 @@ static const virtPVCommand *const virtPVCommands[] = {
 };
 
 static gboolean virtPVShowVersion;
+static gboolean virtPVShowOptions;
 
 static GOptionEntry virtPVGlobalEntries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON instead of text"), NULL },
@@ -29,6 +30,8 @@ static GOptionEntry virtPVGlobalEntries[] = {
 static GOptionEntry virtPVVersionEntries[] = {
     { "version", 'V', 0, G_OPTION_ARG_NONE, &virtPVShowVersion, N_("Print the version and exit"),
       NULL },
+    /* For the build: the bash completion and the man page check read it. */
+    { "dump-options", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &virtPVShowOptions, NULL, NULL },
     { NULL }
 };
 
@@ -153,6 +156,11 @@ virtPVMain(virtPVGlobalOptions *opts, int argc, char **argv)
         printf("virt-pv %s\n", VERSION);
         return VIRT_PV_EXIT_OK;
     }
+    if (virtPVShowOptions) {
+        virtPVDumpOptions(virtPVCommands, G_N_ELEMENTS(virtPVCommands), virtPVVersionEntries,
+                          virtPVGlobalEntries);
+        return VIRT_PV_EXIT_OK;
+    }
     if (index >= argc) {
         g_autofree char *commands = virtPVCommandList();
 
@@ -170,10 +178,12 @@ int
 main(int argc, char **argv)
 {
     virtPVGlobalOptions opts = { 0 };
+    /* The tests run the translations of the build tree, not installed ones. */
+    const char *localedir = g_getenv("VIRT_PV_LOCALEDIR");
     int ret;
 
     setlocale(LC_ALL, "");
-    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bindtextdomain(GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
     g_set_prgname("virt-pv");

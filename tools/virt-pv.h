@@ -46,5 +46,8 @@ void virtPVPrintJSON(JsonBuilder *builder);
 
 int virtPVReportError(const GError *error);
 
+void virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
+                       const GOptionEntry *main_entries, const GOptionEntry *global_entries);
+
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;

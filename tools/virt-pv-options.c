@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "virt-pv.h"
+
+/*
+ * The option tables in machine-readable form, for the generator of the
+ * bash completion and for the test that holds the man page to the code.
+ * One record per line, fields separated by a TAB, "-" for an empty field,
+ * strings untranslated:
+ *
+ *   command  NAME   PARAMS
+ *   option   SCOPE  --LONG  -S  ARGKIND  METAVAR  DESCRIPTION
+ *
+ * SCOPE is "main" (only before the command's name), "global" (before or
+ * after it) or a command's name. ARGKIND is "none" for a flag, "file" for
+ * a path, else the GOption type of the argument. Hidden options are left
+ * out: they are not for users.
+ */
+
+static const char *const virtPVOptionArgKinds[] = {
+    [G_OPTION_ARG_NONE] = "none",
+    [G_OPTION_ARG_STRING] = "string",
+    [G_OPTION_ARG_INT] = "int",
+    [G_OPTION_ARG_CALLBACK] = "string",
+    [G_OPTION_ARG_FILENAME] = "file",
+    [G_OPTION_ARG_STRING_ARRAY] = "string",
+    [G_OPTION_ARG_FILENAME_ARRAY] = "file",
+    [G_OPTION_ARG_DOUBLE] = "double",
+    [G_OPTION_ARG_INT64] = "int",
+};
+
+static const char *
+virtPVOptionArgKind(const GOptionEntry *entry)
+{
+    if (entry->arg == G_OPTION_ARG_CALLBACK && (entry->flags & G_OPTION_FLAG_NO_ARG))
+        return "none";
+    if ((gsize)entry->arg >= G_N_ELEMENTS(virtPVOptionArgKinds))
+        return "string";
+    return virtPVOptionArgKinds[entry->arg];
+}
+
+static const char *
+virtPVOptionField(const char *text)
+{
+    return text && *text ? text : "-";
+}
+
+static void
+virtPVDumpEntries(const char *scope, const GOptionEntry *entries)
+{
+    for (; entries && entries->long_name; entries++) {
+        char short_name[3] = "-";
+
+        if (entries->flags & G_OPTION_FLAG_HIDDEN)
+            continue;
+        if (entries->short_name)
+            g_snprintf(short_name, sizeof(short_name), "-%c", entries->short_name);
+        printf("option\t%s\t--%s\t%s\t%s\t%s\t%s\n", scope, entries->long_name, short_name,
+               virtPVOptionArgKind(entries), virtPVOptionField(entries->arg_description),
+               virtPVOptionField(entries->description));
+    }
+}
+
+void
+virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
+                  const GOptionEntry *main_entries, const GOptionEntry *global_entries)
+{
+    /* GOption adds --help to every context by itself. */
+    static const GOptionEntry help_entries[] = {
+        { "help", 'h', 0, G_OPTION_ARG_NONE, NULL, "Show help options", NULL },
+        { NULL }
+    };
+    gsize i;
+
+    virtPVDumpEntries("main", main_entries);
+    virtPVDumpEntries("global", help_entries);
+    virtPVDumpEntries("global", global_entries);
+    for (i = 0; i < ncommands; i++) {
+        printf("command\t%s\t%s\n", commands[i]->name, virtPVOptionField(commands[i]->params));
+        virtPVDumpEntries(commands[i]->name, commands[i]->options);
+    }
+}
