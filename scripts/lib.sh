@@ -7,7 +7,8 @@ VIRT_PV_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-de
 VIRT_PV_CHECK_PACKAGES="libxml2-utils qemu-system-misc qemu-utils libvirt-dev
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   python3-docutils util-linux iproute2 procps diffutils
-  clang-14 libclang-rt-14-dev valgrind time"
+  clang-14 libclang-rt-14-dev valgrind time
+  bash-completion locales man-db debhelper dpkg-dev fakeroot"
 # bench/run: the measuring tools and the peers it measures against.
 VIRT_PV_BENCH_PACKAGES="hyperfine time strace libxml2-utils qemu-system-misc
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
@@ -43,4 +44,20 @@ virt_pv_build() {
         meson setup "$dir" "$@" >/dev/null
     fi
     ninja -C "$dir" >/dev/null
+}
+
+# virt_pv_locale NAME: make sure the locale NAME (de_DE.UTF-8) exists, for
+# the test that runs virt-pv in German.  Generating it needs root.
+virt_pv_locale() {
+    local name=$1 normalized
+    normalized=$(echo "${name%%.*}.${name#*.}" | tr 'A-Z' 'a-z' | tr -d -)
+    if locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d - | grep -qx "$normalized"; then
+        return 0
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing locale: $name (run as root to generate it)" >&2
+        return 1
+    fi
+    echo "generating locale: $name"
+    localedef -i "${name%%.*}" -f "${name#*.}" "$name"
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -46,9 +47,10 @@ virtPVHostPrintText(const virtPVGlobalOptions *opts, const virHostPVState *state
             printf("%-22s %s %s\n", "", _("hint:"), check->hint);
     }
 
+    /* <inttypes.h> macros, not GLib's: xgettext understands only these. */
     if (state->has_uv_limits && !opts->quiet)
-        printf(_("Ultravisor limits: max_guests %" G_GUINT64_FORMAT ", max_cpus %"
-                 G_GUINT64_FORMAT ", max_address 0x%" G_GINT64_MODIFIER "x\n"),
+        printf(_("Ultravisor limits: max_guests %" PRIu64 ", max_cpus %" PRIu64
+                 ", max_address 0x%" PRIx64 "\n"),
                state->uv_max_guests, state->uv_max_cpus, state->uv_max_address);
     if (!opts->quiet)
         printf("%s\n", report->ok ? _("This host can run protected guests.")

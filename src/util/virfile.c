@@ -53,7 +53,7 @@ virFileReadFd(int fd, const char *path, gsize max_len, char **ret_contents, gsiz
             break;
         if (buf->len + (gsize)got > max_len) {
             g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_TOO_BIG,
-                        _("'%s' is larger than %" G_GSIZE_FORMAT " bytes"), path, max_len);
+                        _("'%s' is larger than %zu bytes"), path, max_len);
             return FALSE;
         }
         g_byte_array_append(buf, chunk, (guint)got);

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Every language in po/LINGUAS is translated completely: no fuzzy entry, no
+# empty msgstr, format strings that match, and a translation for every
+# message the sources have *now* (not only those of the last .pot).
+#
+# Usage: translationtest.sh SOURCE-ROOT
+set -uo pipefail
+
+root=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+count=0
+failed=0
+
+result() { # STATUS TITLE [DETAIL...]
+    local status=$1 title=$2
+    shift 2
+    count=$((count + 1))
+    if [ "$status" -eq 0 ]; then
+        echo "ok $count - $title"
+    else
+        failed=$((failed + 1))
+        echo "not ok $count - $title"
+        printf '%s\n' "$@" | sed 's/^/# /'
+    fi
+}
+
+# entries SELECTION PO: the entries msgattrib selects, without the header.
+entries() {
+    msgattrib "$1" --no-obsolete --no-wrap "$2" | awk -v RS= 'NR > 1 { print; print "" }'
+}
+
+howto="To fix it: meson compile -C build virt-pv-update-po, then translate every
+entry with an empty msgstr or a 'fuzzy' flag in the .po file (remove the
+flag once the translation is right), and commit the .po file."
+
+# The messages the sources have now, extracted as meson's i18n module does.
+(cd "$root" && xgettext --files-from=po/POTFILES.in --from-code=UTF-8 --language=C \
+    --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+    --keyword=g_dngettext:2,3 --output="$tmp/virt-pv.pot") 2>"$tmp/xgettext.err"
+status=$?
+grep -q . "$tmp/xgettext.err" && status=1
+result $status "the sources' messages extract without warnings" \
+    "$(cat "$tmp/xgettext.err")" \
+    "A string in _() must be a whole message: no GLib format macros glued into it" \
+    "(use <inttypes.h>'s PRIu64 or %zu, which xgettext understands)."
+
+languages=$(sed 's/#.*//' "$root/po/LINGUAS" | tr -s ' \n' ' ')
+[ -n "${languages// /}" ]
+result $? "po/LINGUAS names at least one language"
+
+for lang in $languages; do
+    po=$root/po/$lang.po
+    if [ ! -f "$po" ]; then
+        result 1 "po/$lang.po exists" "po/LINGUAS names '$lang' but po/$lang.po is missing"
+        continue
+    fi
+    stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po" 2>&1)
+    status=$?
+    result $status "po/$lang.po compiles with format checks" "$stats"
+
+    fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
+    untranslated=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
+    result $(( (fuzzy > 0) + (untranslated > 0) )) \
+        "po/$lang.po has no fuzzy and no untranslated entries ($stats)" \
+        "$(entries --only-fuzzy "$po"; entries --untranslated "$po")" \
+        "$howto"
+
+    missing=$(LC_ALL=C msgcmp "$po" "$tmp/virt-pv.pot" 2>&1)
+    status=$?
+    result $status "po/$lang.po translates every message of the current sources" \
+        "$(grep -c 'this message is used but not defined' <<<"$missing") message(s) of the sources lack a translation in po/$lang.po:" \
+        "$missing" "$howto"
+done
+
+echo "1..$count"
+[ "$failed" -eq 0 ]
