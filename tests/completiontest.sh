@@ -24,7 +24,7 @@ not_ok() {
     failed=$((failed + 1))
     echo "not ok $count - $1"
     shift
-    printf '# %s\n' "$@"
+    printf '# %s\n' "$@" >&2
 }
 
 # shellcheck disable=SC1090

@@ -40,7 +40,7 @@ german() {
     else
         failed=$((failed + 1))
         echo "not ok $count - $title: exit status $status, expected $expected"
-        printf '%s\n' "$out" | sed 's/^/# /'
+        printf '%s\n' "$out" | sed 's/^/# /' >&2
     fi
 }
 
@@ -54,7 +54,7 @@ says() {
         else
             failed=$((failed + 1))
             echo "not ok $count - says '$text'"
-            printf '%s\n' "$out" | sed 's/^/# /'
+            printf '%s\n' "$out" | sed 's/^/# /' >&2
         fi
     done
 }

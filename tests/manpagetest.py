@@ -31,7 +31,7 @@ class Tap:
         if not ok:
             self.failed += 1
             for line in why.strip("\n").splitlines():
-                print(f"# {line}")
+                print(f"# {line}", file=sys.stderr)
 
 
 def code_tables(program):

@@ -17,6 +17,11 @@ MARKED = re.compile(r"(?<![A-Za-z0-9_])N?_\(")
 SOURCE_DIRS = ("src", "tools")
 
 
+def diag(text):
+    for line in text.splitlines():
+        print(f"# {line}", file=sys.stderr)
+
+
 def main():
     root = sys.argv[1]
     with open(os.path.join(root, "po", "POTFILES.in"), encoding="utf-8") as f:
@@ -41,10 +46,9 @@ def main():
         else:
             failed += 1
             print(f"not ok {count} - {path} is in po/POTFILES.in")
-            print(f"# {path} has translatable strings (_() or N_()) but po/POTFILES.in")
-            print(f"# does not list it, so they never reach the translators. Add the line")
-            print(f"#     {path}")
-            print(f"# to po/POTFILES.in.")
+            diag(f"{path} has translatable strings (_() or N_()) but po/POTFILES.in\n"
+                 f"does not list it, so they never reach the translators. Add the line\n"
+                 f"    {path}\nto po/POTFILES.in.")
     for path in listed:
         count += 1
         if os.path.isfile(os.path.join(root, path)):
@@ -52,7 +56,7 @@ def main():
         else:
             failed += 1
             print(f"not ok {count} - listed file {path} exists")
-            print(f"# po/POTFILES.in lists {path}, which does not exist: remove the line.")
+            diag(f"po/POTFILES.in lists {path}, which does not exist: remove the line.")
     print(f"1..{count}")
     sys.exit(1 if failed else 0)
 

@@ -23,7 +23,7 @@ result() { # STATUS TITLE [DETAIL...]
     else
         failed=$((failed + 1))
         echo "not ok $count - $title"
-        printf '%s\n' "$@" | sed 's/^/# /'
+        printf '%s\n' "$@" | sed 's/^/# /' >&2
     fi
 }
 
@@ -46,6 +46,21 @@ result $status "the sources' messages extract without warnings" \
     "$(cat "$tmp/xgettext.err")" \
     "A string in _() must be a whole message: no GLib format macros glued into it" \
     "(use <inttypes.h>'s PRIu64 or %zu, which xgettext understands)."
+
+# xgettext stops a msgid at a macro it does not know, silently where the
+# string is not passed to a known printf-like function: the translation of
+# the cut message then never matches at run time.
+glued=$(cd "$root" && perl -0777 -ne '
+    while (/\bN?_\(\s*((?:"(?:[^"\\]|\\.)*"\s*|[A-Za-z_]\w*\s*)+)\)/g) {
+        my ($text, $end) = ($1, pos);
+        next unless $text =~ /\b(G_G\w*_(?:FORMAT|MODIFIER))\b/;
+        my $line = 1 + (substr($_, 0, $end) =~ tr/\n//);
+        print "$ARGV:$line: $1 inside _()\n";
+    }' $(sed 's/#.*//' po/POTFILES.in))
+[ -z "$glued" ]
+result $? "no GLib format macro is glued into a translatable string" "$glued" \
+    "xgettext cuts the message at the macro. Use <inttypes.h>'s PRIu64, PRIx64 (or %zu" \
+    "for gsize): xgettext understands those and keeps the message whole."
 
 languages=$(sed 's/#.*//' "$root/po/LINGUAS" | tr -s ' \n' ' ')
 [ -n "${languages// /}" ]

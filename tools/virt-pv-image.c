@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -29,17 +30,17 @@ virtPVImagePrintText(const char *path, const virSEImageHeader *h)
 
     printf(_("%s: Secure Execution image\n"), path);
     if (h->found_by == VIR_SE_IMAGE_FOUND_BY_METADATA)
-        printf(_("  header offset:            0x%" G_GINT64_MODIFIER
-                 "x (from the image metadata, version %u)\n"),
+        printf(_("  header offset:            0x%" PRIx64
+                 " (from the image metadata, version %u)\n"),
                h->offset, h->metadata_version);
     else
-        printf(_("  header offset:            0x%" G_GINT64_MODIFIER "x (found by scanning)\n"),
+        printf(_("  header offset:            0x%" PRIx64 " (found by scanning)\n"),
                h->offset);
     printf(_("  header version:           0x%x\n"), h->version);
     printf(_("  header size:              %u bytes\n"), h->size);
-    printf(_("  key slots:                %" G_GUINT64_FORMAT "\n"), h->key_slots);
-    printf(_("  encrypted-area size:      %" G_GUINT64_FORMAT " bytes\n"), h->encrypted_size);
-    printf(_("  encrypted pages:          %" G_GUINT64_FORMAT "\n"), h->encrypted_pages);
+    printf(_("  key slots:                %" PRIu64 "\n"), h->key_slots);
+    printf(_("  encrypted-area size:      %" PRIu64 " bytes\n"), h->encrypted_size);
+    printf(_("  encrypted pages:          %" PRIu64 "\n"), h->encrypted_pages);
     printf(_("  plaintext control flags:  %s\n"), flags);
 }
 
@@ -127,7 +128,7 @@ virtPVImageInfo(virtPVGlobalOptions *opts, int argc, char **argv)
 
 const virtPVCommand virtPVCommandImageInfo = {
     .name = "image-info",
-    .params = "FILE",
+    .params = N_("FILE"),
     .summary = N_("Tell whether FILE is a Secure Execution boot image and print its header"),
     .options = NULL,
     .run = virtPVImageInfo,

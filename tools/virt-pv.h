@@ -23,7 +23,7 @@ typedef int (*virtPVCommandFunc)(virtPVGlobalOptions *opts, int argc, char **arg
 
 typedef struct {
     const char *name;
-    const char *params;          /* positional arguments, for --help */
+    const char *params;          /* positional arguments, for --help; N_() unless "" */
     const char *summary;
     const GOptionEntry *options; /* the subcommand's own, NULL-terminated */
     virtPVCommandFunc run;       /* argv[0] is the subcommand's name */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -178,8 +179,7 @@ virSEImageDamaged(GError **error, const virSEImageSource *src, guint64 offset, c
     detail = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE,
-                _("'%s' has a damaged Secure Execution header at offset 0x%" G_GINT64_MODIFIER
-                  "x: %s"),
+                _("'%s' has a damaged Secure Execution header at offset 0x%" PRIx64 ": %s"),
                 src->name, offset, detail);
 }
 
@@ -245,8 +245,7 @@ virSEImageReadField(const virSEImageSource *src, guint64 offset, const virSEImag
 
     if (bytes->len < (gsize)info->offset + info->width) {
         virSEImageDamaged(error, src, offset,
-                          _("the file ends inside field '%s' (at byte %" G_GSIZE_FORMAT
-                            " of the header)"),
+                          _("the file ends inside field '%s' (at byte %zu of the header)"),
                           _(info->name), bytes->len);
         return FALSE;
     }
@@ -270,15 +269,13 @@ virSEImageCheckSizes(const virSEImageSource *src, const virSEImageHeader *h, GEr
     }
     if (h->key_slots == 0 || h->key_slots > max_slots) {
         virSEImageDamaged(error, src, h->offset,
-                          _("number of key slots %" G_GUINT64_FORMAT " is outside 1…%"
-                            G_GUINT64_FORMAT),
+                          _("number of key slots %" PRIu64 " is outside 1…%" PRIu64),
                           h->key_slots, max_slots);
         return FALSE;
     }
     if (h->encrypted_size % 16 != 0 || h->encrypted_size > VIR_SE_IMAGE_HEADER_MAX_SIZE) {
         virSEImageDamaged(error, src, h->offset,
-                          _("encrypted-area size %" G_GUINT64_FORMAT
-                            " is not a multiple of 16 up to %u"),
+                          _("encrypted-area size %" PRIu64 " is not a multiple of 16 up to %u"),
                           h->encrypted_size, VIR_SE_IMAGE_HEADER_MAX_SIZE);
         return FALSE;
     }
@@ -287,9 +284,8 @@ virSEImageCheckSizes(const virSEImageSource *src, const virSEImageHeader *h, GEr
                h->encrypted_size + VIR_SE_IMAGE_TAG_SIZE;
     if (expected != h->size) {
         virSEImageDamaged(error, src, h->offset,
-                          _("header size %u does not match its %" G_GUINT64_FORMAT
-                            " key slots and %" G_GUINT64_FORMAT
-                            "-byte encrypted area (expected %" G_GUINT64_FORMAT ")"),
+                          _("header size %u does not match its %" PRIu64 " key slots and %" PRIu64
+                            "-byte encrypted area (expected %" PRIu64 ")"),
                           h->size, h->key_slots, h->encrypted_size, expected);
         return FALSE;
     }
@@ -315,7 +311,7 @@ virSEImageCheckComplete(const virSEImageSource *src, const virSEImageHeader *h, 
     else
         part = _("tag");
     virSEImageDamaged(error, src, h->offset,
-                      _("the file ends inside the %s (at byte %" G_GSIZE_FORMAT " of %u)"), part,
+                      _("the file ends inside the %s (at byte %zu of %u)"), part,
                       have, h->size);
     return FALSE;
 }
@@ -340,8 +336,7 @@ virSEImageParseHeader(const virSEImageSource *src, guint64 offset, virSEImageFou
     if (!virSEImageReadField(src, offset, &bytes, VIR_SE_IMAGE_FIELD_VERSION, &version, error))
         return FALSE;
     if (version != VIR_SE_IMAGE_VERSION_1) {
-        virSEImageDamaged(error, src, offset, _("unsupported header version 0x%" G_GINT64_MODIFIER
-                                                "x"), version);
+        virSEImageDamaged(error, src, offset, _("unsupported header version 0x%" PRIx64), version);
         return FALSE;
     }
     if (!virSEImageReadField(src, offset, &bytes, VIR_SE_IMAGE_FIELD_SIZE, &size, error))
