@@ -13,19 +13,8 @@ program=${VIRT_PV_PROGRAM:?}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-count=0
-failed=0
-ok() {
-    count=$((count + 1))
-    echo "ok $count - $1"
-}
-not_ok() {
-    count=$((count + 1))
-    failed=$((failed + 1))
-    echo "not ok $count - $1"
-    shift
-    printf '# %s\n' "$@" >&2
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # shellcheck disable=SC1090
 . "$completion"
@@ -49,11 +38,9 @@ expect() {
     expected=$(printf '%s\n' $2 | sed '/^$/d' | LC_ALL=C sort)
     shift 2
     actual=$(offers "$@")
-    if [ "$actual" = "$expected" ]; then
-        ok "$title"
-    else
-        not_ok "$title" "completing: $*" "expected: $(echo $expected)" "offered:  $(echo $actual)"
-    fi
+    [ "$actual" = "$expected" ]
+    tap_result $? "$title" "completing: $*" "expected: $(echo $expected)" \
+        "offered:  $(echo $actual)"
 }
 
 dump=$("$program" --dump-options) || { echo "Bail out! virt-pv --dump-options failed"; exit 1; }
@@ -82,11 +69,9 @@ global_opts=${options[global]:-}
 mkdir "$tmp/dir" && touch "$tmp/file.xml"
 files_and_dirs="$tmp/dir $tmp/file.xml"
 
-if complete -p virt-pv | grep -q -- '-F '; then
-    ok "the file registers a completion function for virt-pv"
-else
-    not_ok "the file registers a completion function for virt-pv" "$(complete -p virt-pv 2>&1)"
-fi
+complete -p virt-pv | grep -q -- '-F '
+tap_result $? "the file registers a completion function for virt-pv" \
+    "$(complete -p virt-pv 2>&1)"
 
 expect "an empty word offers every command" "${commands[*]}" virt-pv ""
 expect "'-' before the command offers the main and global options" "$main_opts" virt-pv -
@@ -147,11 +132,7 @@ for key in "${!argkind[@]}"; do
     expect "'${words[*]}=${meta}' completes its argument" "$expected" "${words[@]}" = "$prefix"
 done
 
-if offers virt-pv --d | grep -q dump-options; then
-    not_ok "hidden options are not offered" "--dump-options was offered"
-else
-    ok "hidden options are not offered"
-fi
+! offers virt-pv --d | grep -q dump-options
+tap_result $? "hidden options are not offered" "--dump-options was offered"
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_done

@@ -24,8 +24,8 @@ if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
     exit 0
 fi
 
-count=0
-failed=0
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # german EXPECTED-STATUS TITLE ARG...: run virt-pv in German; sets $out.
 german() {
@@ -34,28 +34,16 @@ german() {
     out=$(env -u LC_ALL -u LANGUAGE -u LC_MESSAGES LANG=de_DE.UTF-8 NO_COLOR=1 \
           "$program" "$@" 2>&1)
     status=$?
-    count=$((count + 1))
-    if [ "$status" -eq "$expected" ]; then
-        echo "ok $count - $title: exit status $status"
-    else
-        failed=$((failed + 1))
-        echo "not ok $count - $title: exit status $status, expected $expected"
-        printf '%s\n' "$out" | sed 's/^/# /' >&2
-    fi
+    [ "$status" -eq "$expected" ]
+    tap_result $? "$title: exit status $status (expected $expected)" "$out"
 }
 
 # says TEXT...: the last output contains every TEXT.
 says() {
     local text
     for text in "$@"; do
-        count=$((count + 1))
-        if grep -qF -- "$text" <<<"$out"; then
-            echo "ok $count - says '$text'"
-        else
-            failed=$((failed + 1))
-            echo "not ok $count - says '$text'"
-            printf '%s\n' "$out" | sed 's/^/# /' >&2
-        fi
+        grep -qF -- "$text" <<<"$out"
+        tap_result $? "says '$text'" "$out"
     done
 }
 
@@ -74,5 +62,4 @@ says "arch-s390x" "der Host ist kein s390x: geschützte Gäste laufen nur auf IB
 german 2 "an unknown command" no-such-command
 says "Fehler: unbekannter Befehl „no-such-command“"
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_done

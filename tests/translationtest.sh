@@ -11,21 +11,8 @@ set -uo pipefail
 root=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-count=0
-failed=0
-
-result() { # STATUS TITLE [DETAIL...]
-    local status=$1 title=$2
-    shift 2
-    count=$((count + 1))
-    if [ "$status" -eq 0 ]; then
-        echo "ok $count - $title"
-    else
-        failed=$((failed + 1))
-        echo "not ok $count - $title"
-        printf '%s\n' "$@" | sed 's/^/# /' >&2
-    fi
-}
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # entries SELECTION PO: the entries msgattrib selects, without the header.
 entries() {
@@ -42,7 +29,7 @@ flag once the translation is right), and commit the .po file."
     --keyword=g_dngettext:2,3 --output="$tmp/virt-pv.pot") 2>"$tmp/xgettext.err"
 status=$?
 grep -q . "$tmp/xgettext.err" && status=1
-result $status "the sources' messages extract without warnings" \
+tap_result $status "the sources' messages extract without warnings" \
     "$(cat "$tmp/xgettext.err")" \
     "A string in _() must be a whole message: no GLib format macros glued into it" \
     "(use <inttypes.h>'s PRIu64 or %zu, which xgettext understands)."
@@ -58,37 +45,36 @@ glued=$(cd "$root" && perl -0777 -ne '
         print "$ARGV:$line: $1 inside _()\n";
     }' $(sed 's/#.*//' po/POTFILES.in))
 [ -z "$glued" ]
-result $? "no GLib format macro is glued into a translatable string" "$glued" \
+tap_result $? "no GLib format macro is glued into a translatable string" "$glued" \
     "xgettext cuts the message at the macro. Use <inttypes.h>'s PRIu64, PRIx64 (or %zu" \
     "for gsize): xgettext understands those and keeps the message whole."
 
 languages=$(sed 's/#.*//' "$root/po/LINGUAS" | tr -s ' \n' ' ')
 [ -n "${languages// /}" ]
-result $? "po/LINGUAS names at least one language"
+tap_result $? "po/LINGUAS names at least one language"
 
 for lang in $languages; do
     po=$root/po/$lang.po
     if [ ! -f "$po" ]; then
-        result 1 "po/$lang.po exists" "po/LINGUAS names '$lang' but po/$lang.po is missing"
+        tap_result 1 "po/$lang.po exists" "po/LINGUAS names '$lang' but po/$lang.po is missing"
         continue
     fi
     stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po" 2>&1)
     status=$?
-    result $status "po/$lang.po compiles with format checks" "$stats"
+    tap_result $status "po/$lang.po compiles with format checks" "$stats"
 
     fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$po" | grep -c '^msgid ' || true)
     untranslated=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
-    result $(( (fuzzy > 0) + (untranslated > 0) )) \
+    tap_result $(( (fuzzy > 0) + (untranslated > 0) )) \
         "po/$lang.po has no fuzzy and no untranslated entries ($stats)" \
         "$(entries --only-fuzzy "$po"; entries --untranslated "$po")" \
         "$howto"
 
     missing=$(LC_ALL=C msgcmp "$po" "$tmp/virt-pv.pot" 2>&1)
     status=$?
-    result $status "po/$lang.po translates every message of the current sources" \
+    tap_result $status "po/$lang.po translates every message of the current sources" \
         "$(grep -c 'this message is used but not defined' <<<"$missing") message(s) of the sources lack a translation in po/$lang.po:" \
         "$missing" "$howto"
 done
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_done
