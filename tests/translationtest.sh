@@ -70,11 +70,14 @@ for lang in $languages; do
         "$(entries --only-fuzzy "$po"; entries --untranslated "$po")" \
         "$howto"
 
-    missing=$(LC_ALL=C msgcmp "$po" "$tmp/virt-pv.pot" 2>&1)
-    status=$?
-    tap_result $status "po/$lang.po translates every message of the current sources" \
-        "$(grep -c 'this message is used but not defined' <<<"$missing") message(s) of the sources lack a translation in po/$lang.po:" \
-        "$missing" "$howto"
+    # Merge the .po file with the current messages, without guessing: what
+    # is untranslated or fuzzy then is exactly what lacks a translation.
+    msgmerge --quiet --no-fuzzy-matching -o "$tmp/$lang.po" "$po" "$tmp/virt-pv.pot"
+    missing=$(entries --untranslated "$tmp/$lang.po"; entries --only-fuzzy "$tmp/$lang.po")
+    [ -z "$missing" ]
+    tap_result $? "po/$lang.po translates every message of the current sources" \
+        "$(grep -c '^msgid ' <<<"$missing") message(s) of the sources lack a translation in po/$lang.po:" \
+        "" "$missing" "" "$howto"
 done
 
 tap_done
