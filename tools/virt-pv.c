@@ -14,6 +14,7 @@
 static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandHostValidate,
     &virtPVCommandImageInfo,
+    &virtPVCommandFix,
 };
 
 static gboolean virtPVShowVersion;

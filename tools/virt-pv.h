@@ -51,3 +51,4 @@ void virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
 
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;
+extern const virtPVCommand virtPVCommandFix;

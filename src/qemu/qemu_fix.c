@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "conf/virxmltextedit.h"
+#include "qemu_error.h"
+#include "qemu_fix.h"
+
+static const char *const virQEMUFixModeNames[] = {
+    "launch-security",
+    "iommu",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virQEMUFixModeNames) == VIR_QEMU_FIX_MODE_LAST);
+
+const char *
+virQEMUFixModeToString(virQEMUFixMode mode)
+{
+    if ((guint)mode >= VIR_QEMU_FIX_MODE_LAST)
+        return NULL;
+    return virQEMUFixModeNames[mode];
+}
+
+gboolean
+virQEMUFixModeFromString(const char *str, virQEMUFixMode *ret_mode)
+{
+    guint i;
+
+    for (i = 0; i < VIR_QEMU_FIX_MODE_LAST; i++) {
+        if (g_str_equal(str, virQEMUFixModeNames[i])) {
+            *ret_mode = i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static void
+virQEMUFixChangeFree(virQEMUFixChange *change)
+{
+    if (!change)
+        return;
+    g_free(change->xpath);
+    g_free(change->message);
+    g_free(change);
+}
+
+void
+virQEMUFixResultFree(virQEMUFixResult *result)
+{
+    if (!result)
+        return;
+    g_free(result->xml);
+    g_clear_pointer(&result->changes, g_ptr_array_unref);
+    g_free(result);
+}
+
+/* The elements fix writes, in the editor's fragment notation. */
+#define FIX_LAUNCH_SECURITY "<launchSecurity type='s390-pv'/>"
+#define FIX_BALLOON "<memballoon model='none'/>"
+#define FIX_DRIVER "<driver iommu='on'/>"
+#define FIX_MARKER "<pv:protected xmlns:pv='" VIR_DOMAIN_PV_NAMESPACE "'/>"
+
+typedef struct {
+    const virDomainDef *def;
+    virQEMUFixMode mode;
+    virXMLTextEdit *edit;
+    GPtrArray *changes; /* of virQEMUFixChange */
+    GArray *order;      /* document position of each change's element */
+} virQEMUFixCtx;
+
+G_GNUC_PRINTF(3, 4)
+static void
+virQEMUFixNote(virQEMUFixCtx *ctx, xmlNodePtr node, const char *fmt, ...)
+{
+    virQEMUFixChange *change = g_new0(virQEMUFixChange, 1);
+    gsize order = virDomainDefNodeOrder(ctx->def, node);
+    va_list ap;
+
+    va_start(ap, fmt);
+    change->message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    change->xpath = virDomainNodeXPath(node);
+    g_ptr_array_add(ctx->changes, change);
+    g_array_append_val(ctx->order, order);
+}
+
+static xmlNodePtr
+virQEMUFixChild(xmlNodePtr parent, const char *name)
+{
+    xmlNodePtr cur;
+
+    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns && g_str_equal((const char *)cur->name, name))
+            return cur;
+    }
+    return NULL;
+}
+
+static guint
+virQEMUFixCountAttributes(xmlNodePtr node)
+{
+    guint n = 0;
+    xmlAttrPtr attr;
+
+    for (attr = node->properties; attr; attr = attr->next)
+        n++;
+    return n;
+}
+
+/* Remove @child of @parent; when it is the only element there, write
+ * <parent .../> instead of leaving an empty pair of tags. */
+static gboolean
+virQEMUFixRemoveChild(virQEMUFixCtx *ctx, xmlNodePtr parent, xmlNodePtr child, GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = parent->children; cur; cur = cur->next) {
+        if (cur != child && cur->type == XML_ELEMENT_NODE)
+            return virXMLTextEditRemoveElement(ctx->edit, child, error);
+    }
+    return virXMLTextEditCollapse(ctx->edit, parent, error);
+}
+
+/* ---- launchSecurity ----------------------------------------------------- */
+
+static gboolean
+virQEMUFixIsPVSecurity(const virDomainLaunchSecurity *sec)
+{
+    return sec->type && g_str_equal(sec->type, "s390-pv");
+}
+
+/* Only s390-pv elements are deduplicated: with another type among them the
+ * user's intent is unclear, and validation reports it. */
+static gboolean
+virQEMUFixLaunchSecurityDedupe(virQEMUFixCtx *ctx, GError **error)
+{
+    GPtrArray *all = ctx->def->launch_security;
+    guint i;
+
+    for (i = 0; i < all->len; i++) {
+        const virDomainLaunchSecurity *sec = g_ptr_array_index(all, i);
+
+        if (!virQEMUFixIsPVSecurity(sec))
+            return TRUE;
+    }
+    for (i = 0; i < all->len; i++) {
+        const virDomainLaunchSecurity *sec = g_ptr_array_index(all, i);
+
+        if (i > 0) {
+            if (!virXMLTextEditRemoveElement(ctx->edit, sec->node, error))
+                return FALSE;
+            virQEMUFixNote(ctx, sec->node, _("removed a duplicate <launchSecurity>"));
+        } else if (sec->nchildren > 0) {
+            if (!virXMLTextEditReplaceElement(ctx->edit, sec->node, FIX_LAUNCH_SECURITY, error))
+                return FALSE;
+            virQEMUFixNote(ctx, sec->node,
+                           _("removed the child elements of <launchSecurity type='s390-pv'>"));
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+virQEMUFixLaunchSecurity(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+    guint i;
+
+    if (ctx->mode == VIR_QEMU_FIX_MODE_IOMMU) {
+        for (i = 0; i < def->launch_security->len; i++) {
+            const virDomainLaunchSecurity *sec = g_ptr_array_index(def->launch_security, i);
+
+            if (!virQEMUFixIsPVSecurity(sec))
+                continue;
+            if (!virXMLTextEditRemoveElement(ctx->edit, sec->node, error))
+                return FALSE;
+            virQEMUFixNote(ctx, sec->node,
+                           _("removed <launchSecurity>: iommu mode protects each virtio device "
+                             "with iommu='on' instead"));
+        }
+        return TRUE;
+    }
+    if (def->launch_security->len > 0)
+        return virQEMUFixLaunchSecurityDedupe(ctx, error);
+    if (!virXMLTextEditAppendChild(ctx->edit, def->root, FIX_LAUNCH_SECURITY, error))
+        return FALSE;
+    virQEMUFixNote(ctx, def->root, _("added <launchSecurity type='s390-pv'/>"));
+    return TRUE;
+}
+
+/* iommu mode: without launchSecurity, the metadata marker says that the
+ * guest is meant to be protected. */
+static gboolean
+virQEMUFixMarker(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+    xmlNodePtr metadata;
+
+    if (ctx->mode != VIR_QEMU_FIX_MODE_IOMMU || def->pv_marker)
+        return TRUE;
+    if ((metadata = virQEMUFixChild(def->root, "metadata"))) {
+        if (!virXMLTextEditAppendChild(ctx->edit, metadata, FIX_MARKER, error))
+            return FALSE;
+        virQEMUFixNote(ctx, metadata, _("added the PV marker to <metadata>"));
+        return TRUE;
+    }
+    if (!virXMLTextEditAppendChild(ctx->edit, def->root, "<metadata>\n\t" FIX_MARKER "\n</metadata>",
+                                   error))
+        return FALSE;
+    virQEMUFixNote(ctx, def->root, _("added <metadata> with the PV marker"));
+    return TRUE;
+}
+
+/* ---- CPU ---------------------------------------------------------------- */
+
+static gboolean
+virQEMUFixFeatureIsUnpack(const virDomainCPUFeature *feature)
+{
+    return feature->name && g_str_equal(feature->name, "unpack");
+}
+
+/* An absent policy means require. */
+static gboolean
+virQEMUFixFeatureEnables(const virDomainCPUFeature *feature)
+{
+    return !feature->policy || g_str_equal(feature->policy, "require") ||
+           g_str_equal(feature->policy, "force");
+}
+
+static gboolean
+virQEMUFixFeatureDisables(const virDomainCPUFeature *feature)
+{
+    return feature->policy &&
+           (g_str_equal(feature->policy, "disable") || g_str_equal(feature->policy, "forbid"));
+}
+
+static gboolean
+virQEMUFixCPUHasUnpack(const virDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
+
+        if (virQEMUFixFeatureIsUnpack(feature) && virQEMUFixFeatureEnables(feature))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* libvirt's default mode is custom when a model is named. */
+static gboolean
+virQEMUFixCPUIsCustom(const virDomainDef *def)
+{
+    if (def->cpu_mode)
+        return g_str_equal(def->cpu_mode, "custom");
+    return virQEMUFixChild(def->cpu_node, "model") != NULL;
+}
+
+static const virDomainCPUFeature *
+virQEMUFixCPUFeature(const virDomainDef *def, xmlNodePtr node)
+{
+    guint i;
+
+    for (i = 0; i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
+
+        if (feature->node == node)
+            return feature;
+    }
+    return NULL;
+}
+
+/* The children of <cpu> that the repair drops: the model when it becomes
+ * host-model, and features that turn unpack off. */
+static gboolean
+virQEMUFixCPUDrops(const virDomainDef *def, xmlNodePtr child, gboolean to_host_model)
+{
+    const virDomainCPUFeature *feature = virQEMUFixCPUFeature(def, child);
+
+    if (to_host_model && !child->ns && g_str_equal((const char *)child->name, "model"))
+        return TRUE;
+    return feature && virQEMUFixFeatureIsUnpack(feature) && virQEMUFixFeatureDisables(feature);
+}
+
+/* Drop those children; when nothing else is left, write <cpu .../>
+ * rather than leave an empty pair of tags. */
+static gboolean
+virQEMUFixCPUChildren(virQEMUFixCtx *ctx, gboolean to_host_model, GError **error)
+{
+    xmlNodePtr cpu = ctx->def->cpu_node;
+    gboolean keeps = FALSE;
+    gboolean drops = FALSE;
+    xmlNodePtr child;
+
+    for (child = cpu->children; child; child = child->next) {
+        if (child->type != XML_ELEMENT_NODE)
+            continue;
+        if (virQEMUFixCPUDrops(ctx->def, child, to_host_model))
+            drops = TRUE;
+        else
+            keeps = TRUE;
+    }
+    if (!drops)
+        return TRUE;
+    if (!keeps)
+        return virXMLTextEditCollapse(ctx->edit, cpu, error);
+    for (child = cpu->children; child; child = child->next) {
+        if (child->type == XML_ELEMENT_NODE &&
+            virQEMUFixCPUDrops(ctx->def, child, to_host_model) &&
+            !virXMLTextEditRemoveElement(ctx->edit, child, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+virQEMUFixCPUMode(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+
+    if (!virXMLTextEditSetAttr(ctx->edit, def->cpu_node, "mode", "host-model", error) ||
+        !virXMLTextEditRemoveAttr(ctx->edit, def->cpu_node, "match", error))
+        return FALSE;
+    if (def->cpu_model)
+        virQEMUFixNote(ctx, def->cpu_node,
+                       _("changed the CPU from model '%s' to host-model, which has unpack"),
+                       def->cpu_model);
+    else
+        virQEMUFixNote(ctx, def->cpu_node,
+                       _("changed the CPU from custom to host-model, which has unpack"));
+    return TRUE;
+}
+
+static gboolean
+virQEMUFixCPU(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+    guint i;
+
+    gboolean to_host_model;
+
+    if (!def->cpu_node)
+        return TRUE;
+    to_host_model = virQEMUFixCPUIsCustom(def) && !virQEMUFixCPUHasUnpack(def);
+    if (to_host_model && !virQEMUFixCPUMode(ctx, error))
+        return FALSE;
+    for (i = 0; i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
+
+        if (virQEMUFixFeatureIsUnpack(feature) && virQEMUFixFeatureDisables(feature))
+            virQEMUFixNote(ctx, feature->node,
+                           _("removed the '%s' policy of CPU feature unpack"), feature->policy);
+    }
+    return virQEMUFixCPUChildren(ctx, to_host_model, error);
+}
+
+/* ---- virtio devices ----------------------------------------------------- */
+
+/* Devices whose fate is decided elsewhere: the balloon is switched off,
+ * virtio-mem cannot work under PV at all. */
+static gboolean
+virQEMUFixDeviceIsOwnCase(const virDomainDevice *dev)
+{
+    if (dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON)
+        return TRUE;
+    return dev->kind == VIR_DOMAIN_DEVICE_MEMORY && dev->model &&
+           g_str_equal(dev->model, "virtio-mem");
+}
+
+/* launch-security mode: QEMU turns iommu_platform on by itself; an
+ * explicit off is what breaks the guest. */
+static gboolean
+virQEMUFixDriverOff(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr driver = virQEMUFixChild(dev->node, "driver");
+
+    if (dev->iommu != VIR_TRISTATE_SWITCH_OFF || !driver)
+        return TRUE;
+    if (virQEMUFixCountAttributes(driver) == 1 && !driver->children) {
+        if (!virQEMUFixRemoveChild(ctx, dev->node, driver, error))
+            return FALSE;
+    } else if (!virXMLTextEditRemoveAttr(ctx->edit, driver, "iommu", error)) {
+        return FALSE;
+    }
+    virQEMUFixNote(ctx, dev->node, _("removed iommu='off', which overrides QEMU's PV default"));
+    return TRUE;
+}
+
+static gboolean
+virQEMUFixDriverOn(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr driver = virQEMUFixChild(dev->node, "driver");
+
+    if (dev->iommu == VIR_TRISTATE_SWITCH_ON)
+        return TRUE;
+    if (driver) {
+        if (!virXMLTextEditSetAttr(ctx->edit, driver, "iommu", "on", error))
+            return FALSE;
+        virQEMUFixNote(ctx, dev->node, _("set iommu='on' on the driver"));
+        return TRUE;
+    }
+    if (!virXMLTextEditAppendChild(ctx->edit, dev->node, FIX_DRIVER, error))
+        return FALSE;
+    virQEMUFixNote(ctx, dev->node, _("added <driver iommu='on'/>"));
+    return TRUE;
+}
+
+/* The explicit form of a controller libvirt would add by itself. */
+static const char *
+virQEMUFixImplicitController(const virDomainDevice *dev)
+{
+    if (dev->kind != VIR_DOMAIN_DEVICE_CONTROLLER || !dev->type)
+        return NULL;
+    if (g_str_equal(dev->type, "virtio-serial"))
+        return "<controller type='virtio-serial' index='0'>\n\t" FIX_DRIVER "\n</controller>";
+    if (g_str_equal(dev->type, "scsi"))
+        return "<controller type='scsi' index='0' model='virtio-scsi'>\n\t" FIX_DRIVER
+               "\n</controller>";
+    return NULL;
+}
+
+static gboolean
+virQEMUFixImplicit(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
+{
+    const char *fragment = virQEMUFixImplicitController(dev);
+
+    if (!fragment || !ctx->def->devices_node)
+        return TRUE;
+    if (!virXMLTextEditAppendChild(ctx->edit, ctx->def->devices_node, fragment, error))
+        return FALSE;
+    virQEMUFixNote(ctx, ctx->def->devices_node,
+                   _("added the %s controller that libvirt would add, with iommu='on' (needed "
+                     "by %s)"),
+                   dev->type, dev->xpath);
+    return TRUE;
+}
+
+static gboolean
+virQEMUFixDevices(virQEMUFixCtx *ctx, GError **error)
+{
+    GPtrArray *devices = ctx->def->devices;
+    guint i;
+
+    for (i = 0; i < devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(devices, i);
+        gboolean ok = TRUE;
+
+        if (!dev->virtio || virQEMUFixDeviceIsOwnCase(dev))
+            continue;
+        if (ctx->mode == VIR_QEMU_FIX_MODE_LAUNCH_SECURITY)
+            ok = dev->implicit || virQEMUFixDriverOff(ctx, dev, error);
+        else if (dev->implicit)
+            ok = virQEMUFixImplicit(ctx, dev, error);
+        else
+            ok = virQEMUFixDriverOn(ctx, dev, error);
+        if (!ok)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- the balloon -------------------------------------------------------- */
+
+static gboolean
+virQEMUFixBalloon(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+    const virDomainDevice *balloon = virDomainDefFindDevice(def, VIR_DOMAIN_DEVICE_MEMBALLOON,
+                                                            TRUE);
+
+    if (!balloon || (balloon->model && g_str_equal(balloon->model, "none")))
+        return TRUE;
+    if (!balloon->implicit) {
+        if (!virXMLTextEditReplaceElement(ctx->edit, balloon->node, FIX_BALLOON, error))
+            return FALSE;
+        virQEMUFixNote(ctx, balloon->node,
+                       _("switched the balloon off: PV fences it, so it does nothing"));
+        return TRUE;
+    }
+    if (def->devices_node) {
+        if (!virXMLTextEditAppendChild(ctx->edit, def->devices_node, FIX_BALLOON, error))
+            return FALSE;
+    } else if (!virXMLTextEditAppendChild(ctx->edit, def->root,
+                                          "<devices>\n\t" FIX_BALLOON "\n</devices>", error)) {
+        return FALSE;
+    }
+    virQEMUFixNote(ctx, balloon->node,
+                   _("added <memballoon model='none'/>: libvirt would add a virtio balloon, "
+                     "which PV fences"));
+    return TRUE;
+}
+
+/* ---- putting it together ------------------------------------------------ */
+
+typedef gboolean (*virQEMUFixStep)(virQEMUFixCtx *ctx, GError **error);
+
+static const virQEMUFixStep virQEMUFixSteps[] = {
+    virQEMUFixLaunchSecurity,
+    virQEMUFixMarker,
+    virQEMUFixCPU,
+    virQEMUFixDevices,
+    virQEMUFixBalloon,
+};
+
+/* A definition for another architecture is not a PV guest gone wrong:
+ * changing it would only hide the real problem. */
+static gboolean
+virQEMUFixApplies(const virDomainDef *def)
+{
+    return !def->os_arch || g_str_equal(def->os_arch, "s390x");
+}
+
+/* The changes in document order of their elements. */
+static GPtrArray *
+virQEMUFixSortedChanges(virQEMUFixCtx *ctx)
+{
+    GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUFixChangeFree);
+    g_autofree guint *perm = g_new(guint, ctx->changes->len);
+    guint i;
+    guint j;
+
+    for (i = 0; i < ctx->changes->len; i++) {
+        /* Insertion sort: stable, and there are only a few changes. */
+        for (j = i; j > 0 && g_array_index(ctx->order, gsize, perm[j - 1]) >
+                                 g_array_index(ctx->order, gsize, i); j--)
+            perm[j] = perm[j - 1];
+        perm[j] = i;
+    }
+    for (i = 0; i < ctx->changes->len; i++)
+        g_ptr_array_add(sorted, g_steal_pointer(&g_ptr_array_index(ctx->changes, perm[i])));
+    return sorted;
+}
+
+gboolean
+virQEMUFixDomain(const virDomainDef *def, virQEMUFixMode mode, virQEMUFixResult **ret_result,
+                 GError **error)
+{
+    g_autoptr(virXMLTextEdit) edit = NULL;
+    g_autoptr(GPtrArray) changes =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUFixChangeFree);
+    g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(gsize));
+    g_autoptr(virQEMUFixResult) result = g_new0(virQEMUFixResult, 1);
+    virQEMUFixCtx ctx = { def, mode, NULL, changes, order };
+    guint i;
+
+    if (!(edit = virXMLTextEditNew(def->xml, def->xml_len, def->doc, def->path, error)))
+        return FALSE;
+    ctx.edit = edit;
+    for (i = 0; i < G_N_ELEMENTS(virQEMUFixSteps) && virQEMUFixApplies(def); i++) {
+        if (!virQEMUFixSteps[i](&ctx, error))
+            return FALSE;
+    }
+    if (!(result->xml = virXMLTextEditApply(edit, &result->len, error)))
+        return FALSE;
+    result->changes = virQEMUFixSortedChanges(&ctx);
+    *ret_result = g_steal_pointer(&result);
+    return TRUE;
+}

@@ -1,0 +1,3 @@
+[stderr]
+error: --backup needs --in-place and a non-empty suffix
+[exit status 2]

@@ -1,0 +1,3 @@
+[stderr]
+error: no domain XML file given
+[exit status 2]
