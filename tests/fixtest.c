@@ -373,6 +373,7 @@ mymain(void)
     DO_TEST_FULL("iommu-preserve-unknown", "iommu", FALSE);
     DO_TEST_IOMMU("iommu-cpu-custom");
     DO_TEST_IOMMU("iommu-no-devices");
+    DO_TEST_IOMMU("iommu-no-driver");
 
 #define DO_TEST_COMMAND(name, ...) \
     do { \
