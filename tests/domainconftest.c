@@ -207,6 +207,7 @@ mymain(void)
     DO_TEST("pv-guest");
     DO_TEST("implicit-devices");
     DO_TEST("every-kind");
+    DO_TEST("xpath-steps");
     DO_TEST("vcpus");
     DO_TEST("metadata-marker");
     DO_TEST("no-devices");

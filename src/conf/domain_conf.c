@@ -297,39 +297,88 @@ virXMLCountElements(xmlNodePtr parent, const char *name)
     return n;
 }
 
-static gboolean
-virXMLSameName(xmlNodePtr a, xmlNodePtr b)
+/* Elements with the same name and namespace, as xpath steps count them. */
+static guint
+virXMLStepKeyHash(gconstpointer key)
 {
-    return b->type == XML_ELEMENT_NODE && a->ns == b->ns &&
-           g_str_equal((const char *)a->name, (const char *)b->name);
+    xmlNodePtr node = (xmlNodePtr)key;
+
+    return g_str_hash(node->name) ^ g_direct_hash(node->ns);
+}
+
+static gboolean
+virXMLStepKeyEqual(gconstpointer a, gconstpointer b)
+{
+    xmlNodePtr na = (xmlNodePtr)a;
+    xmlNodePtr nb = (xmlNodePtr)b;
+
+    return na->ns == nb->ns && g_str_equal((const char *)na->name, (const char *)nb->name);
+}
+
+/*
+ * The xpath step of every element child of @parent, worked out in two
+ * passes over the children: how many share each name, then each one's
+ * position among them.  Stored in @steps as node -> (index << 1 | shown),
+ * where "shown" asks for the "[index]" suffix: always below <devices>,
+ * elsewhere only where same-named siblings exist.  Naming all N children
+ * of one parent thus costs O(N); looking at the siblings of each child
+ * instead costs O(N²), which a 16 MiB definition with a million devices
+ * turns into hours.
+ */
+static void
+virXMLIndexChildren(GHashTable *steps, xmlNodePtr parent)
+{
+    g_autoptr(GHashTable) totals = g_hash_table_new(virXMLStepKeyHash, virXMLStepKeyEqual);
+    g_autoptr(GHashTable) seen = g_hash_table_new(virXMLStepKeyHash, virXMLStepKeyEqual);
+    gboolean devices = parent->type == XML_ELEMENT_NODE && virXMLNodeIs(parent, "devices");
+    xmlNodePtr cur;
+
+    for (cur = parent->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        g_hash_table_insert(totals, cur,
+                            GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(totals, cur)) +
+                                             1));
+    }
+    for (cur = parent->children; cur; cur = cur->next) {
+        guint index;
+        gboolean shown;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        index = GPOINTER_TO_UINT(g_hash_table_lookup(seen, cur)) + 1;
+        g_hash_table_insert(seen, cur, GUINT_TO_POINTER(index));
+        shown = devices || GPOINTER_TO_UINT(g_hash_table_lookup(totals, cur)) > 1;
+        g_hash_table_insert(steps, cur, GUINT_TO_POINTER(index << 1 | (shown ? 1 : 0)));
+    }
 }
 
 static void
-virXMLAppendStep(GString *path, xmlNodePtr node)
+virXMLAppendStep(GString *path, GHashTable *steps, xmlNodePtr node)
 {
-    xmlNodePtr cur;
-    guint index = 1;
-    gboolean siblings = node->parent && node->parent->type == XML_ELEMENT_NODE &&
-                        virXMLNodeIs(node->parent, "devices");
+    guint step;
 
-    for (cur = node->prev; cur; cur = cur->prev) {
-        if (virXMLSameName(node, cur))
-            index++;
-    }
-    for (cur = node->next; cur && !siblings; cur = cur->next)
-        siblings = virXMLSameName(node, cur);
-    siblings = siblings || index > 1;
+    if (!g_hash_table_contains(steps, node) && node->parent)
+        virXMLIndexChildren(steps, node->parent);
+    step = GPOINTER_TO_UINT(g_hash_table_lookup(steps, node));
 
     g_string_append_c(path, '/');
     if (node->ns && node->ns->prefix)
         g_string_append_printf(path, "%s:", (const char *)node->ns->prefix);
     g_string_append(path, (const char *)node->name);
-    if (siblings)
-        g_string_append_printf(path, "[%u]", index);
+    if (step & 1)
+        g_string_append_printf(path, "[%u]", step >> 1);
 }
 
-char *
-virDomainNodeXPath(xmlNodePtr node)
+static GHashTable *
+virXMLStepsNew(void)
+{
+    return g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+/* The xpath of @node, with the steps already worked out in @steps. */
+static char *
+virXMLNodeXPathWith(GHashTable *steps, xmlNodePtr node)
 {
     g_autoptr(GPtrArray) chain = g_ptr_array_new();
     GString *path = g_string_new(NULL);
@@ -338,8 +387,26 @@ virDomainNodeXPath(xmlNodePtr node)
     for (; node && node->type == XML_ELEMENT_NODE; node = node->parent)
         g_ptr_array_add(chain, node);
     for (i = chain->len; i > 0; i--)
-        virXMLAppendStep(path, g_ptr_array_index(chain, i - 1));
+        virXMLAppendStep(path, steps, g_ptr_array_index(chain, i - 1));
     return g_string_free(path, FALSE);
+}
+
+char *
+virDomainNodeXPath(xmlNodePtr node)
+{
+    g_autoptr(GHashTable) steps = virXMLStepsNew();
+
+    return virXMLNodeXPathWith(steps, node);
+}
+
+/* While parsing, the steps are kept in def->xpath_steps so that the xpaths
+ * of all devices together cost linear time. */
+static char *
+virDomainDefNodeXPath(virDomainDef *def, xmlNodePtr node)
+{
+    if (!def->xpath_steps)
+        return virDomainNodeXPath(node);
+    return virXMLNodeXPathWith(def->xpath_steps, node);
 }
 
 /* Number every element in preorder; the number lives in the node's
@@ -578,7 +645,7 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, GError **error)
     dev->element = g_strdup((const char *)node->name);
     dev->kind = node->ns ? VIR_DOMAIN_DEVICE_OTHER : virDomainDeviceKindFromElement(dev->element);
     dev->node = node;
-    dev->xpath = virDomainNodeXPath(node);
+    dev->xpath = virDomainDefNodeXPath(def, node);
     dev->type = virXMLProp(node, "type");
     if (!(dev->bus = virXMLProp(node, "bus")))
         dev->bus = virXMLChildProp(node, "target", "bus");
@@ -606,7 +673,7 @@ virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char 
     dev->model = g_strdup(model);
     dev->virtio = TRUE;
     dev->node = cause;
-    dev->xpath = virDomainNodeXPath(cause);
+    dev->xpath = virDomainDefNodeXPath(def, cause);
     dev->implicit = TRUE;
     g_ptr_array_add(def->devices, dev);
 }
@@ -730,7 +797,7 @@ virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
         feature = g_new0(virDomainCPUFeature, 1);
         feature->name = virXMLProp(cur, "name");
         feature->policy = virXMLProp(cur, "policy");
-        feature->xpath = virDomainNodeXPath(cur);
+        feature->xpath = virDomainDefNodeXPath(def, cur);
         feature->node = cur;
         g_ptr_array_add(def->cpu_features, feature);
     }
@@ -794,7 +861,7 @@ virDomainParseLaunchSecurity(virDomainDef *def, xmlNodePtr node, GError **error)
 
     sec->type = virXMLProp(node, "type");
     sec->nchildren = virXMLCountElements(node, NULL);
-    sec->xpath = virDomainNodeXPath(node);
+    sec->xpath = virDomainDefNodeXPath(def, node);
     sec->node = node;
     g_ptr_array_add(def->launch_security, sec);
     return TRUE;
@@ -881,6 +948,7 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
     }
     def->root = root;
     virDomainDefNumberNodes(root);
+    def->xpath_steps = virXMLStepsNew();
     def->virt_type = virXMLProp(root, "type");
     /* Walk vcpu before vcpus whatever their order: <vcpu> wins. */
     if ((cur = virXMLChild(root, "vcpu")) && !virDomainParseVcpu(def, cur, error))
@@ -892,6 +960,8 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
             return FALSE;
     }
     virDomainDefAddImplicitDevices(def);
+    /* Edits after parsing would make the recorded steps wrong. */
+    g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     return TRUE;
 }
 
@@ -917,6 +987,7 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
     g_clear_pointer(&def->launch_security, g_ptr_array_unref);
     g_clear_pointer(&def->offsets, g_hash_table_unref);
+    g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     g_clear_pointer(&def->doc, xmlFreeDoc);
     g_free(def->path);
     g_free(def->xml);

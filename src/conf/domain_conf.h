@@ -147,6 +147,7 @@ typedef struct {
 
     GHashTable *offsets;       /* xmlNodePtr -> virDomainNodeRange, with
                                 * VIR_DOMAIN_DEF_PARSE_OFFSETS */
+    GHashTable *xpath_steps;   /* private to the parser: NULL afterwards */
 } virDomainDef;
 
 typedef enum {
