@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include "fuzz.h"
+#include "conf/domain_conf.h"
+
+/*
+ * A domain definition as validate, fix and the hook read it: parsed with
+ * and without byte offsets (fix needs them), the model dumped, every
+ * device's xpath computed.  Both parses must agree, every recorded range
+ * must lie inside the text, and an xpath always starts at /domain.
+ */
+
+static void
+fuzzDomainCheckOffsets(const virDomainDef *def, xmlNodePtr node)
+{
+    for (; node; node = node->next) {
+        virDomainNodeRange range;
+
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainDefNodeRange(def, node, &range)) {
+            virFuzzAssert(range.begin < range.end && range.end <= def->xml_len);
+            virFuzzAssert(def->xml[range.begin] == '<' && def->xml[range.end - 1] == '>');
+            virFuzzAssert(range.begin_line <= range.end_line);
+        }
+        fuzzDomainCheckOffsets(def, node->children);
+    }
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    g_autoptr(virDomainDef) plain = NULL;
+    g_autoptr(virDomainDef) ranged = NULL;
+    g_autoptr(GError) plain_error = NULL;
+    g_autoptr(GError) ranged_error = NULL;
+    g_autofree char *plain_dump = NULL;
+    g_autofree char *ranged_dump = NULL;
+    gboolean plain_ok = virDomainDefParseString((const char *)data, size, "fuzz.xml", 0,
+                                                &plain, &plain_error);
+    gboolean ranged_ok = virDomainDefParseString((const char *)data, size, "fuzz.xml",
+                                                 VIR_DOMAIN_DEF_PARSE_OFFSETS, &ranged,
+                                                 &ranged_error);
+
+    virFuzzAssert(plain_ok == ranged_ok);
+    if (!plain_ok) {
+        /* the message names the input, and is the same either way */
+        virFuzzAssert(g_str_has_prefix(plain_error->message, "fuzz.xml:") ||
+                      g_str_has_prefix(plain_error->message, "'fuzz.xml'"));
+        virFuzzAssert(g_str_equal(plain_error->message, ranged_error->message));
+        return 0;
+    }
+
+    plain_dump = virDomainDefDump(plain);
+    ranged_dump = virDomainDefDump(ranged);
+    virFuzzAssert(g_str_equal(plain_dump, ranged_dump));
+    fuzzDomainCheckOffsets(ranged, ranged->root);
+
+    for (guint i = 0; i < plain->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(plain->devices, i);
+        g_autofree char *xpath = virDomainNodeXPath(dev->node);
+
+        virFuzzAssert(g_str_has_prefix(dev->xpath, "/domain"));
+        virFuzzAssert(g_str_has_prefix(xpath, "/domain"));
+    }
+    return 0;
+}
