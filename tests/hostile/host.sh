@@ -87,4 +87,4 @@ ht_run --json --root "$root" host-validate
 ht_expect "64 KiB quoted word swallowing prot_virt=1: exit 1" 1
 ht_check "  prot-virt-host fails" check_result "$HT_OUT" prot-virt-host fail
 
-ht_done
+tap_done

@@ -79,8 +79,8 @@ for layout in scan metadata; do
             fi
         done
     done
-    ht_result ${#bad[@]} "$layout: $cuts cuts, each names the file and the field it ends in, exit 1"
-    [ ${#bad[@]} -eq 0 ] || ht_diag "${bad[@]}"
+    tap_result ${#bad[@]} "$layout: $cuts cuts, each names the file and the field it ends in, exit 1" \
+        "${bad[@]}"
 done
 
 # the metadata block itself cut short
@@ -105,4 +105,4 @@ mkfifo "$HT_DIR/fifo.img"
 ht_run image-info "$HT_DIR/fifo.img"
 ht_expect "a FIFO: refused at once, exit 2" 2 "not a regular file"
 
-ht_done
+tap_done

@@ -10,15 +10,15 @@
 #   ht_run [--stdin FILE] ARG...     # virt-pv ARG..., bounded by $HT_LIMIT_S
 #   ht_expect "what" STATUS 'stderr regex'
 #   ht_check "what" COMMAND...       # any assertion
-#   ht_done
+#   tap_done                         # from tests/tap.sh
+
+. "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 
 HT_PROGRAM=${VIRT_PV_PROGRAM:-virt-pv}
 HT_SRCDIR=${VIRT_PV_TEST_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 HT_LIMIT_S=${HT_LIMIT_S:-30}     # no single run may take longer
 HT_LIMIT_MB=${HT_LIMIT_MB:-512}  # nor use more memory (maximum RSS)
 HT_DIR=
-HT_COUNT=0
-HT_FAILED=0
 HT_CLEANUP=()
 
 # The last ht_run: exit status, output, wall time (s), maximum RSS (KiB).
@@ -27,10 +27,6 @@ HT_OUT=
 HT_ERR=
 HT_SECS=
 HT_RSS_KB=
-
-ht_diag() {
-    printf '%s\n' "$@" | sed 's/^/# /'
-}
 
 ht_cleanup() {
     local i
@@ -55,26 +51,13 @@ ht_skip_all() {
     exit 0
 }
 
-ht_result() {
-    local ok=$1 what=$2
-    HT_COUNT=$((HT_COUNT + 1))
-    if [ "$ok" -eq 0 ]; then
-        echo "ok $HT_COUNT - $what"
-    else
-        echo "not ok $HT_COUNT - $what"
-        HT_FAILED=$((HT_FAILED + 1))
-    fi
-}
-
 # ht_check WHAT COMMAND...: one assertion.
 ht_check() {
     local what=$1
     shift
-    if "$@"; then
-        ht_result 0 "$what"
-    else
-        ht_result 1 "$what"
-    fi
+    local status=0
+    "$@" || status=$?
+    tap_result "$status" "$what"
 }
 
 # ht_run [--stdin FILE] ARG...: run virt-pv, killed after $HT_LIMIT_S s and
@@ -109,14 +92,9 @@ ht_expect() {
     if grep -Eq 'Sanitizer|runtime error|CRITICAL|GLib-WARNING' <<<"$HT_ERR"; then
         problems+=("a sanitizer or GLib report on stderr")
     fi
-    ht_result ${#problems[@]} "$what (exit $HT_STATUS, ${HT_SECS} s, $((HT_RSS_KB / 1024)) MiB)"
     if [ ${#problems[@]} -gt 0 ]; then
-        ht_diag "${problems[@]}" "stdout:" "$(head -c 2000 <<<"$HT_OUT")" \
-            "stderr:" "$(head -c 2000 <<<"$HT_ERR")"
+        problems+=("stdout:" "$(head -c 2000 <<<"$HT_OUT")" "stderr:" "$(head -c 2000 <<<"$HT_ERR")")
     fi
-}
-
-ht_done() {
-    echo "1..$HT_COUNT"
-    [ "$HT_FAILED" -eq 0 ]
+    tap_result ${#problems[@]} "$what (exit $HT_STATUS, ${HT_SECS} s, $((HT_RSS_KB / 1024)) MiB)" \
+        "${problems[@]}"
 }
