@@ -185,12 +185,12 @@ virXMLTextScan(virXMLTextEdit *edit, GError **error)
         }
         after = virXMLTextSkipMarkup(text, len, pos);
         if (!after) {
-            virXMLTextEditError(error, edit, _("unterminated tag at byte %" G_GSIZE_FORMAT), pos);
+            virXMLTextEditError(error, edit, _("unterminated tag at byte %zu"), pos);
             return FALSE;
         }
         if (text[pos + 1] == '/') {
             if (open->len == 0) {
-                virXMLTextEditError(error, edit, _("stray end tag at byte %" G_GSIZE_FORMAT), pos);
+                virXMLTextEditError(error, edit, _("stray end tag at byte %zu"), pos);
                 return FALSE;
             }
             g_array_index(edit->ranges, virXMLTextRange,
@@ -242,7 +242,7 @@ virXMLTextIndexTree(virXMLTextEdit *edit, xmlNodePtr node, guint *next, GError *
         range = &g_array_index(edit->ranges, virXMLTextRange, *next);
         if (!virXMLTextNameMatches(edit, range, node)) {
             virXMLTextEditError(error, edit,
-                                _("element <%s> at byte %" G_GSIZE_FORMAT
+                                _("element <%s> at byte %zu"
                                   " does not match the parsed document"),
                                 (const char *)node->name, range->begin);
             return FALSE;
@@ -725,7 +725,7 @@ virXMLTextEditApply(const virXMLTextEdit *edit, gsize *ret_len, GError **error)
 
         if (c->begin < cursor) {
             virXMLTextEditError(error, edit,
-                                _("two changes overlap at byte %" G_GSIZE_FORMAT), c->begin);
+                                _("two changes overlap at byte %zu"), c->begin);
             return NULL;
         }
         g_string_append_len(out, edit->text + cursor, (gssize)(c->begin - cursor));
