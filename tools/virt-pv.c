@@ -15,6 +15,7 @@ static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandHostValidate,
     &virtPVCommandImageInfo,
     &virtPVCommandFix,
+    &virtPVCommandValidate,
 };
 
 static gboolean virtPVShowVersion;

@@ -52,3 +52,4 @@ void virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;
 extern const virtPVCommand virtPVCommandFix;
+extern const virtPVCommand virtPVCommandValidate;

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "conf/domain_conf.h"
+
+/*
+ * PV validation: every reason a domain definition would not run as a
+ * protected guest under QEMU, as findings with a stable code (SPEC
+ * section 5), in document order.
+ */
+
+typedef enum {
+    VIR_QEMU_FINDING_ERROR,
+    VIR_QEMU_FINDING_WARNING,
+    VIR_QEMU_FINDING_NOTE,
+
+    VIR_QEMU_FINDING_LAST
+} virQEMUFindingSeverity;
+
+const char *virQEMUFindingSeverityToString(virQEMUFindingSeverity severity);
+
+/* How the guest is meant to be protected (SPEC section 4). */
+typedef enum {
+    VIR_QEMU_PV_MODE_NONE,            /* not a PV guest */
+    VIR_QEMU_PV_MODE_LAUNCH_SECURITY, /* <launchSecurity type='s390-pv'/> */
+    VIR_QEMU_PV_MODE_IOMMU,           /* --pv or the urn:virt-pv:1 marker */
+
+    VIR_QEMU_PV_MODE_LAST
+} virQEMUPVMode;
+
+const char *virQEMUPVModeToString(virQEMUPVMode mode);
+
+/* What the QEMU probe learnt, filled in by whoever probed it so that
+ * validation does not decide how QEMU is probed. */
+typedef struct {
+    gboolean have_caps; /* FALSE: the rules below are skipped */
+    gboolean kvm;       /* QEMU can use KVM */
+    gboolean pv_object; /* object type s390-pv-guest */
+    gboolean cgs;       /* machine property confidential-guest-support */
+    gboolean unpack;    /* the host CPU model has unpack */
+} virQEMUValidateCaps;
+
+/* What the host check found (hook, --root). */
+typedef struct {
+    gboolean have_host;  /* FALSE: host-no-pv is skipped */
+    gboolean can_run_pv;
+    const char *reason;  /* why not, one sentence; may be NULL */
+} virQEMUValidateHost;
+
+/* Tell whether @path is a Secure Execution boot image.  An error means
+ * the file could not be checked (a note says so), except
+ * G_IO_ERROR_NOT_FOUND: a kernel that is not there is not checked, as
+ * definitions are often validated away from the host that boots them. */
+typedef gboolean (*virQEMUValidateImageFunc)(const char *path, gboolean *ret_is_se,
+                                             GError **error);
+
+typedef struct {
+    gboolean force_pv;        /* --pv: a guest without launchSecurity is
+                               * validated in iommu mode */
+    gboolean require_pv;      /* the hook's require_pv matched: a guest
+                               * that is not PV is an error */
+    gboolean strict;          /* warnings make the result not ok */
+    const char *const *ignore; /* codes downgraded to warnings; NULL-terminated */
+    virQEMUValidateCaps caps;
+    virQEMUValidateHost host;
+    virQEMUValidateImageFunc image_check; /* NULL: kernel-not-se-image skipped */
+} virQEMUValidateContext;
+
+typedef struct {
+    const char *code;         /* static, one of virQEMUValidateCodes() */
+    virQEMUFindingSeverity severity;
+    char *message;            /* one line */
+    char *hint;               /* what to change; NULL if nothing */
+    char *xpath;
+    gsize order;              /* position in the document, for sorting */
+} virQEMUFinding;
+
+typedef struct {
+    virQEMUPVMode mode;
+    GPtrArray *findings;      /* of virQEMUFinding, in document order */
+    guint nerrors;
+    guint nwarnings;
+    guint nnotes;
+    gboolean ok;              /* no error (and with strict, no warning) */
+} virQEMUValidateResult;
+
+void virQEMUValidateResultFree(virQEMUValidateResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUValidateResult, virQEMUValidateResultFree)
+
+virQEMUPVMode virQEMUValidateMode(const virQEMUValidateContext *ctx, const virDomainDef *def);
+
+virQEMUValidateResult *virQEMUValidateDomain(const virQEMUValidateContext *ctx,
+                                             const virDomainDef *def);
+
+/* Every finding code this validator can report, NULL-terminated. */
+const char *const *virQEMUValidateCodes(void);
+
+gboolean virQEMUValidateCodeIsKnown(const char *code);

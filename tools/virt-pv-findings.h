@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdio.h>
+
+#include "qemu/qemu_validate.h"
+#include "virt-pv.h"
+
+/* How validation findings are shown, shared by validate, hook, fix and
+ * domxml-to-native. */
+
+/* The long form of `virt-pv validate`: a heading per file, then each
+ * finding with its code, xpath, message and hint, then the verdict. */
+void virtPVFindingsPrintLong(const virtPVGlobalOptions *opts, FILE *out, const char *file,
+                             const virDomainDef *def, const virQEMUValidateResult *result);
+
+/* One line per finding, `code: xpath: message (hint)`: what the libvirt
+ * hook writes on stderr, where `virsh start` shows it verbatim. */
+void virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result);
+
+/* The JSON object of one input (SPEC section 5):
+ * {"file","domain","mode","ok","problems":[{"code","severity","message",
+ * "hint","xpath"}]}. */
+void virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
+                             const virQEMUValidateResult *result);

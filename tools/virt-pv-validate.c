@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "conf/domain_conf.h"
+#include "hostval/virhostvalidate.h"
+#include "qemu/qemu_validate.h"
+#include "util/virfile.h"
+#include "util/virseimage.h"
+#include "virt-pv-findings.h"
+#include "virt-pv.h"
+
+/* virt-pv validate: every reason a definition would not run protected. */
+
+static gboolean virtPVValidateForcePV;
+static gboolean virtPVValidateStrict;
+static char **virtPVValidateIgnore;
+
+static const GOptionEntry virtPVValidateEntries[] = {
+    { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateForcePV,
+      N_("Treat every guest as a PV guest (iommu mode where launchSecurity is absent)"),
+      NULL },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateStrict,
+      N_("Fail on warnings too"), NULL },
+    { "ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &virtPVValidateIgnore,
+      N_("Downgrade the errors of finding CODE to warnings (repeatable)"), N_("CODE") },
+    { NULL }
+};
+
+/* With --root, kernels are read below it like everything else of the
+ * host; kept here because the image check has no context pointer. */
+static const char *virtPVValidateRoot;
+
+/* A kernel that is not there (the definition is often checked away from
+ * the host that boots it) is not checked; G_IO_ERROR_NOT_FOUND says so. */
+static gboolean
+virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
+{
+    g_autofree char *real = virFileBuildPath(virtPVValidateRoot, path);
+
+    if (!virFileExists(real)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("'%s' does not exist"), real);
+        return FALSE;
+    }
+    return virSEImageIsSE(real, ret_is_se, error);
+}
+
+/* The first failed host check says why the host cannot run PV guests. */
+static char *
+virtPVValidateHostReason(const virHostValidateReport *report)
+{
+    guint i;
+
+    for (i = 0; i < report->checks->len; i++) {
+        const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
+
+        if (check->result == VIR_HOST_VALIDATE_FAIL)
+            return g_strdup(check->message);
+    }
+    return NULL;
+}
+
+static gboolean
+virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
+                       GError **error)
+{
+    g_autoptr(virHostPVState) state = NULL;
+    g_autoptr(virHostValidateReport) report = NULL;
+
+    if (!virHostPVStateRead(root, &state, error))
+        return FALSE;
+    report = virHostValidateRun(state, NULL);
+    host->have_host = TRUE;
+    host->can_run_pv = report->ok;
+    *ret_reason = virtPVValidateHostReason(report);
+    host->reason = *ret_reason;
+    return TRUE;
+}
+
+static gboolean
+virtPVValidateCheckIgnore(char **codes)
+{
+    for (; codes && *codes; codes++) {
+        if (!virQEMUValidateCodeIsKnown(*codes)) {
+            fprintf(stderr, _("error: unknown finding code '%s'\n"), *codes);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
+{
+    g_autofree char *xml = NULL;
+    gsize len = 0;
+
+    if (!g_str_equal(file, "-"))
+        return virDomainDefParseFile(file, 0, ret_def, error);
+    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, error))
+        return FALSE;
+    return virDomainDefParseString(xml, len, file, 0, ret_def, error);
+}
+
+/* Validate one input and print what was found; the exit status for it. */
+static int
+virtPVValidateOne(const virtPVGlobalOptions *opts, const virQEMUValidateContext *ctx,
+                  const char *file)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virQEMUValidateResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!virtPVValidateParse(file, &def, &error))
+        return virtPVReportError(error);
+    result = virQEMUValidateDomain(ctx, def);
+    if (opts->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        virtPVFindingsBuildJSON(b, file, def, result);
+        virtPVPrintJSON(b);
+    } else {
+        virtPVFindingsPrintLong(opts, stdout, file, def, result);
+    }
+    return result->ok ? VIRT_PV_EXIT_OK : VIRT_PV_EXIT_FINDINGS;
+}
+
+static int
+virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
+{
+    virQEMUValidateContext ctx = {
+        .force_pv = virtPVValidateForcePV,
+        .strict = virtPVValidateStrict,
+        .ignore = (const char *const *)virtPVValidateIgnore,
+        .image_check = virtPVValidateImage,
+    };
+    g_autofree char *reason = NULL;
+    g_autoptr(GError) error = NULL;
+    int ret = VIRT_PV_EXIT_OK;
+    int i;
+
+    if (argc < 2) {
+        fprintf(stderr, _("error: no domain XML given (a file, or '-' for standard input)\n"));
+        return VIRT_PV_EXIT_ERROR;
+    }
+    if (!virtPVValidateCheckIgnore(virtPVValidateIgnore))
+        return VIRT_PV_EXIT_ERROR;
+    virtPVValidateRoot = opts->root;
+    if (opts->root && !virtPVValidateReadHost(opts->root, &ctx.host, &reason, &error))
+        return virtPVReportError(error);
+
+    /* The worst status wins: an input error over findings over fine. */
+    for (i = 1; i < argc; i++) {
+        int status = virtPVValidateOne(opts, &ctx, argv[i]);
+
+        ret = MAX(ret, status);
+    }
+    fflush(stdout);
+    return ret;
+}
+
+const virtPVCommand virtPVCommandValidate = {
+    .name = "validate",
+    .params = N_("FILE...|-"),
+    .summary = N_("Check domain definitions against every rule for protected guests"),
+    .options = virtPVValidateEntries,
+    .run = virtPVValidate,
+};
