@@ -470,8 +470,11 @@ virQEMUValidateLaunchSecurityForm(virQEMUValidateRun *run, const virQEMUValidate
                                g_strdup(_("a second launchSecurity element")));
         else if (g_strcmp0(sec->type, "s390-pv") == 0 && sec->nchildren > 0)
             virQEMUValidateAdd(run, rule, sec->node,
-                               g_strdup_printf(_("launchSecurity type 's390-pv' has %u child "
-                                                 "elements; it takes none"),
+                               g_strdup_printf(ngettext("launchSecurity type 's390-pv' has "
+                                                        "%u child element; it takes none",
+                                                        "launchSecurity type 's390-pv' has "
+                                                        "%u child elements; it takes none",
+                                                        sec->nchildren),
                                                sec->nchildren));
     }
 }
