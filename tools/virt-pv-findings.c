@@ -30,16 +30,17 @@ static void
 virtPVFindingsPrintVerdict(const virtPVGlobalOptions *opts, FILE *out,
                            const virQEMUValidateResult *result)
 {
-    fprintf(out, "  %s%s%s (", virtPVColorCode(opts, result->ok ? VIRT_PV_COLOR_GOOD
-                                                                 : VIRT_PV_COLOR_BAD),
-            result->ok ? _("PASS") : _("FAIL"), virtPVColorCode(opts, VIRT_PV_COLOR_RESET));
-    fprintf(out, ngettext("%u error", "%u errors", result->nerrors), result->nerrors);
-    fprintf(out, ", ");
-    fprintf(out, ngettext("%u warning", "%u warnings", result->nwarnings),
-            result->nwarnings);
-    fprintf(out, ", ");
-    fprintf(out, ngettext("%u note", "%u notes", result->nnotes), result->nnotes);
-    fprintf(out, ")\n");
+    g_autofree char *errors =
+        g_strdup_printf(ngettext("%u error", "%u errors", result->nerrors), result->nerrors);
+    g_autofree char *warnings = g_strdup_printf(
+        ngettext("%u warning", "%u warnings", result->nwarnings), result->nwarnings);
+    g_autofree char *notes =
+        g_strdup_printf(ngettext("%u note", "%u notes", result->nnotes), result->nnotes);
+
+    fprintf(out, "  %s%s%s (%s, %s, %s)\n",
+            virtPVColorCode(opts, result->ok ? VIRT_PV_COLOR_GOOD : VIRT_PV_COLOR_BAD),
+            result->ok ? _("PASS") : _("FAIL"), virtPVColorCode(opts, VIRT_PV_COLOR_RESET),
+            errors, warnings, notes);
 }
 
 void
