@@ -39,7 +39,7 @@ virtPVFindingsPrintVerdict(const virtPVGlobalOptions *opts, FILE *out,
 
     fprintf(out, "  %s%s%s (%s, %s, %s)\n",
             virtPVColorCode(opts, result->ok ? VIRT_PV_COLOR_GOOD : VIRT_PV_COLOR_BAD),
-            result->ok ? _("PASS") : _("FAIL"), virtPVColorCode(opts, VIRT_PV_COLOR_RESET),
+            result->ok ? "PASS" : "FAIL", virtPVColorCode(opts, VIRT_PV_COLOR_RESET),
             errors, warnings, notes);
 }
 
