@@ -2,9 +2,11 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "qemu/qemu_capscache.h"
 #include "virt-pv.h"
 
 static const char *const virtPVColorCodes[] = {
@@ -43,4 +45,63 @@ virtPVReportError(const GError *error)
 {
     fprintf(stderr, _("error: %s\n"), error->message);
     return VIRT_PV_EXIT_ERROR;
+}
+
+/* A named emulator as an absolute path (the cache is keyed by it); a bare
+ * name is looked up in PATH. */
+char *
+virtPVCapsEmulatorPath(const char *emulator)
+{
+    g_autofree char *found = NULL;
+
+    if (!emulator)
+        return g_strdup(VIR_QEMU_CAPS_DEFAULT_EMULATOR);
+    if (!strchr(emulator, '/') && (found = g_find_program_in_path(emulator)))
+        return g_steal_pointer(&found);
+    return g_canonicalize_filename(emulator, NULL);
+}
+
+guint
+virtPVCapsTimeoutMs(const virtPVCapsOptions *copts)
+{
+    return copts->timeout_s > 0 ? (guint)copts->timeout_s * 1000 : 0;
+}
+
+/* The longest --timeout accepted: an hour is already no bound at all. */
+#define VIRT_PV_CAPS_MAX_TIMEOUT 3600
+
+gboolean
+virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error)
+{
+    if (copts->timeout_s < 0 || copts->timeout_s > VIRT_PV_CAPS_MAX_TIMEOUT) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("--timeout must be between 1 and %d seconds"), VIRT_PV_CAPS_MAX_TIMEOUT);
+        return FALSE;
+    }
+    if (copts->no_cache && copts->cache_dir) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            _("--no-cache and --cache-dir exclude each other"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* QEMU's capabilities through the cache (or a fresh probe with
+ * --no-cache).  A cache that cannot be used is worth one warning. */
+gboolean
+virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+              virQEMUCaps **ret_caps, GError **error)
+{
+    g_autofree char *emulator = virtPVCapsEmulatorPath(copts->emulator);
+    g_autofree char *warning = NULL;
+    virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), NULL };
+
+    if (copts->no_cache)
+        return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
+    if (!virQEMUCapsCacheLookup(copts->cache_dir, emulator, opts->root, probe.timeout_ms,
+                                ret_caps, &warning, error))
+        return FALSE;
+    if (warning)
+        fprintf(stderr, _("warning: %s\n"), warning);
+    return TRUE;
 }

@@ -16,6 +16,7 @@ static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandImageInfo,
     &virtPVCommandFix,
     &virtPVCommandValidate,
+    &virtPVCommandDomcapabilities,
 };
 
 static gboolean virtPVShowVersion;

@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "qemu/qemu_capabilities.h"
+
 /* Exit statuses, the same for every subcommand. */
 typedef enum {
     VIRT_PV_EXIT_OK = 0,       /* fine; warnings allowed unless --strict */
@@ -49,7 +51,23 @@ int virtPVReportError(const GError *error);
 void virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
                        const GOptionEntry *main_entries, const GOptionEntry *global_entries);
 
+/* How a subcommand gets QEMU's capabilities: --emulator, --cache-dir,
+ * --no-cache, --timeout. */
+typedef struct {
+    char *emulator;
+    char *cache_dir;
+    gboolean no_cache;
+    int timeout_s;
+} virtPVCapsOptions;
+
+char *virtPVCapsEmulatorPath(const char *emulator);
+guint virtPVCapsTimeoutMs(const virtPVCapsOptions *copts);
+gboolean virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error);
+gboolean virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                       virQEMUCaps **ret_caps, GError **error);
+
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;
 extern const virtPVCommand virtPVCommandFix;
 extern const virtPVCommand virtPVCommandValidate;
+extern const virtPVCommand virtPVCommandDomcapabilities;

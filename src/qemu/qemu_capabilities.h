@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+/* What a QEMU binary can do for protected guests, as far as PV cares. */
+typedef struct _virQEMUCaps virQEMUCaps;
+
+typedef struct {
+    char *name;
+    char *alias;        /* NULL when the machine has none */
+    gboolean is_default;
+    gboolean deprecated;
+    gint64 cpu_max;     /* 0 when QEMU did not say */
+} virQEMUCapsMachine;
+
+/* The emulator the commands use when none is named. */
+#define VIR_QEMU_CAPS_DEFAULT_EMULATOR "/usr/bin/qemu-system-s390x"
+
+/* The machine type whose properties are asked. */
+#define VIR_QEMU_CAPS_PV_MACHINE "s390-ccw-virtio"
+
+/* The CPU feature a protected guest needs to unpack its image. */
+#define VIR_QEMU_CAPS_UNPACK "unpack"
+
+/* How a probe is done; zero values mean the defaults. */
+typedef struct {
+    guint timeout_ms;
+    const char *record_path; /* write the conversation here (a .replies file) */
+} virQEMUCapsProbeOptions;
+
+gboolean virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
+                          virQEMUCaps **ret_caps, GError **error);
+gboolean virQEMUCapsNewFromReplies(const char *path, const char *emulator,
+                                   virQEMUCaps **ret_caps, GError **error);
+
+void virQEMUCapsFree(virQEMUCaps *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUCaps, virQEMUCapsFree)
+
+const char *virQEMUCapsGetEmulator(const virQEMUCaps *caps);
+const char *virQEMUCapsGetArch(const virQEMUCaps *caps);
+guint virQEMUCapsGetVersion(const virQEMUCaps *caps);
+const char *virQEMUCapsGetPackage(const virQEMUCaps *caps);
+gboolean virQEMUCapsGetKVMPresent(const virQEMUCaps *caps);
+gboolean virQEMUCapsGetKVMEnabled(const virQEMUCaps *caps);
+gboolean virQEMUCapsHasPVGuestObject(const virQEMUCaps *caps);
+gboolean virQEMUCapsHasConfidentialGuestSupport(const virQEMUCaps *caps);
+const char *virQEMUCapsGetHostModel(const virQEMUCaps *caps);
+gboolean virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps);
+gboolean virQEMUCapsSupportsPV(const virQEMUCaps *caps);
+guint virQEMUCapsGetMachineCount(const virQEMUCaps *caps);
+const virQEMUCapsMachine *virQEMUCapsGetMachine(const virQEMUCaps *caps, guint i);
+const virQEMUCapsMachine *virQEMUCapsGetDefaultMachine(const virQEMUCaps *caps);
+JsonNode *virQEMUCapsGetKey(const virQEMUCaps *caps);
+void virQEMUCapsSetKey(virQEMUCaps *caps, JsonNode *key);
+
+JsonNode *virQEMUCapsToJSON(const virQEMUCaps *caps);
+char *virQEMUCapsFormatJSON(const virQEMUCaps *caps, gboolean pretty);
+gboolean virQEMUCapsParseJSON(const char *text, gsize len, const char *path,
+                              virQEMUCaps **ret_caps, GError **error);
+gboolean virQEMUCapsLoadFile(const char *path, virQEMUCaps **ret_caps, GError **error);
+char *virQEMUCapsFormatXML(const virQEMUCaps *caps);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "qemu_capabilities.h"
+
+char *virQEMUCapsCacheDefaultDir(void);
+
+char *virQEMUCapsCachePath(const char *cache_dir, const char *emulator);
+
+gboolean virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_key,
+                                GError **error);
+
+gboolean virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator, const char *root,
+                                guint timeout_ms, virQEMUCaps **ret_caps, char **ret_warning,
+                                GError **error);

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <string.h>
+
+#include "qemu/qemu_capabilities.h"
+#include "qemu/qemu_error.h"
+#include "testutils.h"
+
+/*
+ * The probe against recorded QMP conversations: <case>.replies in, and
+ * what `virt-pv domcapabilities --replies` prints out, as XML (<case>.xml)
+ * and as JSON (<case>.json).  Broken recordings give <case>.err.  Damaged
+ * capabilities files (what `--caps FILE` and the cache read) are refused.
+ */
+
+typedef struct {
+    const char *name;
+    gboolean json;
+} testCapsCase;
+
+static int
+testCapsCommand(const void *data)
+{
+    const testCapsCase *c = data;
+    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", c->name);
+    g_autofree char *golden = virTestDataPath("qemucapabilitiesdata/%s.%s", c->name,
+                                              c->json ? "json" : "xml");
+    const char *argv[] = { virTestProgram(), "domcapabilities", "--replies", replies,
+                           c->json ? "--json" : NULL, NULL };
+
+    return virTestCompareCommand(argv, NULL, golden);
+}
+
+static int
+testCapsError(const void *data)
+{
+    const char *name = data;
+    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", name);
+    g_autofree char *golden = virTestDataPath("qemucapabilitiesdata/%s.err", name);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *actual = NULL;
+    const char *argv[] = { virTestProgram(), "domcapabilities", "--replies", replies, NULL };
+    int status = virTestRunCommand(argv, NULL, &out, &err);
+    g_autofree char *srcdir = virTestDataPath("%s", "/");
+
+    if (status < 0)
+        return -1;
+    /* The message names the file; keep the golden file free of the
+     * source directory. */
+    actual = g_strdup_printf("%s%s[exit status %d]\n", out, err, status);
+    while (strstr(actual, srcdir)) {
+        char *at = strstr(actual, srcdir);
+        char *fixed = g_strdup_printf("%.*s%s", (int)(at - actual), actual, at + strlen(srcdir));
+
+        g_free(actual);
+        actual = fixed;
+    }
+    return virTestCompareToFile(actual, golden);
+}
+
+/* JSON out, JSON in, JSON out again: nothing lost or changed. */
+static int
+testCapsRoundTrip(const void *data)
+{
+    const char *name = data;
+    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", name);
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(virQEMUCaps) again = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    if (!virQEMUCapsNewFromReplies(replies, VIR_QEMU_CAPS_DEFAULT_EMULATOR, &caps, &error)) {
+        virTestDiag("%s", error->message);
+        return -1;
+    }
+    first = virQEMUCapsFormatJSON(caps, FALSE);
+    if (!virQEMUCapsParseJSON(first, strlen(first), "first", &again, &error)) {
+        virTestDiag("%s", error->message);
+        return -1;
+    }
+    second = virQEMUCapsFormatJSON(again, FALSE);
+    if (!g_str_equal(first, second)) {
+        virTestDiag("before: %s\nafter:  %s", first, second);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const char *name;
+    const char *text;
+    const char *error_text;
+} testBadCapsCase;
+
+static int
+testCapsBadFile(const void *data)
+{
+    const testBadCapsCase *c = data;
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (virQEMUCapsParseJSON(c->text, strlen(c->text), "caps.json", &caps, &error)) {
+        virTestDiag("a damaged file was accepted");
+        return -1;
+    }
+    if (!g_error_matches(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE) ||
+        !strstr(error->message, c->error_text)) {
+        virTestDiag("error '%s', expected one containing '%s'", error->message, c->error_text);
+        return -1;
+    }
+    return 0;
+}
+
+/* A good file cut short at every length fails cleanly, never crashes. */
+static int
+testCapsTruncated(const void *data)
+{
+    const char *name = data;
+    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", name);
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    gsize len;
+    gsize cut;
+
+    if (!virQEMUCapsNewFromReplies(replies, VIR_QEMU_CAPS_DEFAULT_EMULATOR, &caps, &error))
+        return -1;
+    text = virQEMUCapsFormatJSON(caps, TRUE);
+    len = strlen(text);
+    for (cut = 0; cut + 2 < len; cut++) {
+        g_autoptr(virQEMUCaps) partial = NULL;
+        g_autoptr(GError) partial_error = NULL;
+
+        if (virQEMUCapsParseJSON(text, cut, "cut.json", &partial, &partial_error)) {
+            virTestDiag("accepted after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes", cut,
+                        len);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+mymain(void)
+{
+    int ret = 0;
+
+#define DO_TEST_FULL(name, json, suffix) \
+    do { \
+        static const testCapsCase c = { name, json }; \
+        if (virTestRun("domcapabilities " name suffix, testCapsCommand, &c) < 0) \
+            ret = -1; \
+    } while (0)
+#define DO_TEST(name) \
+    do { \
+        DO_TEST_FULL(name, FALSE, ""); \
+        DO_TEST_FULL(name, TRUE, " --json"); \
+        if (virTestRun("round trip " name, testCapsRoundTrip, name) < 0) \
+            ret = -1; \
+    } while (0)
+#define DO_TEST_ERROR(name) \
+    do { \
+        if (virTestRun("domcapabilities " name, testCapsError, name) < 0) \
+            ret = -1; \
+    } while (0)
+#define DO_TEST_BAD_FILE(name, text, error) \
+    do { \
+        static const testBadCapsCase c = { name, text, error }; \
+        if (virTestRun("damaged caps file " name, testCapsBadFile, &c) < 0) \
+            ret = -1; \
+    } while (0)
+
+    DO_TEST("qemu-7.2-s390x-tcg");
+    DO_TEST("qemu-8.2-s390x-kvm-pv");
+    DO_TEST("qemu-8.2-s390x-kvm-no-pv");
+    DO_TEST("qemu-5.2-s390x-kvm-iommu");
+
+    DO_TEST_ERROR("bad-truncated");
+    DO_TEST_ERROR("bad-wrong-order");
+    DO_TEST_ERROR("bad-not-json");
+
+    DO_TEST_BAD_FILE("empty", "", "is not a virt-pv capabilities file");
+    DO_TEST_BAD_FILE("garbage", "\x7f" "ELF\x02\x01", "is not a virt-pv capabilities file");
+    DO_TEST_BAD_FILE("array", "[1, 2]", "member 'format'");
+    DO_TEST_BAD_FILE("future-format", "{\"format\": 99}", "format this virt-pv does not know");
+    DO_TEST_BAD_FILE("wrong-type",
+                     "{\"format\": 1, \"emulator\": \"/q\", \"arch\": \"s390x\", "
+                     "\"version\": {\"major\": 7, \"minor\": 2, \"micro\": 0, \"package\": \"\"}, "
+                     "\"kvm\": {\"present\": \"yes\", \"enabled\": false}}",
+                     "member 'present'");
+    DO_TEST_BAD_FILE("no-machines",
+                     "{\"format\": 1, \"emulator\": \"/q\", \"arch\": \"s390x\", "
+                     "\"version\": {\"major\": 7, \"minor\": 2, \"micro\": 0, \"package\": \"\"}, "
+                     "\"kvm\": {\"present\": false, \"enabled\": false}, \"s390-pv-guest\": false, "
+                     "\"confidential-guest-support\": true, \"host-model\": null}",
+                     "member 'machines'");
+    if (virTestRun("damaged caps file cut at every length", testCapsTruncated,
+                   "qemu-8.2-s390x-kvm-pv") < 0)
+        ret = -1;
+
+    return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+    return virTestMain(argc, argv, mymain);
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# An "emulator" that never says anything.
+exec sleep 600
