@@ -60,22 +60,30 @@ testCapsError(const void *data)
     return virTestCompareToFile(actual, golden);
 }
 
+static virQEMUCaps *
+testCapsLoadReplies(const char *name)
+{
+    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", name);
+    g_autoptr(GError) error = NULL;
+    virQEMUCaps *caps = NULL;
+
+    if (!virQEMUCapsNewFromReplies(replies, VIR_QEMU_CAPS_DEFAULT_EMULATOR, &caps, &error))
+        virTestDiag("%s", error->message);
+    return caps;
+}
+
 /* JSON out, JSON in, JSON out again: nothing lost or changed. */
 static int
 testCapsRoundTrip(const void *data)
 {
-    const char *name = data;
-    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", name);
-    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(virQEMUCaps) caps = testCapsLoadReplies(data);
     g_autoptr(virQEMUCaps) again = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *first = NULL;
     g_autofree char *second = NULL;
 
-    if (!virQEMUCapsNewFromReplies(replies, VIR_QEMU_CAPS_DEFAULT_EMULATOR, &caps, &error)) {
-        virTestDiag("%s", error->message);
+    if (!caps)
         return -1;
-    }
     first = virQEMUCapsFormatJSON(caps, FALSE);
     if (!virQEMUCapsParseJSON(first, strlen(first), "first", &again, &error)) {
         virTestDiag("%s", error->message);
@@ -118,15 +126,12 @@ testCapsBadFile(const void *data)
 static int
 testCapsTruncated(const void *data)
 {
-    const char *name = data;
-    g_autofree char *replies = virTestDataPath("qemucapabilitiesdata/%s.replies", name);
-    g_autoptr(virQEMUCaps) caps = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr(virQEMUCaps) caps = testCapsLoadReplies(data);
     g_autofree char *text = NULL;
     gsize len;
     gsize cut;
 
-    if (!virQEMUCapsNewFromReplies(replies, VIR_QEMU_CAPS_DEFAULT_EMULATOR, &caps, &error))
+    if (!caps)
         return -1;
     text = virQEMUCapsFormatJSON(caps, TRUE);
     len = strlen(text);

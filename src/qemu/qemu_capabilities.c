@@ -8,6 +8,7 @@
 
 #include "qemu_capabilities.h"
 #include "qemu_error.h"
+#include "qemu_json.h"
 #include "qemu_monitor.h"
 #include "util/virfile.h"
 
@@ -550,30 +551,6 @@ virQEMUCapsNewFromReplies(const char *path, const char *emulator, virQEMUCaps **
 /* ---- The JSON form (cache files, --json, --caps FILE) ---- */
 
 static void
-virQEMUCapsAddBool(JsonBuilder *b, const char *name, gboolean value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_boolean_value(b, value);
-}
-
-static void
-virQEMUCapsAddString(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void
-virQEMUCapsAddInt(JsonBuilder *b, const char *name, gint64 value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, value);
-}
-
-static void
 virQEMUCapsMachinesToJSON(const virQEMUCaps *caps, JsonBuilder *b)
 {
     guint i;
@@ -584,11 +561,11 @@ virQEMUCapsMachinesToJSON(const virQEMUCaps *caps, JsonBuilder *b)
         const virQEMUCapsMachine *machine = g_ptr_array_index(caps->machines, i);
 
         json_builder_begin_object(b);
-        virQEMUCapsAddString(b, "name", machine->name);
-        virQEMUCapsAddString(b, "alias", machine->alias);
-        virQEMUCapsAddBool(b, "default", machine->is_default);
-        virQEMUCapsAddBool(b, "deprecated", machine->deprecated);
-        virQEMUCapsAddInt(b, "cpu-max", machine->cpu_max);
+        virQEMUJSONAddString(b, "name", machine->name);
+        virQEMUJSONAddString(b, "alias", machine->alias);
+        virQEMUJSONAddBool(b, "default", machine->is_default);
+        virQEMUJSONAddBool(b, "deprecated", machine->deprecated);
+        virQEMUJSONAddInt(b, "cpu-max", machine->cpu_max);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -600,34 +577,34 @@ virQEMUCapsToJSON(const virQEMUCaps *caps)
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
-    virQEMUCapsAddInt(b, "format", VIR_QEMU_CAPS_FORMAT);
-    virQEMUCapsAddString(b, "emulator", caps->emulator);
-    virQEMUCapsAddString(b, "arch", caps->arch);
+    virQEMUJSONAddInt(b, "format", VIR_QEMU_CAPS_FORMAT);
+    virQEMUJSONAddString(b, "emulator", caps->emulator);
+    virQEMUJSONAddString(b, "arch", caps->arch);
     json_builder_set_member_name(b, "version");
     json_builder_begin_object(b);
-    virQEMUCapsAddInt(b, "major", caps->version_major);
-    virQEMUCapsAddInt(b, "minor", caps->version_minor);
-    virQEMUCapsAddInt(b, "micro", caps->version_micro);
-    virQEMUCapsAddString(b, "package", caps->package);
+    virQEMUJSONAddInt(b, "major", caps->version_major);
+    virQEMUJSONAddInt(b, "minor", caps->version_minor);
+    virQEMUJSONAddInt(b, "micro", caps->version_micro);
+    virQEMUJSONAddString(b, "package", caps->package);
     json_builder_end_object(b);
     json_builder_set_member_name(b, "kvm");
     json_builder_begin_object(b);
-    virQEMUCapsAddBool(b, "present", caps->kvm_present);
-    virQEMUCapsAddBool(b, "enabled", caps->kvm_enabled);
+    virQEMUJSONAddBool(b, "present", caps->kvm_present);
+    virQEMUJSONAddBool(b, "enabled", caps->kvm_enabled);
     json_builder_end_object(b);
-    virQEMUCapsAddBool(b, "s390-pv-guest", caps->pv_object);
-    virQEMUCapsAddBool(b, "confidential-guest-support", caps->machine_cgs);
+    virQEMUJSONAddBool(b, "s390-pv-guest", caps->pv_object);
+    virQEMUJSONAddBool(b, "confidential-guest-support", caps->machine_cgs);
     json_builder_set_member_name(b, "host-model");
     if (caps->host_model) {
         json_builder_begin_object(b);
-        virQEMUCapsAddString(b, "name", caps->host_model);
-        virQEMUCapsAddBool(b, VIR_QEMU_CAPS_UNPACK, caps->host_unpack);
+        virQEMUJSONAddString(b, "name", caps->host_model);
+        virQEMUJSONAddBool(b, VIR_QEMU_CAPS_UNPACK, caps->host_unpack);
         json_builder_end_object(b);
     } else {
         json_builder_add_null_value(b);
     }
     /* Derived, for readers; ignored when the file is loaded. */
-    virQEMUCapsAddBool(b, "pv-supported", virQEMUCapsSupportsPV(caps));
+    virQEMUJSONAddBool(b, "pv-supported", virQEMUCapsSupportsPV(caps));
     virQEMUCapsMachinesToJSON(caps, b);
     if (caps->key) {
         json_builder_set_member_name(b, "key");

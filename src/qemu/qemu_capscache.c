@@ -13,6 +13,7 @@
 
 #include "qemu_capscache.h"
 #include "qemu_error.h"
+#include "qemu_json.h"
 #include "util/virfile.h"
 #include "util/virkernelcmdline.h"
 
@@ -47,13 +48,6 @@ virQEMUCapsCachePath(const char *cache_dir, const char *emulator)
     return g_build_filename(dir, name, NULL);
 }
 
-static void
-virQEMUCapsCacheAddInt(JsonBuilder *b, const char *name, gint64 value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, value);
-}
-
 static gint64
 virQEMUCapsCacheNanoseconds(const struct timespec *ts)
 {
@@ -75,13 +69,12 @@ virQEMUCapsCacheKeyEmulator(JsonBuilder *b, const char *emulator, GError **error
     }
     json_builder_set_member_name(b, "emulator");
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "path");
-    json_builder_add_string_value(b, emulator);
-    virQEMUCapsCacheAddInt(b, "dev", (gint64)sb.st_dev);
-    virQEMUCapsCacheAddInt(b, "ino", (gint64)sb.st_ino);
-    virQEMUCapsCacheAddInt(b, "size", (gint64)sb.st_size);
-    virQEMUCapsCacheAddInt(b, "mtime", virQEMUCapsCacheNanoseconds(&sb.st_mtim));
-    virQEMUCapsCacheAddInt(b, "ctime", virQEMUCapsCacheNanoseconds(&sb.st_ctim));
+    virQEMUJSONAddString(b, "path", emulator);
+    virQEMUJSONAddInt(b, "dev", (gint64)sb.st_dev);
+    virQEMUJSONAddInt(b, "ino", (gint64)sb.st_ino);
+    virQEMUJSONAddInt(b, "size", (gint64)sb.st_size);
+    virQEMUJSONAddInt(b, "mtime", virQEMUCapsCacheNanoseconds(&sb.st_mtim));
+    virQEMUJSONAddInt(b, "ctime", virQEMUCapsCacheNanoseconds(&sb.st_ctim));
     json_builder_end_object(b);
     return TRUE;
 }
@@ -103,16 +96,6 @@ virQEMUCapsCacheReadHostFile(const char *root, const char *path, char **ret_text
     return TRUE;
 }
 
-static void
-virQEMUCapsCacheAddString(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
 /* /dev/kvm: whether it exists and which device it is. */
 static void
 virQEMUCapsCacheKeyKVM(JsonBuilder *b, const char *root)
@@ -126,8 +109,8 @@ virQEMUCapsCacheKeyKVM(JsonBuilder *b, const char *root)
         return;
     }
     json_builder_begin_object(b);
-    virQEMUCapsCacheAddInt(b, "rdev", (gint64)sb.st_rdev);
-    virQEMUCapsCacheAddInt(b, "ino", (gint64)sb.st_ino);
+    virQEMUJSONAddInt(b, "rdev", (gint64)sb.st_rdev);
+    virQEMUJSONAddInt(b, "ino", (gint64)sb.st_ino);
     json_builder_end_object(b);
 }
 
@@ -147,13 +130,12 @@ virQEMUCapsCacheKeyHost(JsonBuilder *b, const char *root, GError **error)
         !virQEMUCapsCacheReadHostFile(root, "/proc/cmdline", &cmdline, error))
         return FALSE;
 
-    virQEMUCapsCacheAddString(b, "kernel", release);
+    virQEMUJSONAddString(b, "kernel", release);
     virQEMUCapsCacheKeyKVM(b, root);
-    json_builder_set_member_name(b, "uv");
-    json_builder_add_boolean_value(b, virFileExists(uv));
-    virQEMUCapsCacheAddString(b, "prot_virt_host", prot_virt_host);
-    json_builder_set_member_name(b, "cmdline-prot-virt");
-    json_builder_add_boolean_value(b, cmdline && virKernelCmdlineIsEnabled(cmdline, "prot_virt"));
+    virQEMUJSONAddBool(b, "uv", virFileExists(uv));
+    virQEMUJSONAddString(b, "prot_virt_host", prot_virt_host);
+    virQEMUJSONAddBool(b, "cmdline-prot-virt",
+                       cmdline && virKernelCmdlineIsEnabled(cmdline, "prot_virt"));
     return TRUE;
 }
 
@@ -170,7 +152,7 @@ virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_ke
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
-    virQEMUCapsCacheAddString(b, "virt-pv", VERSION);
+    virQEMUJSONAddString(b, "virt-pv", VERSION);
     if (!virQEMUCapsCacheKeyEmulator(b, emulator, error) || !virQEMUCapsCacheKeyHost(b, root, error))
         return FALSE;
     json_builder_end_object(b);
