@@ -290,9 +290,11 @@ virQEMUMonitorParse(virQEMUMonitor *mon, const char *text, gsize len, JsonNode *
 static gboolean
 virQEMUMonitorTakeLine(virQEMUMonitor *mon, char **ret_line, gsize *ret_len)
 {
-    guint8 *nl = memchr(mon->inbuf->data + mon->scanned, '\n', mon->inbuf->len - mon->scanned);
+    guint8 *nl = NULL;
     gsize len;
 
+    if (mon->inbuf->len > mon->scanned)
+        nl = memchr(mon->inbuf->data + mon->scanned, '\n', mon->inbuf->len - mon->scanned);
     if (!nl) {
         mon->scanned = mon->inbuf->len;
         return FALSE;
