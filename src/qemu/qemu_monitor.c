@@ -359,8 +359,8 @@ static void
 virQEMUMonitorSetTooBig(virQEMUMonitor *mon, GError **error)
 {
     g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
-                _("'%s' sent a QMP message longer than %" G_GSIZE_FORMAT " bytes"), mon->name,
-                mon->max_message);
+                _("'%s' sent a QMP message longer than %zu bytes"), mon->name,
+                (size_t)mon->max_message);
     virQEMUMonitorKill(mon);
 }
 
