@@ -219,6 +219,7 @@ mymain(void)
     DO_TEST("attlist-default");
     DO_TEST("undefined-entity");
     DO_TEST("malformed");
+    DO_TEST("nul-byte");
     DO_TEST("empty");
     DO_TEST("not-domain");
     DO_TEST("bad-vcpu");

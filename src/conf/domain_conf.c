@@ -180,6 +180,28 @@ virDomainDefRecordOffsets(virDomainDef *def, virDomainParseState *state,
     def->offsets = g_steal_pointer(&state->begins);
 }
 
+/* XML allows no NUL character anywhere, but libxml2 quietly ends the
+ * document at a NUL byte after the root element: what followed it would
+ * be validated by nobody, and fix could not edit the text. */
+static gboolean
+virDomainParseCheckNul(const char *xml, gsize len, const char *name, GError **error)
+{
+    const char *nul = memchr(xml, '\0', len);
+    gulong line = 1;
+    const char *cur;
+
+    if (!nul)
+        return TRUE;
+    for (cur = xml; cur < nul; cur++) {
+        if (*cur == '\n')
+            line++;
+    }
+    g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
+                _("%s:%lu: the document contains a NUL byte (only UTF-8 and ASCII are read)"),
+                name, line);
+    return FALSE;
+}
+
 static gboolean
 virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int flags,
                   virDomainDef *def, GError **error)
@@ -193,6 +215,8 @@ virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int fla
                     name);
         return FALSE;
     }
+    if (!virDomainParseCheckNul(xml, len, name, error))
+        return FALSE;
     if (!(ctxt = xmlCreateMemoryParserCtxt(xml, (int)len))) {
         g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
                     _("%s: cannot set up the XML parser"), name);
