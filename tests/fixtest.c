@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "testutils.h"
 
@@ -15,16 +16,32 @@
  * status) to <case>.out.  Every repaired file is also checked to
  *   - be a fixed point: fix on it changes nothing and reports nothing;
  *   - pass libvirt's own schema (virt-xml-validate), unless the case
- *     carries elements that libvirt does not know on purpose.
+ *     carries elements that libvirt does not know on purpose;
+ *   - leave `virt-pv validate` no finding that fix repairs, except those
+ *     the case expects fix to refuse.
  * Preservation is tested by the golden files themselves: they are the
  * input with only the repairs applied, byte for byte.
  */
 
 typedef struct {
     const char *name;
-    const char *mode;   /* NULL: the default */
-    gboolean schema;    /* the result must pass virt-xml-validate */
+    const char *mode;    /* NULL: the default */
+    gboolean schema;     /* the result must pass virt-xml-validate */
+    const char *refused; /* repairable codes left on purpose, ','-separated;
+                          * "*": fix does not touch this definition */
 } testFixCase;
+
+/* The codes of findings that fix repairs. */
+static const char *const testRepairableCodes[] = {
+    "virtio-iommu-off",
+    "virtio-iommu-missing",
+    "implicit-virtio-device",
+    "memballoon-enabled",
+    "cpu-model",
+    "cpu-unpack-disabled",
+    "launch-security-malformed",
+    NULL,
+};
 
 static char *
 testWriteTemp(const char *contents, gsize len)
@@ -64,11 +81,13 @@ testFixedPoint(const testFixCase *c, const char *fixed_path, const char *fixed)
 {
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
+    g_autofree char *nothing = g_strdup_printf("%s: nothing to repair\n", fixed_path);
     int status = testRunFix(c->mode, fixed_path, &out, &err);
 
     if (status < 0)
         return -1;
-    if (!g_str_equal(out, fixed) || !g_str_has_suffix(err, ": nothing to repair\n")) {
+    /* What fix refuses is reported again; nothing else may be. */
+    if (!g_str_equal(out, fixed) || !g_str_has_prefix(err, nothing)) {
         virTestDiag("fixing the result again changed it or found something:\n%s", err);
         return -1;
     }
@@ -88,6 +107,48 @@ testSchema(const char *fixed_path)
         return -1;
     }
     return 0;
+}
+
+static gboolean
+testIsRefused(const testFixCase *c, const char *code)
+{
+    g_auto(GStrv) refused = g_strsplit(c->refused ? c->refused : "", ",", -1);
+
+    return g_str_equal(c->refused ? c->refused : "", "*") ||
+           g_strv_contains((const char *const *)refused, code);
+}
+
+/* `virt-pv validate --pv` (as fix judges its result) on the repaired file. */
+static int
+testValidate(const testFixCase *c, const char *fixed_path)
+{
+    const char *argv[] = { virTestProgram(), "--json", "validate", "--pv", fixed_path, NULL };
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autofree char *out = NULL;
+    JsonArray *problems;
+    int ret = 0;
+    guint i;
+
+    if (virTestRunCommand(argv, NULL, &out, NULL) < 0)
+        return -1;
+    if (!json_parser_load_from_data(parser, out, -1, NULL) ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)) ||
+        !(problems = json_object_get_array_member(
+              json_node_get_object(json_parser_get_root(parser)), "problems"))) {
+        virTestDiag("validate printed no JSON object with problems:\n%s", out);
+        return -1;
+    }
+    for (i = 0; i < json_array_get_length(problems); i++) {
+        JsonObject *problem = json_array_get_object_element(problems, i);
+        const char *code = json_object_get_string_member(problem, "code");
+
+        if (g_strv_contains(testRepairableCodes, code) && !testIsRefused(c, code)) {
+            virTestDiag("validate still finds %s at %s", code,
+                        json_object_get_string_member(problem, "xpath"));
+            ret = -1;
+        }
+    }
+    return ret;
 }
 
 static int
@@ -116,6 +177,8 @@ testFix(const void *data)
     if (testFixedPoint(c, fixed_path, out) < 0)
         ret = -1;
     if (c->schema && testSchema(fixed_path) < 0)
+        ret = -1;
+    if (testValidate(c, fixed_path) < 0)
         ret = -1;
     g_unlink(fixed_path);
     return ret;
@@ -329,14 +392,14 @@ mymain(void)
         return -1;
     }
 
-#define DO_TEST_FULL(name, mode, schema) \
+#define DO_TEST_FULL(name, mode, schema, refused) \
     do { \
-        static const testFixCase c = { name, mode, schema }; \
+        static const testFixCase c = { name, mode, schema, refused }; \
         if (virTestRun("fix " name, testFix, &c) < 0) \
             ret = -1; \
     } while (0)
-#define DO_TEST(name) DO_TEST_FULL(name, NULL, TRUE)
-#define DO_TEST_IOMMU(name) DO_TEST_FULL(name, "iommu", TRUE)
+#define DO_TEST(name) DO_TEST_FULL(name, NULL, TRUE, NULL)
+#define DO_TEST_IOMMU(name) DO_TEST_FULL(name, "iommu", TRUE, NULL)
 
     /* launch-security mode */
     DO_TEST("already-ok");
@@ -356,9 +419,9 @@ mymain(void)
     DO_TEST("launch-security-children");
     DO_TEST("launch-security-sev");
     DO_TEST("refused");
-    DO_TEST("wrong-arch");
+    DO_TEST_FULL("wrong-arch", NULL, TRUE, "*");
     DO_TEST("preserve");
-    DO_TEST_FULL("preserve-unknown", NULL, FALSE);
+    DO_TEST_FULL("preserve-unknown", NULL, FALSE, NULL);
     DO_TEST("crlf-tabs");
     DO_TEST("one-line");
 
@@ -370,10 +433,11 @@ mymain(void)
     DO_TEST_IOMMU("iommu-already-ok");
     DO_TEST_IOMMU("iommu-every-virtio-device");
     DO_TEST_IOMMU("iommu-preserve");
-    DO_TEST_FULL("iommu-preserve-unknown", "iommu", FALSE);
+    DO_TEST_FULL("iommu-preserve-unknown", "iommu", FALSE, NULL);
     DO_TEST_IOMMU("iommu-cpu-custom");
     DO_TEST_IOMMU("iommu-no-devices");
-    DO_TEST_IOMMU("iommu-no-driver");
+    /* virtio-pmem and the virtio IOMMU cannot take a <driver> element */
+    DO_TEST_FULL("iommu-no-driver", "iommu", TRUE, "virtio-iommu-missing");
 
 #define DO_TEST_COMMAND(name, ...) \
     do { \

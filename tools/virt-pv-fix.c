@@ -7,7 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "qemu/qemu_fix.h"
+#include "qemu/qemu_validate.h"
 #include "util/virfile.h"
+#include "virt-pv-findings.h"
 #include "virt-pv.h"
 
 /* virt-pv fix: repair a definition for PV, changing nothing else. */
@@ -75,8 +77,34 @@ virtPVFixPrintChanges(const virtPVGlobalOptions *opts, const char *path,
     }
 }
 
+/* What is left after the repairs: validation of the repaired text, as
+ * a PV guest even where fix did not make it one (another architecture),
+ * without the kernel check, which is not about the definition's text. */
+static virQEMUValidateResult *
+virtPVFixRemaining(const char *path, const virQEMUFixResult *result, virDomainDef **ret_def,
+                   GError **error)
+{
+    virQEMUValidateContext ctx = { .force_pv = TRUE };
+    g_autoptr(virDomainDef) fixed = NULL;
+
+    if (!virDomainDefParseString(result->xml, result->len, path, 0, &fixed, error))
+        return NULL;
+    *ret_def = g_steal_pointer(&fixed);
+    return virQEMUValidateDomain(&ctx, *ret_def);
+}
+
+static void
+virtPVFixPrintRemaining(const char *path, const virQEMUValidateResult *remaining)
+{
+    if (remaining->findings->len == 0)
+        return;
+    fprintf(stderr, _("%s: left as it is, not safe to repair:\n"), path);
+    virtPVFindingsPrintShort(stderr, remaining);
+}
+
 static void
 virtPVFixPrintJSON(const char *path, virQEMUFixMode mode, const virQEMUFixResult *result,
+                   const virDomainDef *fixed, const virQEMUValidateResult *remaining,
                    gboolean with_xml)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -102,6 +130,8 @@ virtPVFixPrintJSON(const char *path, virQEMUFixMode mode, const virQEMUFixResult
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    json_builder_set_member_name(b, "remaining");
+    virtPVFindingsBuildJSON(b, path, fixed, remaining);
     if (with_xml) {
         json_builder_set_member_name(b, "xml");
         json_builder_add_string_value(b, result->xml);
@@ -150,6 +180,8 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(virQEMUFixResult) result = NULL;
+    g_autoptr(virDomainDef) fixed = NULL;
+    g_autoptr(virQEMUValidateResult) remaining = NULL;
     g_autoptr(GError) error = NULL;
     virQEMUFixMode mode;
     gboolean to_stdout;
@@ -158,17 +190,20 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
         return VIRT_PV_EXIT_ERROR;
     to_stdout = !virtPVFixOutput && !virtPVFixInPlace;
     if (!virDomainDefParseFile(argv[1], 0, &def, &error) ||
-        !virQEMUFixDomain(def, mode, &result, &error))
+        !virQEMUFixDomain(def, mode, &result, &error) ||
+        !(remaining = virtPVFixRemaining(argv[1], result, &fixed, &error)))
         return virtPVReportError(error);
 
-    if (opts->json)
-        virtPVFixPrintJSON(argv[1], mode, result, to_stdout);
-    else
+    if (opts->json) {
+        virtPVFixPrintJSON(argv[1], mode, result, fixed, remaining, to_stdout);
+    } else {
         virtPVFixPrintChanges(opts, argv[1], result);
+        virtPVFixPrintRemaining(argv[1], remaining);
+    }
     /* With --json and no file to write, the XML is in the JSON. */
     if (!(opts->json && to_stdout) && !virtPVFixWrite(argv[1], def, result, &error))
         return virtPVReportError(error);
-    return VIRT_PV_EXIT_OK;
+    return remaining->nerrors > 0 ? VIRT_PV_EXIT_FINDINGS : VIRT_PV_EXIT_OK;
 }
 
 const virtPVCommand virtPVCommandFix = {
