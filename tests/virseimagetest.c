@@ -408,6 +408,65 @@ testImageInfoUnreadable(const void *data)
     return virTestCompareCommand(argv, NULL, golden);
 }
 
+/* ---- validate: <os><kernel> read through the same reader --------------- */
+
+typedef struct {
+    const char *name;
+    testImageSpec spec;     /* written as the kernel; layout NONE + directory: a directory */
+    gboolean directory;
+    const char *expect;     /* the kernel finding validate reports, or "" */
+} testKernelCase;
+
+static char *
+testKernelCodes(const char *out)
+{
+    g_autoptr(GString) codes = g_string_new(NULL);
+    const char *const kernel_codes[] = { "kernel-not-se-image", "kernel-unchecked" };
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(kernel_codes); i++) {
+        g_autofree char *quoted = g_strdup_printf("\"code\":\"%s\"", kernel_codes[i]);
+
+        if (strstr(out, quoted))
+            g_string_append(codes, kernel_codes[i]);
+    }
+    return g_string_free(g_steal_pointer(&codes), FALSE);
+}
+
+static int
+testValidateKernel(const void *data)
+{
+    const testKernelCase *c = data;
+    g_autofree char *kernel = g_build_filename(testDir, c->name, NULL);
+    g_autofree char *xml_path = g_strdup_printf("%s.xml", kernel);
+    g_autofree char *xml = g_strdup_printf(
+        "<domain type='kvm'>\n  <name>%s</name>\n  <memory unit='GiB'>1</memory>\n"
+        "  <os>\n    <type arch='s390x' machine='s390-ccw-virtio'>hvm</type>\n"
+        "    <kernel>%s</kernel>\n  </os>\n  <launchSecurity type='s390-pv'/>\n"
+        "  <devices>\n    <memballoon model='none'/>\n  </devices>\n</domain>\n",
+        c->name, kernel);
+    const char *argv[] = { virTestProgram(), "--json", "validate", xml_path, NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *codes = NULL;
+    int ret = 0;
+
+    if (c->directory ? g_mkdir(kernel, 0700) < 0 : !testWriteImage(kernel, &c->spec))
+        return -1;
+    if (!g_file_set_contents(xml_path, xml, -1, NULL) ||
+        virTestRunCommand(argv, NULL, &out, NULL) < 0) {
+        ret = -1;
+    } else if (!g_str_equal((codes = testKernelCodes(out)), c->expect)) {
+        virTestDiag("expected '%s', got '%s':\n%s", c->expect, codes, out);
+        ret = -1;
+    }
+    g_unlink(xml_path);
+    if (c->directory)
+        g_rmdir(kernel);
+    else
+        g_unlink(kernel);
+    return ret;
+}
+
 #define PCF_PCKMO G_GUINT64_CONSTANT(0xe0)
 #define PCF_DUMP G_GUINT64_CONSTANT(0x20000000)
 
@@ -480,6 +539,28 @@ testGolden(void)
 
     DO_TEST_UNREADABLE("missing", "missing.img");
     DO_TEST_UNREADABLE("directory", "/");
+
+#define DO_TEST_KERNEL(name, expect, ...) \
+    do { \
+        static const testKernelCase c = { name, { __VA_ARGS__ }, FALSE, expect }; \
+        if (virTestRun("validate with the kernel " name, testValidateKernel, &c) < 0) \
+            ret = -1; \
+    } while (0)
+
+    DO_TEST_KERNEL("se-image-metadata", "", .layout = TEST_LAYOUT_METADATA, .offset = 0x14000,
+                   .key_slots = 1, .encrypted_size = 128, .image_size = 0x20000);
+    DO_TEST_KERNEL("se-image-scan", "", .layout = TEST_LAYOUT_SCAN, .offset = 0x2000,
+                   .key_slots = 2, .encrypted_size = 128);
+    DO_TEST_KERNEL("plain-kernel", "kernel-not-se-image", .layout = TEST_LAYOUT_NONE,
+                   .image_size = 0x20000);
+    DO_TEST_KERNEL("damaged-header", "kernel-not-se-image", .layout = TEST_LAYOUT_SCAN,
+                   .key_slots = 1, .encrypted_size = 128, .size_field = 0xffffffff);
+    {
+        static const testKernelCase c = { "a-directory", { 0 }, TRUE, "kernel-unchecked" };
+
+        if (virTestRun("validate with the kernel a-directory", testValidateKernel, &c) < 0)
+            ret = -1;
+    }
 
     return ret;
 }
