@@ -47,6 +47,7 @@ dump=$("$program" --dump-options) || { echo "Bail out! virt-pv --dump-options fa
 
 # The tables, as the test reads them.
 commands=()
+codes=()
 declare -A params=() options=() argkind=() metavar=()
 while IFS=$'\t' read -r kind scope long short akind meta _; do
     case $kind in
@@ -54,6 +55,7 @@ while IFS=$'\t' read -r kind scope long short akind meta _; do
         commands+=("$scope")
         params[$scope]=$long
         ;;
+    finding) codes+=("$scope") ;;
     option)
         names=$long
         [ "$short" != - ] && names="$names $short"
@@ -117,6 +119,9 @@ for key in "${!argkind[@]}"; do
     fi
     if [[ $meta == *"|"* ]]; then
         expected=${meta//|/ }
+        prefix=""
+    elif [ "$meta" = CODE ]; then
+        expected=${codes[*]}
         prefix=""
     elif [ "$akind" = file ] && [[ $meta == *DIR ]]; then
         expected="$tmp/dir"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # virt-pv speaks German under LANG=de_DE.UTF-8: its --help, its report on
-# a host that cannot run protected guests, and its errors, with the exit
-# statuses unchanged.  It runs the translations of the build tree
+# a host that cannot run protected guests, its findings on a broken guest,
+# and its errors, with the exit statuses unchanged.  It runs the translations of the build tree
 # (VIRT_PV_LOCALEDIR), so nothing has to be installed.
 #
 # The locale must exist (scripts/check generates it).  Without it the test
@@ -58,6 +58,14 @@ german 1 "host-validate on an x86_64 host" --root "$srcdir/hostvalidatedata/x86_
 # The check ids stay English: they are an interface.
 says "arch-s390x" "der Host ist kein s390x: geschützte Gäste laufen nur auf IBM Z" \
     "Hinweis:" "Dieser Host kann keine geschützten Gäste ausführen."
+
+german 1 "validate on a broken guest" validate "$srcdir/../examples/pv-guest-broken.xml"
+# Codes and XPaths stay as they are; messages, hints and verdict are German.
+says "too-many-vcpus" "/domain/vcpu" "Hinweis:" "ein geschützter Gast hat höchstens 247" \
+    " Fehler, " " Warnungen, " " Anmerkungen)"
+
+german 2 "validate on a file that does not exist" validate /nonexistent/guest.xml
+says "Fehler: „/nonexistent/guest.xml“ kann nicht geöffnet werden"
 
 german 2 "an unknown command" no-such-command
 says "Fehler: unbekannter Befehl „no-such-command“"

@@ -16,6 +16,8 @@ import subprocess
 import sys
 
 GLOBAL_SECTION = "GLOBAL OPTIONS"
+FINDINGS_SECTION = "FINDINGS"
+FINDING = re.compile(r"^``([a-z0-9-]+)`` \((error|warning|note)[^)]*\)")
 COMMANDS_SECTION = "COMMANDS"
 UNDERLINES = {"=": 1, "-": 2}
 
@@ -37,11 +39,13 @@ class Tap:
 def code_tables(program):
     text = subprocess.run([program, "--dump-options"], check=True, capture_output=True,
                           text=True, env={"LC_ALL": "C"}).stdout
-    commands, options = [], {}
+    commands, options, codes = [], {}, []
     for line in text.splitlines():
         fields = [None if f == "-" else f for f in line.split("\t")]
         if fields[0] == "command":
             commands.append(fields[1])
+        elif fields[0] == "finding":
+            codes.append(fields[1])
         elif fields[0] == "option":
             scope = fields[1]
             if scope in ("main", "global"):
@@ -49,7 +53,7 @@ def code_tables(program):
             options[(scope, fields[2])] = {
                 "short": fields[3], "takes_arg": fields[4] != "none",
                 "metavar": fields[5], "description": fields[6] or ""}
-    return commands, options
+    return commands, options, codes
 
 
 OPTION = re.compile(r"^(--?[A-Za-z0-9][A-Za-z0-9-]*)(?:[ =](\S+))?$")
@@ -68,10 +72,10 @@ def parse_option_line(text):
 
 
 def doc_tables(path):
-    """The command sections and option lists of the man page."""
+    """The command sections, option lists and finding codes of the man page."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    commands, options = {}, {}
+    commands, options, codes = {}, {}, {}
     top = sub = None
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -83,6 +87,10 @@ def doc_tables(path):
                 sub = line.strip()
                 if top == COMMANDS_SECTION:
                     commands[sub] = i + 1
+            continue
+        finding = FINDING.match(line)
+        if top == FINDINGS_SECTION and finding:
+            codes[finding.group(1)] = i + 1
             continue
         if not line.startswith("-") or set(line) <= set("=-"):
             continue
@@ -102,7 +110,7 @@ def doc_tables(path):
             options[(scope, name)] = {"short": shorts[0] if shorts else None,
                                       "metavar": metavars[0] if metavars else None,
                                       "has_arg": bool(metavars), "line": i + 1}
-    return commands, options
+    return commands, options, codes
 
 
 def where(scope):
@@ -122,8 +130,8 @@ def main():
         sys.exit("usage: manpagetest.py MANPAGE.rst")
     manpage = sys.argv[1]
     rel = "docs/manpages/virt-pv.rst"
-    code_commands, code_options = code_tables(os.environ["VIRT_PV_PROGRAM"])
-    doc_commands, doc_options = doc_tables(manpage)
+    code_commands, code_options, code_codes = code_tables(os.environ["VIRT_PV_PROGRAM"])
+    doc_commands, doc_options, doc_codes = doc_tables(manpage)
     tap = Tap()
 
     for cmd in code_commands:
@@ -169,6 +177,17 @@ def main():
                       f"{rel}:{doc['line']} documents {name} in {where(scope)}, but virt-pv\n"
                       f"has no such option there: remove it, or move it to the section of\n"
                       f"the command that has it.")
+
+    for code in code_codes:
+        tap.check(code in doc_codes, f"finding code '{code}' is in the FINDINGS section",
+                  f"virt-pv can report the finding '{code}', but the FINDINGS section of\n"
+                  f"{rel} does not list it. Add, in the order of the list:\n\n"
+                  f"``{code}`` (SEVERITY)\n   When it is reported and what it means for the guest.\n")
+    for code, line in sorted(doc_codes.items()):
+        if code not in code_codes:
+            tap.check(False, f"finding code '{code}' of the man page exists",
+                      f"{rel}:{line} lists the finding '{code}', which virt-pv cannot report:\n"
+                      f"remove it, or correct its name.")
 
     print(f"1..{tap.count}")
     sys.exit(1 if tap.failed else 0)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "qemu/qemu_validate.h"
 #include "virt-pv.h"
 
 /*
@@ -13,6 +14,7 @@
  *
  *   command  NAME   PARAMS
  *   option   SCOPE  --LONG  -S  ARGKIND  METAVAR  DESCRIPTION
+ *   finding  CODE
  *
  * SCOPE is "main" (only before the command's name), "global" (before or
  * after it) or a command's name. ARGKIND is "none" for a flag, "file" for
@@ -73,6 +75,7 @@ virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
         { "help", 'h', 0, G_OPTION_ARG_NONE, NULL, "Show help options", NULL },
         { NULL }
     };
+    const char *const *codes = virQEMUValidateCodes();
     gsize i;
 
     virtPVDumpEntries("main", main_entries);
@@ -82,4 +85,7 @@ virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
         printf("command\t%s\t%s\n", commands[i]->name, virtPVOptionField(commands[i]->params));
         virtPVDumpEntries(commands[i]->name, commands[i]->options);
     }
+    /* The codes are an interface too: the man page lists them all. */
+    for (i = 0; codes[i]; i++)
+        printf("finding\t%s\n", codes[i]);
 }

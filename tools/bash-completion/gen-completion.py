@@ -8,8 +8,8 @@ The tables come from `virt-pv --dump-options` (tools/virt-pv-options.c
 describes the format), so the completion offers exactly the commands and
 options the code has.  How an option's argument completes follows from the
 table: a FILENAME argument completes paths (directories only when its
-metavar ends in DIR), a metavar of the form a|b|c offers those words, and
-anything else offers nothing.  A command's positional arguments complete
+metavar ends in DIR), a metavar of the form a|b|c offers those words, the
+metavar CODE offers the finding codes, and anything else offers nothing.  A command's positional arguments complete
 paths when its parameter string mentions FILE.
 """
 
@@ -21,11 +21,13 @@ import sys
 def read_tables(program):
     text = subprocess.run([program, "--dump-options"], check=True, capture_output=True,
                           text=True, env={"LC_ALL": "C"}).stdout
-    commands, options = [], []
+    commands, options, codes = [], [], []
     for line in text.splitlines():
         fields = [None if f == "-" else f for f in line.split("\t")]
         if fields[0] == "command":
             commands.append({"name": fields[1], "params": fields[2] or ""})
+        elif fields[0] == "finding":
+            codes.append(fields[1])
         elif fields[0] == "option":
             options.append({"scope": fields[1], "long": fields[2], "short": fields[3],
                             "kind": fields[4], "metavar": fields[5] or ""})
@@ -33,16 +35,18 @@ def read_tables(program):
             sys.exit(f"gen-completion: unknown record in --dump-options: {line!r}")
     if not commands:
         sys.exit("gen-completion: --dump-options listed no commands")
-    return commands, options
+    return commands, options, codes
 
 
-def arg_completion(option):
+def arg_completion(option, codes):
     """none, file, dir, word, or 'choice A B C'."""
     if option["kind"] == "none":
         return "none"
     metavar = option["metavar"]
     if "|" in metavar:
         return "choice " + " ".join(metavar.split("|"))
+    if metavar == "CODE" and codes:
+        return "choice " + " ".join(codes)
     if option["kind"] == "file":
         return "dir" if metavar.endswith("DIR") else "file"
     return "word"
@@ -56,7 +60,7 @@ def quote(words):
     return "'" + " ".join(words) + "'"
 
 
-def generate(commands, options):
+def generate(commands, options, codes):
     scoped = {}
     for opt in options:
         scoped.setdefault(opt["scope"], []).append(opt)
@@ -95,7 +99,7 @@ def generate(commands, options):
             patterns = "|".join(f"*' {n}'" for n in names(opt))
         else:
             patterns = "|".join(f"'{opt['scope']} {n}'" for n in names(opt))
-        w(f"    {patterns}) echo '{arg_completion(opt)}' ;;")
+        w(f"    {patterns}) echo '{arg_completion(opt, codes)}' ;;")
     w("    *) echo none ;;")
     w("    esac")
     w("}")
@@ -195,8 +199,8 @@ _virt_pv()
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: gen-completion.py VIRT-PV OUTPUT")
-    commands, options = read_tables(sys.argv[1])
-    text = generate(commands, options)
+    commands, options, codes = read_tables(sys.argv[1])
+    text = generate(commands, options, codes)
     with open(sys.argv[2] + ".tmp", "w") as f:
         f.write(text)
     os.replace(sys.argv[2] + ".tmp", sys.argv[2])
