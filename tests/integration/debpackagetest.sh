@@ -8,8 +8,9 @@
 #
 # Usage: debpackagetest.sh SOURCE-ROOT
 # Skipped (not failed) only where it cannot run: not root, no
-# dpkg-buildpackage, or a virt-pv package is installed already (it would
-# be replaced, and the test must not change what it found).
+# dpkg-buildpackage; and it installs nothing where a virt-pv package is
+# installed already (it would be replaced, and the test must not change
+# what it found).
 set -uo pipefail
 
 srcroot=$(cd "$1" && pwd)
@@ -22,17 +23,17 @@ skip() {
 }
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
 command -v dpkg-buildpackage >/dev/null || skip "dpkg-buildpackage is missing (dpkg-dev)"
-if dpkg-query -W -f='${db:Status-Status}' virt-pv 2>/dev/null | grep -qx installed ||
-    [ -e /usr/bin/virt-pv ]; then
-    skip "virt-pv is installed on this machine already; not replacing it"
-fi
+command -v flock >/dev/null || skip "flock is missing (util-linux)"
+
+apt_get() {
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 -y -q "$@"
+}
 
 tmp=$(mktemp -d /tmp/virt-pv-deb.XXXXXX)
 installed_by_us=0
 cleanup() {
     if [ "$installed_by_us" = 1 ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get purge -y -q virt-pv >/dev/null 2>&1 ||
-            dpkg --purge virt-pv >/dev/null 2>&1
+        apt_get purge virt-pv >/dev/null 2>&1 || dpkg --purge virt-pv >/dev/null 2>&1
     fi
     rm -rf "$tmp"
 }
@@ -69,8 +70,21 @@ if [ $status -ne 0 ] || [ -z "$deb" ]; then
 fi
 grep -E '^ *[0-9]+/[0-9]+ .* (OK|SKIP|FAIL|ERROR) ' "$tmp/build.log" | sed 's/^/# build: /'
 
-(cd "$tmp" && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "./$(basename "$deb")") >"$tmp/install.log" 2>&1
+# Several checkouts may run this test on one machine at once: install,
+# check and purge one at a time, and wait for other users of dpkg.
+exec 9>/run/lock/virt-pv-debpackagetest.lock
+if ! flock -w 300 9; then
+    echo "Bail out! another run of this test held the lock for 300 s"
+    exit 1
+fi
+if dpkg-query -W -f='${db:Status-Status}' virt-pv 2>/dev/null | grep -qx installed ||
+    [ -e /usr/bin/virt-pv ]; then
+    echo "# virt-pv is installed on this machine already; not replacing it"
+    tap_done
+    exit
+fi
+
+(cd "$tmp" && apt_get install --no-install-recommends "./$(basename "$deb")") >"$tmp/install.log" 2>&1
 status=$?
 [ $status -eq 0 ] && installed_by_us=1
 tap_result $status "apt-get install ./$(basename "$deb")" "$(tail -n 30 "$tmp/install.log")"
@@ -129,7 +143,7 @@ if virt-pv --dump-options | grep -q $'^command\thook\t'; then
         "$(dpkg -L virt-pv)"
 fi
 
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -q virt-pv >"$tmp/purge.log" 2>&1
+apt_get purge virt-pv >"$tmp/purge.log" 2>&1
 status=$?
 [ $status -eq 0 ] && installed_by_us=0
 tap_result $status "apt-get purge virt-pv" "$(tail -n 20 "$tmp/purge.log")"
