@@ -319,6 +319,36 @@ testInPlace(const void *data)
     return testCountEntries(s.dir) == 1 ? 0 : -1;
 }
 
+/* Through a symbolic link, the link stays and its target is repaired;
+ * the backup sits beside the target. */
+static int
+testInPlaceSymlink(const void *data)
+{
+    g_auto(testScratch) s = { 0 };
+    g_autofree char *fixed = testGoldenFixed("preserve");
+    g_autofree char *link = NULL;
+    g_autofree char *backup = NULL;
+    const char *argv[] = { virTestProgram(), "-q", "fix", "--in-place", "--backup", ".orig",
+                           NULL, NULL };
+
+    if (!fixed || !testScratchInit(&s, "preserve"))
+        return -1;
+    link = g_build_filename(s.dir, "link.xml", NULL);
+    backup = g_strconcat(s.file, ".orig", NULL);
+    if (symlink("guest.xml", link) < 0)
+        return -1;
+    argv[6] = link;
+    if (virTestRunCommand(argv, NULL, NULL, NULL) != 0)
+        return -1;
+    if (!g_file_test(link, G_FILE_TEST_IS_SYMLINK)) {
+        virTestDiag("the symbolic link was replaced by a file");
+        return -1;
+    }
+    if (!testFileEquals(s.file, fixed) || !testFileEquals(backup, s.original))
+        return -1;
+    return 0;
+}
+
 static int
 testOutput(const void *data)
 {
@@ -457,6 +487,8 @@ mymain(void)
     DO_TEST_COMMAND("malformed", "fix", "malformed.txt");
 
     if (virTestRun("fix --in-place --backup", testInPlace, NULL) < 0)
+        ret = -1;
+    if (virTestRun("fix --in-place through a symbolic link", testInPlaceSymlink, NULL) < 0)
         ret = -1;
     if (virTestRun("fix -o", testOutput, NULL) < 0)
         ret = -1;

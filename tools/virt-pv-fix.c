@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -140,25 +143,59 @@ virtPVFixPrintJSON(const char *path, virQEMUFixMode mode, const virQEMUFixResult
     virtPVPrintJSON(b);
 }
 
-/* The mode bits of the original, for the files written from it. */
-static int
-virtPVFixFileMode(const char *path)
+/* Replace @path with @data as the original was: through a symbolic link
+ * (the link stays, its target is replaced), with the original's mode, and
+ * as root with its owner. */
+static gboolean
+virtPVFixReplace(const char *path, const struct stat *orig, const char *data, gsize len,
+                 GError **error)
 {
+    if (!virFileWriteAtomic(path, data, len, (int)(orig->st_mode & 07777), error))
+        return FALSE;
+    if (geteuid() == 0 && chown(path, orig->st_uid, orig->st_gid) < 0) {
+        int saved = errno;
+
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
+                    _("cannot give '%s' back its owner: %s"), path, g_strerror(saved));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+virtPVFixInPlaceWrite(const char *path, const virDomainDef *def, const virQEMUFixResult *result,
+                      GError **error)
+{
+    g_autofree char *target = realpath(path, NULL);
     struct stat sb;
 
-    if (stat(path, &sb) < 0)
-        return 0644;
-    return (int)(sb.st_mode & 07777);
+    if (!target || stat(target, &sb) < 0) {
+        int saved = errno;
+
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
+                    _("cannot replace '%s': %s"), path, g_strerror(saved));
+        return FALSE;
+    }
+    if (virtPVFixBackup) {
+        g_autofree char *backup = g_strconcat(target, virtPVFixBackup, NULL);
+
+        if (!virtPVFixReplace(backup, &sb, def->xml, def->xml_len, error))
+            return FALSE;
+    }
+    return virtPVFixReplace(target, &sb, result->xml, result->len, error);
 }
 
 static gboolean
 virtPVFixWrite(const char *path, const virDomainDef *def, const virQEMUFixResult *result,
                GError **error)
 {
-    int mode = virtPVFixFileMode(path);
+    struct stat sb;
 
-    if (virtPVFixOutput)
+    if (virtPVFixOutput) {
+        int mode = stat(path, &sb) == 0 ? (int)(sb.st_mode & 07777) : 0644;
+
         return virFileWriteAtomic(virtPVFixOutput, result->xml, result->len, mode, error);
+    }
     if (!virtPVFixInPlace) {
         fwrite(result->xml, 1, result->len, stdout);
         return TRUE;
@@ -166,13 +203,7 @@ virtPVFixWrite(const char *path, const virDomainDef *def, const virQEMUFixResult
     /* Nothing to repair: leave the file, and its time stamps, alone. */
     if (result->changes->len == 0)
         return TRUE;
-    if (virtPVFixBackup) {
-        g_autofree char *backup = g_strconcat(path, virtPVFixBackup, NULL);
-
-        if (!virFileWriteAtomic(backup, def->xml, def->xml_len, mode, error))
-            return FALSE;
-    }
-    return virFileWriteAtomic(path, result->xml, result->len, mode, error);
+    return virtPVFixInPlaceWrite(path, def, result, error);
 }
 
 static int
