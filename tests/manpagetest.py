@@ -134,6 +134,17 @@ def main():
     doc_commands, doc_options, doc_codes = doc_tables(manpage)
     tap = Tap()
 
+    # rst2man takes the page's name from the title and its one-line
+    # description from the subtitle: without them the page has no NAME.
+    with open(manpage, encoding="utf-8") as f:
+        head = f.read().splitlines()[:8]
+    title_ok = head[:3] == ["=======", "virt-pv", "======="] and len(head) > 6 \
+        and head[4] and set(head[4]) == {"-"} and head[6] == head[4] and head[5].strip()
+    tap.check(bool(title_ok), "the man page starts with its title and subtitle",
+              f"{rel} must start with the title block that rst2man turns into NAME:\n\n"
+              "=======\nvirt-pv\n=======\n\n-----\n<one-line description>\n-----\n\n"
+              "found:\n" + "\n".join(head))
+
     for cmd in code_commands:
         tap.check(cmd in doc_commands, f"command '{cmd}' has a section in the man page",
                   f"virt-pv has the command '{cmd}' but {rel} does not document it.\n"
