@@ -7,7 +7,8 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #   ht_init                          # work directory $HT_DIR, EXIT trap
-#   ht_run [--stdin FILE] ARG...     # virt-pv ARG..., bounded by $HT_LIMIT_S
+#   ht_run [--stdin FILE|-] ARG...   # virt-pv ARG..., bounded by $HT_LIMIT_S
+#                                    # (- : stdin closed)
 #   ht_expect "what" STATUS 'stderr regex'
 #   ht_check "what" COMMAND...       # any assertion
 #   tap_done                         # from tests/tap.sh
@@ -60,17 +61,24 @@ ht_check() {
     tap_result "$status" "$what"
 }
 
-# ht_run [--stdin FILE] ARG...: run virt-pv, killed after $HT_LIMIT_S s and
-# measured by GNU time.
+# ht_run [--stdin FILE|-] ARG...: run virt-pv (stdin from FILE, closed for
+# -, else /dev/null), killed after $HT_LIMIT_S s and measured by GNU time.
 ht_run() {
     local stdin=/dev/null
     if [ "${1:-}" = "--stdin" ]; then
         stdin=$2
         shift 2
     fi
-    /usr/bin/time -f '%e %M' -o "$HT_DIR/.time" \
-        timeout -s KILL "$HT_LIMIT_S" "$HT_PROGRAM" "$@" \
-        <"$stdin" >"$HT_DIR/.out" 2>"$HT_DIR/.err" && HT_STATUS=0 || HT_STATUS=$?
+    if [ "$stdin" = "-" ]; then
+        # stdin closed, not just empty
+        /usr/bin/time -f '%e %M' -o "$HT_DIR/.time" \
+            timeout -s KILL "$HT_LIMIT_S" "$HT_PROGRAM" "$@" \
+            <&- >"$HT_DIR/.out" 2>"$HT_DIR/.err" && HT_STATUS=0 || HT_STATUS=$?
+    else
+        /usr/bin/time -f '%e %M' -o "$HT_DIR/.time" \
+            timeout -s KILL "$HT_LIMIT_S" "$HT_PROGRAM" "$@" \
+            <"$stdin" >"$HT_DIR/.out" 2>"$HT_DIR/.err" && HT_STATUS=0 || HT_STATUS=$?
+    fi
     HT_OUT=$(cat "$HT_DIR/.out")
     HT_ERR=$(cat "$HT_DIR/.err")
     # GNU time prints "Command exited with non-zero status" first then.
