@@ -5,11 +5,14 @@
 
 /* Each case is a faked host below tests/hostvalidatedata/<case>/; the
  * golden files hold what `virt-pv --root <case> host-validate` prints,
- * as text (<case>.out) and as JSON (<case>.json). */
+ * as text (<case>.out) and as JSON (<case>.json).  With QEMU's
+ * capabilities (the qemu-pv check), the case is <case>+<caps>, the caps
+ * from tests/qemucapabilitiesdata/<caps>.json. */
 
 typedef struct {
     const char *name;
     gboolean json;
+    const char *caps;
 } testHostCase;
 
 static int
@@ -17,12 +20,25 @@ testHostValidate(const void *data)
 {
     const testHostCase *c = data;
     g_autofree char *root = virTestDataPath("hostvalidatedata/%s", c->name);
-    g_autofree char *golden =
-        virTestDataPath("hostvalidatedata/%s.%s", c->name, c->json ? "json" : "out");
-    const char *argv[] = { virTestProgram(), "--root", root, "host-validate",
-                           c->json ? "--json" : NULL, NULL };
+    g_autofree char *golden = virTestDataPath("hostvalidatedata/%s%s%s.%s", c->name,
+                                              c->caps ? "+" : "", c->caps ? c->caps : "",
+                                              c->json ? "json" : "out");
+    g_autofree char *caps = c->caps ? virTestDataPath("qemucapabilitiesdata/%s.json", c->caps)
+                                    : NULL;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
 
-    return virTestCompareCommand(argv, NULL, golden);
+    g_ptr_array_add(argv, (gpointer)virTestProgram());
+    g_ptr_array_add(argv, (gpointer) "--root");
+    g_ptr_array_add(argv, root);
+    g_ptr_array_add(argv, (gpointer) "host-validate");
+    if (c->json)
+        g_ptr_array_add(argv, (gpointer) "--json");
+    if (caps) {
+        g_ptr_array_add(argv, (gpointer) "--caps");
+        g_ptr_array_add(argv, caps);
+    }
+    g_ptr_array_add(argv, NULL);
+    return virTestCompareCommand((const char *const *)argv->pdata, NULL, golden);
 }
 
 static int
@@ -32,8 +48,18 @@ mymain(void)
 
 #define DO_TEST_FULL(name, json, suffix) \
     do { \
-        static const testHostCase c = { name, json }; \
+        static const testHostCase c = { name, json, NULL }; \
         if (virTestRun("host-validate " name suffix, testHostValidate, &c) < 0) \
+            ret = -1; \
+    } while (0)
+#define DO_TEST_CAPS(name, caps) \
+    do { \
+        static const testHostCase text = { name, FALSE, caps }; \
+        static const testHostCase json = { name, TRUE, caps }; \
+        if (virTestRun("host-validate " name " --caps " caps, testHostValidate, &text) < 0) \
+            ret = -1; \
+        if (virTestRun("host-validate " name " --caps " caps " --json", testHostValidate, \
+                       &json) < 0) \
             ret = -1; \
     } while (0)
 #define DO_TEST(name) \
@@ -55,6 +81,12 @@ mymain(void)
     DO_TEST("s390x-facility-late");
     DO_TEST("x86_64");
     DO_TEST("empty-root");
+
+    DO_TEST_CAPS("s390x-pv-ok", "qemu-8.2-s390x-kvm-pv");
+    DO_TEST_CAPS("s390x-pv-ok", "qemu-8.2-s390x-kvm-no-pv");
+    DO_TEST_CAPS("s390x-pv-ok", "qemu-5.2-s390x-kvm-iommu");
+    DO_TEST_CAPS("s390x-pv-ok", "qemu-7.2-s390x-tcg");
+    DO_TEST_CAPS("x86_64", "qemu-7.2-s390x-tcg");
 
     return ret;
 }

@@ -206,6 +206,7 @@ mymain(void)
         if (virTestRun("validate --json " golden, testValidateJSON, &c) < 0) \
             ret = -1; \
     } while (0)
+#define CAPS(name) "../qemucapabilitiesdata/" name ".json"
 #define DO_TEST(name, ...) DO_TEST_FULL(name, NULL, __VA_ARGS__ __VA_OPT__(, ) name ".xml")
 
 #define DO_TEST_CTX(name, variant, context) \
@@ -291,6 +292,22 @@ mymain(void)
     DO_TEST("kernel-not-se-image", "--root", "root-pv-ok");
     DO_TEST("kernel-missing", "--root", "root-pv-ok");
     DO_TEST("host-no-pv", "--root", "../hostvalidatedata/s390x-no-158");
+
+    /* QEMU's capabilities: recorded and constructed probes (--caps). */
+    DO_TEST_FULL("caps-kvm-pv", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"), "ls-clean.xml");
+    DO_TEST_FULL("caps-kvm-no-pv", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-no-pv"),
+                 "ls-clean.xml");
+    DO_TEST_FULL("caps-tcg", NULL, "--caps", CAPS("qemu-7.2-s390x-tcg"), "ls-clean.xml");
+    DO_TEST_FULL("caps-old-qemu-ls", NULL, "--caps", CAPS("qemu-5.2-s390x-kvm-iommu"),
+                 "ls-clean.xml");
+    DO_TEST_FULL("caps-old-qemu-iommu", NULL, "--caps", CAPS("qemu-5.2-s390x-kvm-iommu"),
+                 "iommu-clean.xml");
+    DO_TEST_FULL("caps-missing", NULL, "--caps", "does-not-exist.json", "ls-clean.xml");
+    DO_TEST_FULL("caps-damaged", NULL, "--caps", "malformed.xml", "ls-clean.xml");
+    DO_TEST_FULL("caps-and-emulator", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
+                 "--emulator", "/usr/bin/qemu-system-s390x", "ls-clean.xml");
+    DO_TEST_FULL("emulator-missing", NULL, "--emulator", "/nonexistent/qemu-system-s390x",
+                 "ls-clean.xml");
 
     /* Options. */
     DO_TEST_FULL("ignore", NULL, "--ignore", "hugepages", "hugepages.xml");

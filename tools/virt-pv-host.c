@@ -11,13 +11,62 @@
 
 /* virt-pv host-validate: can this host run protected guests? */
 
-static char *virtPVHostEmulator;
+static virtPVCapsOptions virtPVHostCaps;
 
 static const GOptionEntry virtPVHostEntries[] = {
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostEmulator,
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostCaps.emulator,
       N_("Also check that the QEMU binary PATH can start protected guests"), N_("PATH") },
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostCaps.caps_file,
+      N_("Check QEMU with the capabilities in FILE (from domcapabilities --json) instead"),
+      N_("FILE") },
     { NULL }
 };
+
+/* The input of the qemu-pv check.  A probe that fails is a failed check
+ * (the host's QEMU is part of the host); an unreadable --caps file is an
+ * input error. */
+typedef struct {
+    virHostValidateQEMUInfo info;
+    char *emulator;
+    char *probe_error;
+} virtPVHostQEMU;
+
+static void
+virtPVHostQEMUClear(virtPVHostQEMU *qemu)
+{
+    g_free(qemu->emulator);
+    g_free(qemu->probe_error);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtPVHostQEMU, virtPVHostQEMUClear)
+
+static gboolean
+virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, virtPVHostQEMU *qemu, GError **error)
+{
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(GError) probe_error = NULL;
+
+    if (!virtPVCapsCheckOptions(&virtPVHostCaps, error))
+        return FALSE;
+    if (!virtPVCapsGet(opts, &virtPVHostCaps, &caps, &probe_error)) {
+        if (virtPVHostCaps.caps_file) {
+            g_propagate_error(error, g_steal_pointer(&probe_error));
+            return FALSE;
+        }
+        qemu->emulator = virtPVCapsEmulatorPath(virtPVHostCaps.emulator);
+        qemu->probe_error = g_strdup(probe_error->message);
+        qemu->info.emulator = qemu->emulator;
+        qemu->info.probe_error = qemu->probe_error;
+        return TRUE;
+    }
+    qemu->emulator = g_strdup(virQEMUCapsGetEmulator(caps));
+    qemu->info.emulator = qemu->emulator;
+    qemu->info.probed = TRUE;
+    qemu->info.kvm = virQEMUCapsGetKVMEnabled(caps);
+    qemu->info.pv_object = virQEMUCapsHasPVGuestObject(caps);
+    qemu->info.cgs = virQEMUCapsHasConfidentialGuestSupport(caps);
+    qemu->info.unpack = virQEMUCapsHostModelHasUnpack(caps);
+    return TRUE;
+}
 
 static const virtPVColor virtPVHostResultColors[] = {
     VIRT_PV_COLOR_GOOD,
@@ -105,19 +154,19 @@ virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(virHostPVState) state = NULL;
     g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
+    g_auto(virtPVHostQEMU) qemu = { 0 };
+    gboolean with_qemu = virtPVCapsWanted(&virtPVHostCaps);
 
     if (argc > 1) {
         fprintf(stderr, _("error: unexpected argument '%s'\n"), argv[1]);
         return VIRT_PV_EXIT_ERROR;
     }
-    if (virtPVHostEmulator) {
-        fprintf(stderr, _("error: --emulator needs the QEMU probe, which this build lacks\n"));
-        return VIRT_PV_EXIT_ERROR;
-    }
+    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
+        return virtPVReportError(error);
     if (!virHostPVStateRead(opts->root, &state, &error))
         return virtPVReportError(error);
 
-    report = virHostValidateRun(state, NULL);
+    report = virHostValidateRun(state, with_qemu ? &qemu.info : NULL);
     if (opts->json)
         virtPVHostPrintJSON(state, report);
     else

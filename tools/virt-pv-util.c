@@ -78,6 +78,11 @@ virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error)
                     _("--timeout must be between 1 and %d seconds"), VIRT_PV_CAPS_MAX_TIMEOUT);
         return FALSE;
     }
+    if (copts->caps_file && copts->emulator) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            _("--caps and --emulator exclude each other"));
+        return FALSE;
+    }
     if (copts->no_cache && copts->cache_dir) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                             _("--no-cache and --cache-dir exclude each other"));
@@ -86,8 +91,16 @@ virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error)
     return TRUE;
 }
 
-/* QEMU's capabilities through the cache (or a fresh probe with
- * --no-cache).  A cache that cannot be used is worth one warning. */
+/* Whether the user asked for QEMU's capabilities at all. */
+gboolean
+virtPVCapsWanted(const virtPVCapsOptions *copts)
+{
+    return copts->caps_file || copts->emulator;
+}
+
+/* QEMU's capabilities from --caps FILE, or through the cache (a fresh
+ * probe with --no-cache).  A cache that cannot be used is worth one
+ * warning. */
 gboolean
 virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
               virQEMUCaps **ret_caps, GError **error)
@@ -96,6 +109,8 @@ virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
     g_autofree char *warning = NULL;
     virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), NULL };
 
+    if (copts->caps_file)
+        return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
     if (copts->no_cache)
         return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
     if (!virQEMUCapsCacheLookup(copts->cache_dir, emulator, opts->root, probe.timeout_ms,

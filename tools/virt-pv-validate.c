@@ -20,6 +20,7 @@
 static gboolean virtPVValidateForcePV;
 static gboolean virtPVValidateStrict;
 static char **virtPVValidateIgnore;
+static virtPVCapsOptions virtPVValidateCaps;
 
 static const GOptionEntry virtPVValidateEntries[] = {
     { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateForcePV,
@@ -29,6 +30,14 @@ static const GOptionEntry virtPVValidateEntries[] = {
       N_("Fail on warnings too"), NULL },
     { "ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &virtPVValidateIgnore,
       N_("Downgrade the errors of finding CODE to warnings (repeatable)"), N_("CODE") },
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidateCaps.caps_file,
+      N_("Check against the QEMU capabilities in FILE (from domcapabilities --json)"),
+      N_("FILE") },
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidateCaps.emulator,
+      N_("Check against what the QEMU binary PATH offers (probed, or from the cache)"),
+      N_("PATH") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &virtPVValidateCaps.timeout_s,
+      N_("Give up on a QEMU that does not answer within S seconds (default: 30)"), N_("S") },
     { NULL }
 };
 
@@ -107,6 +116,24 @@ virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
     return virDomainDefParseString(xml, len, file, 0, ret_def, error);
 }
 
+/* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
+ * probed (or read) once for the whole batch. */
+static gboolean
+virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUValidateCaps *ret_caps,
+                       GError **error)
+{
+    g_autoptr(virQEMUCaps) caps = NULL;
+
+    if (!virtPVCapsCheckOptions(&virtPVValidateCaps, error))
+        return FALSE;
+    if (!virtPVCapsWanted(&virtPVValidateCaps))
+        return TRUE;
+    if (!virtPVCapsGet(opts, &virtPVValidateCaps, &caps, error))
+        return FALSE;
+    virQEMUCapsToValidateCaps(caps, ret_caps);
+    return TRUE;
+}
+
 /* Validate one input and print what was found; the exit status for it. */
 static int
 virtPVValidateOne(const virtPVGlobalOptions *opts, const virQEMUValidateContext *ctx,
@@ -152,6 +179,8 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         return VIRT_PV_EXIT_ERROR;
     virtPVValidateRoot = opts->root;
     if (opts->root && !virtPVValidateReadHost(opts->root, &ctx.host, &reason, &error))
+        return virtPVReportError(error);
+    if (!virtPVValidateLoadCaps(opts, &ctx.caps, &error))
         return virtPVReportError(error);
 
     /* The worst status wins: an input error over findings over fine. */

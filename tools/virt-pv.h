@@ -58,6 +58,7 @@ typedef struct {
     char *cache_dir;
     gboolean no_cache;
     int timeout_s;
+    char *caps_file; /* --caps FILE: a capabilities file instead of a probe */
 } virtPVCapsOptions;
 
 char *virtPVCapsEmulatorPath(const char *emulator);
@@ -65,6 +66,7 @@ guint virtPVCapsTimeoutMs(const virtPVCapsOptions *copts);
 gboolean virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error);
 gboolean virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
                        virQEMUCaps **ret_caps, GError **error);
+gboolean virtPVCapsWanted(const virtPVCapsOptions *copts);
 
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;

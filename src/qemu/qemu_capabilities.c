@@ -199,6 +199,18 @@ virQEMUCapsPVMachine(const virQEMUCaps *caps)
     return NULL;
 }
 
+/* What validation needs to know, for qemu-no-kvm, qemu-no-pv and
+ * qemu-no-unpack. */
+void
+virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps)
+{
+    ret_caps->have_caps = TRUE;
+    ret_caps->kvm = caps->kvm_enabled;
+    ret_caps->pv_object = caps->pv_object;
+    ret_caps->cgs = caps->machine_cgs;
+    ret_caps->unpack = virQEMUCapsHostModelHasUnpack(caps);
+}
+
 /* ---- The probe: one row per QMP query ---- */
 
 static void

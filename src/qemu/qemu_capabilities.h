@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "qemu_validate.h"
+
 /* What a QEMU binary can do for protected guests, as far as PV cares. */
 typedef struct _virQEMUCaps virQEMUCaps;
 
@@ -61,3 +63,5 @@ gboolean virQEMUCapsParseJSON(const char *text, gsize len, const char *path,
                               virQEMUCaps **ret_caps, GError **error);
 gboolean virQEMUCapsLoadFile(const char *path, virQEMUCaps **ret_caps, GError **error);
 char *virQEMUCapsFormatXML(const virQEMUCaps *caps);
+
+void virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps);

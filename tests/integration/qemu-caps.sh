@@ -213,5 +213,17 @@ cp "$WORK/out" "$WORK/live.json"
 vp --json domcapabilities --emulator "$QEMU" --replies "$WORK/live.replies"
 check "--record then --replies gives the live answer" cmp -s "$WORK/out" "$WORK/live.json"
 
+# 10. The commands that consume capabilities, with the real QEMU.
+SRCDIR=${VIRT_PV_TEST_SRCDIR:-$(dirname "$0")/..}
+vp --root "$SRCDIR/hostvalidatedata/s390x-pv-ok" host-validate --emulator "$QEMU"
+check "host-validate --emulator: Debian's QEMU fails qemu-pv (exit 1)" \
+    sh -c "[ $rc -eq 1 ] && grep -q '^qemu-pv .*FAIL.*lacks: s390-pv-guest unpack' '$WORK/out'"
+vp validate --emulator "$QEMU" "$SRCDIR/qemuvalidatedata/ls-clean.xml"
+check "validate --emulator: a clean guest gets qemu-no-kvm and qemu-no-pv under TCG" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'qemu-no-kvm' '$WORK/out' && grep -q 'qemu-no-pv' '$WORK/out'"
+vp validate --emulator "$WORK/bin/hang" --timeout 1 "$SRCDIR/qemuvalidatedata/ls-clean.xml"
+check "validate --emulator with a hanging QEMU: exit 2" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'did not answer within 1 seconds' '$WORK/err'"
+
 echo "1..$n"
 [ $failed -eq 0 ]
