@@ -69,6 +69,7 @@ typedef struct {
     virXMLTextEdit *edit;
     GPtrArray *changes; /* of virQEMUFixChange */
     GArray *order;      /* document position of each change's element */
+    GHashTable *xpaths; /* xmlNodePtr -> the xpath the model computed */
 } virQEMUFixCtx;
 
 G_GNUC_PRINTF(3, 4)
@@ -82,7 +83,9 @@ virQEMUFixNote(virQEMUFixCtx *ctx, xmlNodePtr node, const char *fmt, ...)
     va_start(ap, fmt);
     change->message = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    change->xpath = virDomainNodeXPath(node);
+    change->xpath = g_strdup(g_hash_table_lookup(ctx->xpaths, node));
+    if (!change->xpath)
+        change->xpath = virDomainNodeXPath(node);
     g_ptr_array_add(ctx->changes, change);
     g_array_append_val(ctx->order, order);
 }
@@ -540,6 +543,39 @@ virQEMUFixApplies(const virDomainDef *def)
     return !def->os_arch || g_str_equal(def->os_arch, "s390x");
 }
 
+/* The xpaths the model computed while parsing, in linear time for all of
+ * them; computing one afresh costs as much as the element's siblings, too
+ * much for each of thousands of devices. */
+static GHashTable *
+virQEMUFixKnownXPaths(const virDomainDef *def)
+{
+    GHashTable *xpaths = g_hash_table_new(g_direct_hash, g_direct_equal);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->implicit)
+            g_hash_table_insert(xpaths, dev->node, dev->xpath);
+    }
+    return xpaths;
+}
+
+static gint
+virQEMUFixCompareOrder(gconstpointer a, gconstpointer b, gpointer opaque)
+{
+    GArray *order = opaque;
+    guint x = *(const guint *)a;
+    guint y = *(const guint *)b;
+    gsize ox = g_array_index(order, gsize, x);
+    gsize oy = g_array_index(order, gsize, y);
+
+    /* Ties keep the order the changes were made in. */
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 /* The changes in document order of their elements. */
 static GPtrArray *
 virQEMUFixSortedChanges(virQEMUFixCtx *ctx)
@@ -547,15 +583,11 @@ virQEMUFixSortedChanges(virQEMUFixCtx *ctx)
     GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUFixChangeFree);
     g_autofree guint *perm = g_new(guint, ctx->changes->len);
     guint i;
-    guint j;
 
-    for (i = 0; i < ctx->changes->len; i++) {
-        /* Insertion sort: stable, and there are only a few changes. */
-        for (j = i; j > 0 && g_array_index(ctx->order, gsize, perm[j - 1]) >
-                                 g_array_index(ctx->order, gsize, i); j--)
-            perm[j] = perm[j - 1];
-        perm[j] = i;
-    }
+    for (i = 0; i < ctx->changes->len; i++)
+        perm[i] = i;
+    g_qsort_with_data(perm, (gint)ctx->changes->len, sizeof(guint), virQEMUFixCompareOrder,
+                      ctx->order);
     for (i = 0; i < ctx->changes->len; i++)
         g_ptr_array_add(sorted, g_steal_pointer(&g_ptr_array_index(ctx->changes, perm[i])));
     return sorted;
@@ -570,7 +602,8 @@ virQEMUFixDomain(const virDomainDef *def, virQEMUFixMode mode, virQEMUFixResult 
         g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUFixChangeFree);
     g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(gsize));
     g_autoptr(virQEMUFixResult) result = g_new0(virQEMUFixResult, 1);
-    virQEMUFixCtx ctx = { def, mode, NULL, changes, order };
+    g_autoptr(GHashTable) xpaths = virQEMUFixKnownXPaths(def);
+    virQEMUFixCtx ctx = { def, mode, NULL, changes, order, xpaths };
     guint i;
 
     if (!(edit = virXMLTextEditNew(def->xml, def->xml_len, def->doc, def->path, error)))
