@@ -17,6 +17,7 @@ static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandFix,
     &virtPVCommandValidate,
     &virtPVCommandDomcapabilities,
+    &virtPVCommandDomXMLToNative,
 };
 
 static gboolean virtPVShowVersion;

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qemu/qemu_capabilities.h"
+#include "qemu/qemu_validate.h"
 
 /* Exit statuses, the same for every subcommand. */
 typedef enum {
@@ -73,3 +74,4 @@ extern const virtPVCommand virtPVCommandImageInfo;
 extern const virtPVCommand virtPVCommandFix;
 extern const virtPVCommand virtPVCommandValidate;
 extern const virtPVCommand virtPVCommandDomcapabilities;
+extern const virtPVCommand virtPVCommandDomXMLToNative;

@@ -10,6 +10,7 @@
 #include <libxml/parserInternals.h>
 
 #include "domain_conf.h"
+#include "virxml.h"
 #include "util/virfile.h"
 
 static const char *const virTristateSwitchStrings[] = {
@@ -255,58 +256,6 @@ virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int fla
 }
 
 /* ---- small helpers over libxml2 --------------------------------------- */
-
-static gboolean
-virXMLNodeIs(xmlNodePtr node, const char *name)
-{
-    return node->type == XML_ELEMENT_NODE && node->ns == NULL &&
-           g_str_equal((const char *)node->name, name);
-}
-
-static xmlNodePtr
-virXMLChild(xmlNodePtr parent, const char *name)
-{
-    xmlNodePtr cur;
-
-    for (cur = parent->children; cur; cur = cur->next) {
-        if (virXMLNodeIs(cur, name))
-            return cur;
-    }
-    return NULL;
-}
-
-static char *
-virXMLProp(xmlNodePtr node, const char *name)
-{
-    xmlChar *value;
-    char *ret;
-
-    if (!node || !(value = xmlGetNoNsProp(node, (const xmlChar *)name)))
-        return NULL;
-    ret = g_strdup((const char *)value);
-    xmlFree(value);
-    return ret;
-}
-
-static char *
-virXMLChildProp(xmlNodePtr parent, const char *child, const char *name)
-{
-    return parent ? virXMLProp(virXMLChild(parent, child), name) : NULL;
-}
-
-/* The text of @node, trimmed. */
-static char *
-virXMLText(xmlNodePtr node)
-{
-    xmlChar *value;
-    char *ret;
-
-    if (!node || !(value = xmlNodeGetContent(node)))
-        return NULL;
-    ret = g_strstrip(g_strdup((const char *)value));
-    xmlFree(value);
-    return ret;
-}
 
 static guint
 virXMLCountElements(xmlNodePtr parent, const char *name)

@@ -1,0 +1,1428 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "conf/virxml.h"
+#include "qemu/qemu_command.h"
+#include "qemu/qemu_error.h"
+
+/* The channel subsystem id of virtual (virtio-ccw) devices. */
+#define VIR_QEMU_CCW_CSSID_VIRTUAL 0xfe
+#define VIR_QEMU_CCW_SSID_MAX 3
+#define VIR_QEMU_CCW_DEVNO_MAX 0xffff
+/* fe.0.0000 as a key: cssid << 24 | ssid << 16 | devno. */
+#define VIR_QEMU_CCW_FIRST ((guint32)VIR_QEMU_CCW_CSSID_VIRTUAL << 24)
+
+typedef struct {
+    const virDomainDef *def;
+    const virQEMUCaps *caps;
+    virQEMUPVMode mode;
+    GPtrArray *args;
+    GPtrArray *warnings;
+    GHashTable *devnos; /* virDomainDevice * -> "fe.0.0001" */
+    GHashTable *boot;   /* virDomainDevice * -> bootindex (from <os><boot>) */
+    guint ndisks;       /* disks still to emit: libvirt counts node names down */
+    guint nnets;
+    guint nconsoles;
+    guint nchannels;
+    guint ninputs;
+    guint nrngs;
+} virQEMUCommandBuilder;
+
+/* ---- reading the definition ----------------------------------------- */
+
+/* The element of an explicit device; NULL for one that libvirt adds by
+ * itself, whose node is only the element that caused it. */
+static xmlNodePtr
+virQEMUDeviceNode(const virDomainDevice *dev)
+{
+    return dev->implicit ? NULL : dev->node;
+}
+
+static gboolean
+virQEMUParseUInt(const char *text, guint64 max, guint64 *ret_value)
+{
+    guint64 value;
+    char *end = NULL;
+
+    if (!text || !*text || *text == '-')
+        return FALSE;
+    errno = 0;
+    value = g_ascii_strtoull(text, &end, 0);
+    if (errno || *end || value > max)
+        return FALSE;
+    *ret_value = value;
+    return TRUE;
+}
+
+/* clang-format off */
+static gboolean
+virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+/* clang-format on */
+
+static gboolean
+virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (node)
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, "%s:%ld: %s", def->path,
+                    xmlGetLineNo(node), message);
+    else
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, "%s: %s", def->path, message);
+    return FALSE;
+}
+
+/* "FILE:LINE: <disk> at '/domain/devices/disk[2]' is left out: ..." */
+/* clang-format off */
+static void
+virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+/* clang-format on */
+
+static void
+virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(b->warnings,
+                    g_strdup_printf("%s:%ld: %s", b->def->path, xmlGetLineNo(dev->node), message));
+}
+
+/* libvirt names a guest's state directories after the first 20
+ * characters of its name. */
+static char *
+virQEMUShortName(const virDomainDef *def)
+{
+    return g_utf8_substring(def->name, 0, MIN(g_utf8_strlen(def->name, -1), 20));
+}
+
+/* ---- QEMU's key=value syntax -------------------------------------------- */
+
+/* QemuOpts and keyval read ",," as a literal comma. */
+static void
+virQEMUAppendEscaped(GString *buf, const char *value)
+{
+    for (; *value; value++) {
+        if (*value == ',')
+            g_string_append_c(buf, ',');
+        g_string_append_c(buf, *value);
+    }
+}
+
+static void
+virQEMUPropStr(GString *buf, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    g_string_append_printf(buf, ",%s=", key);
+    virQEMUAppendEscaped(buf, value);
+}
+
+static void
+virQEMUPropBool(GString *buf, const char *key, gboolean value)
+{
+    g_string_append_printf(buf, ",%s=%s", key, value ? "on" : "off");
+}
+
+static void
+virQEMUPropUInt(GString *buf, const char *key, guint64 value)
+{
+    g_string_append_printf(buf, ",%s=%" G_GUINT64_FORMAT, key, value);
+}
+
+static GString *
+virQEMUPropsNew(const char *first)
+{
+    GString *buf = g_string_new(NULL);
+
+    virQEMUAppendEscaped(buf, first);
+    return buf;
+}
+
+static void
+virQEMUArg(virQEMUCommandBuilder *b, const char *arg)
+{
+    g_ptr_array_add(b->args, g_strdup(arg));
+}
+
+static void
+virQEMUOption(virQEMUCommandBuilder *b, const char *option, const char *value)
+{
+    virQEMUArg(b, option);
+    virQEMUArg(b, value);
+}
+
+/* Add @option with @props as its value, consuming @props. */
+static void
+virQEMUOptionProps(virQEMUCommandBuilder *b, const char *option, GString *props)
+{
+    virQEMUArg(b, option);
+    g_ptr_array_add(b->args, g_string_free(props, FALSE));
+}
+
+/* ---- virtio devices: iommu_platform, ccw address, boot index ---------- */
+
+static gboolean
+virQEMUVirtioIOMMU(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props,
+                   GError **error)
+{
+    switch (b->mode) {
+    case VIR_QEMU_PV_MODE_IOMMU:
+        /* QEMU < 6.0 has no PV object: every device needs bounce buffers
+         * spelt out. */
+        virQEMUPropBool(props, "iommu_platform", TRUE);
+        return TRUE;
+    case VIR_QEMU_PV_MODE_LAUNCH_SECURITY:
+        /* QEMU makes iommu_platform=on the default; an explicit off would
+         * win and let the host touch protected memory. */
+        if (dev->iommu == VIR_TRISTATE_SWITCH_OFF)
+            return virQEMUInvalid(b->def, dev->node, error,
+                                  _("<%s> at '%s' has iommu='off', "
+                                    "which a protected guest cannot use"),
+                                  dev->element, dev->xpath);
+        if (dev->iommu == VIR_TRISTATE_SWITCH_ON)
+            virQEMUPropBool(props, "iommu_platform", TRUE);
+        return TRUE;
+    case VIR_QEMU_PV_MODE_NONE:
+    case VIR_QEMU_PV_MODE_LAST:
+        break;
+    }
+    if (dev->iommu != VIR_TRISTATE_SWITCH_ABSENT)
+        virQEMUPropBool(props, "iommu_platform", dev->iommu == VIR_TRISTATE_SWITCH_ON);
+    return TRUE;
+}
+
+/* The start of every virtio-ccw device: "virtio-blk-ccw,iommu_platform=on,
+ * id=virtio-disk0,devno=fe.0.0000" (the PV property right after the
+ * driver, as libvirt orders them); the caller adds the rest. */
+static GString *
+virQEMUVirtioProps(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *driver,
+                   const char *id, GError **error)
+{
+    g_autoptr(GString) props = virQEMUPropsNew(driver);
+
+    if (!virQEMUVirtioIOMMU(b, dev, props, error))
+        return NULL;
+    virQEMUPropStr(props, "id", id);
+    virQEMUPropStr(props, "devno", g_hash_table_lookup(b->devnos, dev));
+    return g_steal_pointer(&props);
+}
+
+/* <boot order='N'/> of the device, else its place in <os><boot dev>. */
+static void
+virQEMUPropBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props)
+{
+    g_autofree char *order = virXMLChildProp(virQEMUDeviceNode(dev), "boot", "order");
+    guint64 value;
+
+    if (order && virQEMUParseUInt(order, G_MAXINT32, &value)) {
+        virQEMUPropUInt(props, "bootindex", value);
+        return;
+    }
+    if ((value = GPOINTER_TO_UINT(g_hash_table_lookup(b->boot, dev))))
+        virQEMUPropUInt(props, "bootindex", value);
+}
+
+/* ---- disks ------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    gboolean direct;
+    gboolean no_flush;
+    gboolean write_cache;
+} virQEMUDiskCache;
+
+/* libvirt's cache modes in terms of QEMU's three switches. */
+/* clang-format off */
+static const virQEMUDiskCache virQEMUDiskCaches[] = {
+    { "none", TRUE, FALSE, TRUE },
+    { "writethrough", FALSE, FALSE, FALSE },
+    { "writeback", FALSE, FALSE, TRUE },
+    { "directsync", TRUE, FALSE, FALSE },
+    { "unsafe", FALSE, TRUE, TRUE },
+};
+/* clang-format on */
+
+static const virQEMUDiskCache *
+virQEMUDiskCacheFind(const char *name)
+{
+    gsize i;
+
+    for (i = 0; name && i < G_N_ELEMENTS(virQEMUDiskCaches); i++) {
+        if (g_str_equal(virQEMUDiskCaches[i].name, name))
+            return &virQEMUDiskCaches[i];
+    }
+    return NULL;
+}
+
+static void
+virQEMUPropCache(GString *props, const virQEMUDiskCache *cache)
+{
+    if (!cache)
+        return;
+    virQEMUPropBool(props, "cache.direct", cache->direct);
+    virQEMUPropBool(props, "cache.no-flush", cache->no_flush);
+}
+
+/* vda -> 0, vdz -> 25, vdaa -> 26, as libvirt numbers disk ids. */
+static gboolean
+virQEMUDiskIndex(const char *target, guint *ret_index)
+{
+    const char *p;
+    guint64 index = 0;
+
+    if (!target || strlen(target) < 3 || strlen(target) > 8)
+        return FALSE;
+    for (p = target + 2; *p; p++) {
+        if (*p < 'a' || *p > 'z')
+            return FALSE;
+        index = index * 26 + (guint64)(*p - 'a' + 1);
+    }
+    *ret_index = (guint)(index - 1);
+    return TRUE;
+}
+
+static const char *
+virQEMUDiskUnsupported(const virDomainDevice *dev)
+{
+    g_autofree char *device = virXMLProp(dev->node, "device");
+    g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
+
+    if (!dev->virtio)
+        return N_("only disks on the virtio bus are supported");
+    if (device && !g_str_equal(device, "disk"))
+        return N_("only device='disk' is supported");
+    if (!dev->type || (!g_str_equal(dev->type, "file") && !g_str_equal(dev->type, "block")))
+        return N_("only file and block sources are supported");
+    if (format && !g_str_equal(format, "raw") && !g_str_equal(format, "qcow2"))
+        return N_("only raw and qcow2 images are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    gboolean block = g_str_equal(dev->type, "block");
+    g_autofree char *source = virXMLChildProp(dev->node, "source", block ? "dev" : "file");
+    g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
+    g_autofree char *cache_name = virXMLChildProp(dev->node, "driver", "cache");
+    g_autofree char *target = virXMLChildProp(dev->node, "target", "dev");
+    g_autofree char *io = virXMLChildProp(dev->node, "driver", "io");
+    const virQEMUDiskCache *cache = virQEMUDiskCacheFind(cache_name);
+    gboolean readonly = virXMLChild(dev->node, "readonly") != NULL;
+    g_autofree char *storage = NULL;
+    g_autofree char *node = NULL;
+    g_autofree char *id = NULL;
+    GString *props;
+    guint index;
+
+    if (!source)
+        return virQEMUInvalid(b->def, dev->node, error,
+                              block ? _("<disk> at '%s' has no <source dev>")
+                                    : _("<disk> at '%s' has no <source file>"),
+                              dev->xpath);
+    if (cache_name && !cache && !g_str_equal(cache_name, "default"))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<disk> at '%s' has an unknown cache mode '%s'"), dev->xpath,
+                              cache_name);
+    if (!virQEMUDiskIndex(target, &index))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<disk> at '%s' has an invalid target dev '%s'"), dev->xpath,
+                              target ? target : "");
+
+    /* libvirt counts its node names down from the number of disks. */
+    storage = g_strdup_printf("libvirt-%u-storage", b->ndisks);
+    node = g_strdup_printf("libvirt-%u-format", b->ndisks);
+    id = g_strdup_printf("virtio-disk%u", index);
+    b->ndisks--;
+
+    props = virQEMUPropsNew(block ? "driver=host_device" : "driver=file");
+    virQEMUPropStr(props, "filename", source);
+    virQEMUPropStr(props, "node-name", storage);
+    virQEMUPropCache(props, cache);
+    virQEMUPropStr(props, "aio", io);
+    virQEMUPropBool(props, "auto-read-only", TRUE);
+    virQEMUPropStr(props, "discard", "unmap");
+    virQEMUOptionProps(b, "-blockdev", props);
+
+    props = virQEMUPropsNew("node-name=");
+    virQEMUAppendEscaped(props, node);
+    virQEMUPropBool(props, "read-only", readonly);
+    virQEMUPropCache(props, cache);
+    virQEMUPropStr(props, "driver", format ? format : "raw");
+    virQEMUPropStr(props, "file", storage);
+    virQEMUOptionProps(b, "-blockdev", props);
+
+    if (!(props = virQEMUVirtioProps(b, dev, "virtio-blk-ccw", id, error)))
+        return FALSE;
+    virQEMUPropStr(props, "drive", node);
+    virQEMUPropBootIndex(b, dev, props);
+    if (cache)
+        virQEMUPropBool(props, "write-cache", cache->write_cache);
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+/* ---- network interfaces ------------------------------------------------- */
+
+static const char *const virQEMUTapTypes[] = { "network", "bridge", "ethernet", NULL };
+
+static const char *
+virQEMUInterfaceUnsupported(const virDomainDevice *dev)
+{
+    if (!dev->virtio)
+        return N_("only virtio interfaces are supported");
+    if (!dev->type ||
+        (!g_str_equal(dev->type, "user") && !g_strv_contains(virQEMUTapTypes, dev->type)))
+        return N_("only user, network, bridge and ethernet interfaces are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildInterface(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *netdev = g_strdup_printf("hostnet%u", b->nnets);
+    g_autofree char *id = g_strdup_printf("net%u", b->nnets);
+    g_autofree char *mac = virXMLChildProp(dev->node, "mac", "address");
+    g_autofree char *backend = virXMLChildProp(dev->node, "driver", "name");
+    GString *props;
+
+    if (g_str_equal(dev->type, "user")) {
+        props = virQEMUPropsNew("user");
+    } else {
+        /* libvirt creates the tap device (and opens vhost-net) itself and
+         * passes the file descriptors; these are their placeholders. */
+        props = virQEMUPropsNew("tap");
+        g_string_append_printf(props, ",fd=@tapfd%u@", b->nnets);
+        if (g_strcmp0(b->def->virt_type, "kvm") == 0 && g_strcmp0(backend, "qemu") != 0)
+            g_string_append_printf(props, ",vhost=on,vhostfd=@vhostfd%u@", b->nnets);
+    }
+    virQEMUPropStr(props, "id", netdev);
+    virQEMUOptionProps(b, "-netdev", props);
+
+    if (!(props = virQEMUVirtioProps(b, dev, "virtio-net-ccw", id, error)))
+        return FALSE;
+    virQEMUPropStr(props, "netdev", netdev);
+    virQEMUPropStr(props, "mac", mac);
+    virQEMUPropBootIndex(b, dev, props);
+    virQEMUOptionProps(b, "-device", props);
+    b->nnets++;
+    return TRUE;
+}
+
+/* ---- controllers -------------------------------------------------------- */
+
+static gboolean
+virQEMUControllerIgnored(const virDomainDevice *dev)
+{
+    /* Present in every libvirt s390x definition, nothing on the command
+     * line: the PCI root bus and a USB controller of model none. */
+    if (g_strcmp0(dev->type, "pci") == 0)
+        return g_strcmp0(dev->model, "pci-root") == 0;
+    if (g_strcmp0(dev->type, "usb") == 0)
+        return !dev->model || g_str_equal(dev->model, "none");
+    return FALSE;
+}
+
+static const char *
+virQEMUControllerUnsupported(const virDomainDevice *dev)
+{
+    if (!dev->virtio)
+        return N_("only virtio-scsi and virtio-serial controllers are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    gboolean serial = g_str_equal(dev->type, "virtio-serial");
+    g_autofree char *index_text = virXMLProp(virQEMUDeviceNode(dev), "index");
+    g_autofree char *id = NULL;
+    guint64 index = 0;
+    GString *props;
+
+    if (index_text && !virQEMUParseUInt(index_text, G_MAXUINT16, &index))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<controller> at '%s' has an invalid index '%s'"), dev->xpath,
+                              index_text);
+    id = g_strdup_printf("%s%" G_GUINT64_FORMAT, serial ? "virtio-serial" : "scsi", index);
+    if (!(props = virQEMUVirtioProps(b, dev, serial ? "virtio-serial-ccw" : "virtio-scsi-ccw", id,
+                                     error)))
+        return FALSE;
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+/* ---- consoles and channels --------------------------------------------- */
+
+/* A character device backend: -chardev TYPE,id=ID,... from the
+ * element's type and <source>. */
+static gboolean
+virQEMUBuildChardev(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *id,
+                    const char *default_path, GError **error)
+{
+    const char *type = dev->type ? dev->type : "pty";
+    g_autofree char *path = virXMLChildProp(dev->node, "source", "path");
+    g_autofree char *mode = virXMLChildProp(dev->node, "source", "mode");
+    GString *props;
+
+    if (!path)
+        path = g_strdup(default_path);
+    if (g_str_equal(type, "pty") || g_str_equal(type, "null")) {
+        props = virQEMUPropsNew(type);
+        virQEMUPropStr(props, "id", id);
+    } else if ((g_str_equal(type, "file") || g_str_equal(type, "unix")) && path) {
+        gboolean unix_socket = g_str_equal(type, "unix");
+
+        props = virQEMUPropsNew(unix_socket ? "socket" : "file");
+        virQEMUPropStr(props, "id", id);
+        virQEMUPropStr(props, "path", path);
+        if (unix_socket && g_strcmp0(mode, "connect") != 0) {
+            virQEMUPropBool(props, "server", TRUE);
+            virQEMUPropBool(props, "wait", FALSE);
+        }
+    } else {
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<%s> at '%s': source type '%s' is not supported"), dev->element,
+                              dev->xpath, type);
+    }
+    virQEMUOptionProps(b, "-chardev", props);
+    return TRUE;
+}
+
+typedef struct {
+    const char *target; /* <target type>; NULL: absent */
+    const char *driver; /* NULL: the device is <serial>'s alias */
+} virQEMUConsoleTarget;
+
+/* On s390x libvirt turns a console without a target type into the SCLP
+ * console, and a <console> of target type serial is only the alias of
+ * the first <serial>. */
+/* clang-format off */
+static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
+    { NULL, "sclpconsole" },
+    { "sclp", "sclpconsole" },
+    { "sclplm", "sclplmconsole" },
+    { "virtio", "virtconsole" },
+    { "serial", NULL },
+};
+/* clang-format on */
+
+static const virQEMUConsoleTarget *
+virQEMUConsoleTargetFind(const virDomainDevice *dev)
+{
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(virQEMUConsoleTargets); i++) {
+        if (g_strcmp0(virQEMUConsoleTargets[i].target, dev->target_type) == 0)
+            return &virQEMUConsoleTargets[i];
+    }
+    return NULL;
+}
+
+static const char *
+virQEMUConsoleUnsupported(const virDomainDevice *dev)
+{
+    if (!virQEMUConsoleTargetFind(dev))
+        return N_("only sclp, sclplm, serial and virtio console targets are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildConsoleDevice(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *driver,
+                          const char *name, GError **error)
+{
+    g_autofree char *chardev = g_strdup_printf("char%s%u", name, b->nconsoles);
+    g_autofree char *id = g_strdup_printf("%s%u", name, b->nconsoles);
+    GString *props;
+
+    if (!virQEMUBuildChardev(b, dev, chardev, NULL, error))
+        return FALSE;
+    props = virQEMUPropsNew(driver);
+    virQEMUPropStr(props, "chardev", chardev);
+    virQEMUPropStr(props, "id", id);
+    virQEMUOptionProps(b, "-device", props);
+    b->nconsoles++;
+    return TRUE;
+}
+
+static gboolean
+virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    const virQEMUConsoleTarget *target = virQEMUConsoleTargetFind(dev);
+
+    if (target && target->driver)
+        return virQEMUBuildConsoleDevice(b, dev, target->driver, "console", error);
+    if (!virDomainDefFindDevice(b->def, VIR_DOMAIN_DEVICE_SERIAL, FALSE))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<console> at '%s' has target type 'serial' "
+                                "but there is no <serial>"),
+                              dev->xpath);
+    return TRUE;
+}
+
+/* <serial><target type='sclp-serial'><model name='sclpconsole'/>: what
+ * libvirt itself writes for the s390x console. */
+static const char *
+virQEMUSerialUnsupported(const virDomainDevice *dev)
+{
+    if (g_strcmp0(dev->target_type, "sclp-serial") != 0)
+        return N_("only serial devices of target type sclp-serial are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildSerial(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr target = virXMLChild(dev->node, "target");
+    g_autofree char *model = virXMLChildProp(target, "model", "name");
+
+    if (model && !g_str_equal(model, "sclpconsole") && !g_str_equal(model, "sclplmconsole"))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<serial> at '%s' has an unknown model '%s'"), dev->xpath, model);
+    return virQEMUBuildConsoleDevice(b, dev, model ? model : "sclpconsole", "serial", error);
+}
+
+static const char *
+virQEMUChannelUnsupported(const virDomainDevice *dev)
+{
+    if (g_strcmp0(dev->target_type, "virtio") != 0)
+        return N_("only virtio channels are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildChannel(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *chardev = g_strdup_printf("charchannel%u", b->nchannels);
+    g_autofree char *id = g_strdup_printf("channel%u", b->nchannels);
+    g_autofree char *name = virXMLChildProp(dev->node, "target", "name");
+    g_autofree char *default_path = NULL;
+    g_autofree char *short_name = virQEMUShortName(b->def);
+    GString *props;
+
+    /* libvirt puts a unix channel without a path in its state directory. */
+    if (name)
+        default_path =
+            g_strdup_printf("/var/lib/libvirt/qemu/channel/target/domain-%s/%s", short_name, name);
+    if (!virQEMUBuildChardev(b, dev, chardev, default_path, error))
+        return FALSE;
+    props = virQEMUPropsNew("virtserialport");
+    virQEMUPropStr(props, "bus", "virtio-serial0.0");
+    virQEMUPropUInt(props, "nr", b->nchannels + 1);
+    virQEMUPropStr(props, "chardev", chardev);
+    virQEMUPropStr(props, "id", id);
+    virQEMUPropStr(props, "name", name);
+    virQEMUOptionProps(b, "-device", props);
+    b->nchannels++;
+    return TRUE;
+}
+
+/* ---- input, balloon, rng, vsock ----------------------------------------- */
+
+static const char *const virQEMUInputTypes[] = { "keyboard", "mouse", "tablet", NULL };
+
+static const char *
+virQEMUInputUnsupported(const virDomainDevice *dev)
+{
+    if (!dev->virtio || !dev->type || !g_strv_contains(virQEMUInputTypes, dev->type))
+        return N_("only virtio keyboards, mice and tablets are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildInput(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *driver = g_strdup_printf("virtio-%s-ccw", dev->type);
+    g_autofree char *id = g_strdup_printf("input%u", b->ninputs++);
+    GString *props;
+
+    if (!(props = virQEMUVirtioProps(b, dev, driver, id, error)))
+        return FALSE;
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+static gboolean
+virQEMUBalloonIgnored(const virDomainDevice *dev)
+{
+    return g_strcmp0(dev->model, "none") == 0;
+}
+
+static const char *
+virQEMUBalloonUnsupported(const virDomainDevice *dev)
+{
+    if (!dev->virtio)
+        return N_("only virtio balloons are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildBalloon(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr node = virQEMUDeviceNode(dev);
+    g_autofree char *deflate = virXMLProp(node, "autodeflate");
+    g_autofree char *reporting = virXMLProp(node, "freePageReporting");
+    GString *props;
+
+    if (!(props = virQEMUVirtioProps(b, dev, "virtio-balloon-ccw", "balloon0", error)))
+        return FALSE;
+    if (deflate)
+        virQEMUPropBool(props, "deflate-on-oom", g_str_equal(deflate, "on"));
+    if (reporting)
+        virQEMUPropBool(props, "free-page-reporting", g_str_equal(reporting, "on"));
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+static const char *
+virQEMURNGUnsupported(const virDomainDevice *dev)
+{
+    g_autofree char *backend = virXMLChildProp(dev->node, "backend", "model");
+
+    if (!dev->virtio || g_strcmp0(backend, "random") != 0)
+        return N_("only virtio rng devices with the random backend are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *object = g_strdup_printf("objrng%u", b->nrngs);
+    g_autofree char *id = g_strdup_printf("rng%u", b->nrngs);
+    g_autofree char *source = virXMLText(virXMLChild(dev->node, "backend"));
+    xmlNodePtr rate = virXMLChild(dev->node, "rate");
+    g_autofree char *bytes = virXMLProp(rate, "bytes");
+    g_autofree char *period = virXMLProp(rate, "period");
+    GString *props = virQEMUPropsNew("rng-random");
+
+    virQEMUPropStr(props, "id", object);
+    /* libvirt 9.0's default source, measured. */
+    virQEMUPropStr(props, "filename", source && *source ? source : "/dev/random");
+    virQEMUOptionProps(b, "-object", props);
+
+    if (!(props = virQEMUVirtioProps(b, dev, "virtio-rng-ccw", id, error)))
+        return FALSE;
+    virQEMUPropStr(props, "rng", object);
+    virQEMUPropStr(props, "max-bytes", bytes);
+    virQEMUPropStr(props, "period", period);
+    virQEMUOptionProps(b, "-device", props);
+    b->nrngs++;
+    return TRUE;
+}
+
+static gboolean
+virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr cid = virXMLChild(dev->node, "cid");
+    g_autofree char *address = virXMLProp(cid, "address");
+    g_autofree char *automatic = virXMLProp(cid, "auto");
+    guint64 value = 0;
+    GString *props;
+
+    if (address && (!virQEMUParseUInt(address, G_MAXUINT32, &value) || value < 3))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<vsock> at '%s' has an invalid cid address '%s'"), dev->xpath,
+                              address);
+    if (!address) {
+        /* libvirt picks the first free CID at start; 3 is its first try. */
+        if (g_strcmp0(automatic, "yes") != 0)
+            return virQEMUInvalid(b->def, dev->node, error,
+                                  _("<vsock> at '%s' has neither a cid address nor auto='yes'"),
+                                  dev->xpath);
+        virQEMUWarn(b, dev,
+                    _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
+                      "libvirt picks a free CID at start"),
+                    dev->xpath);
+        value = 3;
+    }
+    if (!(props = virQEMUVirtioProps(b, dev, "vhost-vsock-ccw", "vsock0", error)))
+        return FALSE;
+    virQEMUPropUInt(props, "guest-cid", value);
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+static const char *
+virQEMUVirtioUnsupported(const virDomainDevice *dev)
+{
+    if (!dev->virtio)
+        return N_("only the virtio model is supported");
+    return NULL;
+}
+
+/* ---- the device table ---------------------------------------------------- */
+
+typedef gboolean (*virQEMUDeviceBuildFunc)(virQEMUCommandBuilder *b, const virDomainDevice *dev,
+                                           GError **error);
+
+typedef struct {
+    virDomainDeviceKind kind;
+    gboolean ccw;                                           /* a virtio-*-ccw device */
+    gboolean (*ignored)(const virDomainDevice *dev);        /* nothing to emit, no warning */
+    const char *(*unsupported)(const virDomainDevice *dev); /* why it is left out */
+    virQEMUDeviceBuildFunc build;
+} virQEMUDeviceBuilder;
+
+/* In the order the command line lists them, which is libvirt's. */
+static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
+    { VIR_DOMAIN_DEVICE_CONTROLLER, TRUE, virQEMUControllerIgnored, virQEMUControllerUnsupported,
+      virQEMUBuildController },
+    { VIR_DOMAIN_DEVICE_DISK, TRUE, NULL, virQEMUDiskUnsupported, virQEMUBuildDisk },
+    { VIR_DOMAIN_DEVICE_INTERFACE, TRUE, NULL, virQEMUInterfaceUnsupported, virQEMUBuildInterface },
+    { VIR_DOMAIN_DEVICE_SERIAL, FALSE, NULL, virQEMUSerialUnsupported, virQEMUBuildSerial },
+    { VIR_DOMAIN_DEVICE_CHANNEL, FALSE, NULL, virQEMUChannelUnsupported, virQEMUBuildChannel },
+    { VIR_DOMAIN_DEVICE_CONSOLE, FALSE, NULL, virQEMUConsoleUnsupported, virQEMUBuildConsole },
+    { VIR_DOMAIN_DEVICE_INPUT, TRUE, NULL, virQEMUInputUnsupported, virQEMUBuildInput },
+    { VIR_DOMAIN_DEVICE_MEMBALLOON, TRUE, virQEMUBalloonIgnored, virQEMUBalloonUnsupported,
+      virQEMUBuildBalloon },
+    { VIR_DOMAIN_DEVICE_RNG, TRUE, NULL, virQEMURNGUnsupported, virQEMUBuildRNG },
+    { VIR_DOMAIN_DEVICE_VSOCK, TRUE, NULL, virQEMUVirtioUnsupported, virQEMUBuildVsock },
+};
+
+/* The order in which devices without an address get one: libvirt's. */
+static const virDomainDeviceKind virQEMUCCWOrder[] = {
+    VIR_DOMAIN_DEVICE_DISK,  VIR_DOMAIN_DEVICE_INTERFACE,  VIR_DOMAIN_DEVICE_CONTROLLER,
+    VIR_DOMAIN_DEVICE_INPUT, VIR_DOMAIN_DEVICE_MEMBALLOON, VIR_DOMAIN_DEVICE_RNG,
+    VIR_DOMAIN_DEVICE_VSOCK,
+};
+
+static const virQEMUDeviceBuilder *
+virQEMUDeviceBuilderFind(virDomainDeviceKind kind)
+{
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(virQEMUDeviceBuilders); i++) {
+        if (virQEMUDeviceBuilders[i].kind == kind)
+            return &virQEMUDeviceBuilders[i];
+    }
+    return NULL;
+}
+
+/* Whether @dev goes on the command line; warns once about those that
+ * cannot. */
+static gboolean
+virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboolean warn)
+{
+    const virQEMUDeviceBuilder *builder = virQEMUDeviceBuilderFind(dev->kind);
+    const char *reason;
+
+    if (!builder) {
+        /* A panic device of model s390 is libvirt's default and needs no
+         * argument. */
+        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC && g_strcmp0(dev->model, "s390") == 0)
+            return FALSE;
+        if (warn)
+            virQEMUWarn(b, dev,
+                        _("<%s> at '%s' is left out: "
+                          "domxml-to-native does not support this device kind"),
+                        dev->element, dev->xpath);
+        return FALSE;
+    }
+    if (builder->ignored && builder->ignored(dev))
+        return FALSE;
+    if ((reason = builder->unsupported(dev))) {
+        if (warn)
+            virQEMUWarn(b, dev, _("<%s> at '%s' is left out: %s"), dev->element, dev->xpath,
+                        _(reason));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- ccw addresses ------------------------------------------------------ */
+
+static gboolean
+virQEMUCCWParse(virQEMUCommandBuilder *b, const virDomainDevice *dev, xmlNodePtr address,
+                guint32 *ret_key, GError **error)
+{
+    g_autofree char *cssid = virXMLProp(address, "cssid");
+    g_autofree char *ssid = virXMLProp(address, "ssid");
+    g_autofree char *devno = virXMLProp(address, "devno");
+    guint64 c, s, d;
+
+    if (!virQEMUParseUInt(cssid, VIR_QEMU_CCW_CSSID_VIRTUAL, &c) ||
+        !virQEMUParseUInt(ssid, VIR_QEMU_CCW_SSID_MAX, &s) ||
+        !virQEMUParseUInt(devno, VIR_QEMU_CCW_DEVNO_MAX, &d))
+        return virQEMUInvalid(b->def, address, error,
+                              _("<%s> at '%s' has an invalid ccw address "
+                                "(cssid 0..0xfe, ssid 0..3, devno 0..0xffff)"),
+                              dev->element, dev->xpath);
+    if (c != VIR_QEMU_CCW_CSSID_VIRTUAL)
+        return virQEMUInvalid(b->def, address, error,
+                              _("<%s> at '%s': virtio devices need cssid 0xfe"), dev->element,
+                              dev->xpath);
+    *ret_key = (guint32)(c << 24 | s << 16 | d);
+    return TRUE;
+}
+
+static char *
+virQEMUCCWFormat(guint32 key)
+{
+    return g_strdup_printf("%x.%x.%04x", key >> 24, (key >> 16) & 0xff, key & 0xffff);
+}
+
+static gboolean
+virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDevice *dev,
+                  GError **error)
+{
+    xmlNodePtr address = virXMLChild(virQEMUDeviceNode(dev), "address");
+    g_autofree char *type = virXMLProp(address, "type");
+    guint32 key = 0;
+
+    if (!address)
+        return TRUE;
+    if (g_strcmp0(type, "ccw") != 0)
+        return virQEMUInvalid(b->def, address, error,
+                              _("<%s> at '%s' has an address of type '%s'; s390x needs 'ccw'"),
+                              dev->element, dev->xpath, type ? type : "");
+    if (!virQEMUCCWParse(b, dev, address, &key, error))
+        return FALSE;
+    if (g_hash_table_contains(used, GUINT_TO_POINTER(key))) {
+        g_autofree char *text = virQEMUCCWFormat(key);
+
+        return virQEMUInvalid(b->def, address, error,
+                              _("<%s> at '%s' uses ccw address %s, which another device has"),
+                              dev->element, dev->xpath, text);
+    }
+    g_hash_table_add(used, GUINT_TO_POINTER(key));
+    g_hash_table_insert(b->devnos, (gpointer)dev, virQEMUCCWFormat(key));
+    return TRUE;
+}
+
+static gboolean
+virQEMUDeviceIsCCW(virQEMUCommandBuilder *b, const virDomainDevice *dev)
+{
+    const virQEMUDeviceBuilder *builder = virQEMUDeviceBuilderFind(dev->kind);
+
+    return builder && builder->ccw && virQEMUDeviceWanted(b, dev, FALSE);
+}
+
+/* Honour every <address type='ccw'>, then give the other virtio devices
+ * fe.0.0000 upwards, skipping the taken ones. */
+static gboolean
+virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
+{
+    g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GPtrArray *devices = b->def->devices;
+    guint32 next = VIR_QEMU_CCW_FIRST;
+    gsize k;
+    guint i;
+
+    for (i = 0; i < devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(devices, i);
+
+        if (virQEMUDeviceIsCCW(b, dev) && !virQEMUCCWReserve(b, used, dev, error))
+            return FALSE;
+    }
+    for (k = 0; k < G_N_ELEMENTS(virQEMUCCWOrder); k++) {
+        for (i = 0; i < devices->len; i++) {
+            const virDomainDevice *dev = g_ptr_array_index(devices, i);
+
+            if (dev->kind != virQEMUCCWOrder[k] || !virQEMUDeviceIsCCW(b, dev) ||
+                g_hash_table_contains(b->devnos, dev))
+                continue;
+            while (g_hash_table_contains(used, GUINT_TO_POINTER(next)))
+                next++;
+            if ((next & 0xffff0000) != VIR_QEMU_CCW_FIRST)
+                return virQEMUInvalid(b->def, NULL, error, "%s",
+                                      _("no free ccw address is left in subchannel set 0"));
+            g_hash_table_add(used, GUINT_TO_POINTER(next));
+            g_hash_table_insert(b->devnos, (gpointer)dev, virQEMUCCWFormat(next));
+        }
+    }
+    return TRUE;
+}
+
+/* ---- boot order from <os><boot dev> ------------------------------------- */
+
+static const virDomainDevice *
+virQEMUFirstWanted(virQEMUCommandBuilder *b, virDomainDeviceKind kind)
+{
+    guint i;
+
+    for (i = 0; i < b->def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+
+        if (dev->kind == kind && !dev->implicit && virQEMUDeviceWanted(b, dev, FALSE))
+            return dev;
+    }
+    return NULL;
+}
+
+static gboolean
+virQEMUAnyBootOrder(const virDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->implicit && virXMLChild(dev->node, "boot"))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Without per-device <boot order>, libvirt gives the first disk (for
+ * 'hd') and the first interface (for 'network') the index of their
+ * <os><boot dev> entry; with no boot element at all it boots from 'hd'. */
+static void
+virQEMUBootFromOS(virQEMUCommandBuilder *b)
+{
+    xmlNodePtr os = virXMLChild(b->def->root, "os");
+    const virDomainDevice *disk;
+    xmlNodePtr cur;
+    guint index = 0;
+
+    if (virQEMUAnyBootOrder(b->def))
+        return;
+    if (!virXMLChild(os, "boot")) {
+        if ((disk = virQEMUFirstWanted(b, VIR_DOMAIN_DEVICE_DISK)))
+            g_hash_table_insert(b->boot, (gpointer)disk, GUINT_TO_POINTER(1));
+        return;
+    }
+    for (cur = os->children; cur; cur = cur->next) {
+        g_autofree char *dev_name = NULL;
+        const virDomainDevice *dev = NULL;
+
+        if (!virXMLNodeIs(cur, "boot"))
+            continue;
+        index++;
+        dev_name = virXMLProp(cur, "dev");
+        if (g_strcmp0(dev_name, "hd") == 0)
+            dev = virQEMUFirstWanted(b, VIR_DOMAIN_DEVICE_DISK);
+        else if (g_strcmp0(dev_name, "network") == 0)
+            dev = virQEMUFirstWanted(b, VIR_DOMAIN_DEVICE_INTERFACE);
+        if (dev && !g_hash_table_contains(b->boot, dev))
+            g_hash_table_insert(b->boot, (gpointer)dev, GUINT_TO_POINTER(index));
+    }
+}
+
+/* ---- the machine ------------------------------------------------------- */
+
+typedef struct {
+    const char *unit;
+    guint64 bytes;
+} virQEMUMemoryUnit;
+
+static const virQEMUMemoryUnit virQEMUMemoryUnits[] = {
+    { "b", 1 },
+    { "bytes", 1 },
+    { "KB", 1000 },
+    { "k", 1024 },
+    { "KiB", 1024 },
+    { "MB", 1000 * 1000 },
+    { "M", 1024 * 1024 },
+    { "MiB", 1024 * 1024 },
+    { "GB", 1000 * 1000 * 1000 },
+    { "G", 1024 * 1024 * 1024 },
+    { "GiB", 1024 * 1024 * 1024 },
+    { "TB", G_GUINT64_CONSTANT(1000000000000) },
+    { "T", G_GUINT64_CONSTANT(1) << 40 },
+    { "TiB", G_GUINT64_CONSTANT(1) << 40 },
+};
+
+/* <memory unit='...'> in MiB, rounded up as QEMU's -m takes it. */
+static gboolean
+virQEMUMemoryMiB(virQEMUCommandBuilder *b, guint64 *ret_mib, GError **error)
+{
+    xmlNodePtr node = virXMLChild(b->def->root, "memory");
+    g_autofree char *text = virXMLText(node);
+    g_autofree char *unit = virXMLProp(node, "unit");
+    guint64 scale = 0;
+    guint64 value;
+    gsize i;
+
+    if (!node)
+        return virQEMUInvalid(b->def, b->def->root, error, "%s",
+                              _("the domain has no <memory> element"));
+    for (i = 0; i < G_N_ELEMENTS(virQEMUMemoryUnits); i++) {
+        if (g_str_equal(virQEMUMemoryUnits[i].unit, unit ? unit : "KiB"))
+            scale = virQEMUMemoryUnits[i].bytes;
+    }
+    if (!scale || !virQEMUParseUInt(text, G_MAXUINT64 / scale, &value) || value == 0)
+        return virQEMUInvalid(b->def, node, error, _("invalid memory size '%s %s'"),
+                              text ? text : "", unit ? unit : "KiB");
+    *ret_mib = (value * scale + (1024 * 1024 - 1)) / (1024 * 1024);
+    return TRUE;
+}
+
+/* A machine alias (s390-ccw-virtio) as the versioned type it stands for,
+ * when the capabilities know it. */
+static const char *
+virQEMUMachineType(virQEMUCommandBuilder *b)
+{
+    const char *machine = b->def->os_machine ? b->def->os_machine : VIR_QEMU_CAPS_PV_MACHINE;
+    guint i;
+
+    for (i = 0; b->caps && i < virQEMUCapsGetMachineCount(b->caps); i++) {
+        const virQEMUCapsMachine *m = virQEMUCapsGetMachine(b->caps, i);
+
+        if (m->alias && g_str_equal(m->alias, machine))
+            return m->name;
+    }
+    return machine;
+}
+
+static void
+virQEMUBuildMachine(virQEMUCommandBuilder *b)
+{
+    GString *props = virQEMUPropsNew(virQEMUMachineType(b));
+
+    virQEMUPropBool(props, "usb", FALSE);
+    virQEMUPropBool(props, "dump-guest-core", FALSE);
+    if (b->mode == VIR_QEMU_PV_MODE_LAUNCH_SECURITY)
+        virQEMUPropStr(props, "confidential-guest-support", "lsec0");
+    virQEMUOptionProps(b, "-machine", props);
+    virQEMUOption(b, "-accel", g_strcmp0(b->def->virt_type, "kvm") == 0 ? "kvm" : "tcg");
+}
+
+typedef struct {
+    const char *mode;
+    const char *model; /* NULL: the <model> of the definition */
+} virQEMUCPUMode;
+
+static const virQEMUCPUMode virQEMUCPUModes[] = {
+    { "host-model", "host" },
+    { "host-passthrough", "host" },
+    { "maximum", "max" },
+    { "custom", NULL },
+};
+
+static gboolean
+virQEMUFeatureEnabled(const char *policy)
+{
+    return !policy || g_str_equal(policy, "require") || g_str_equal(policy, "force") ||
+           g_str_equal(policy, "optional");
+}
+
+static gboolean
+virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
+{
+    const virDomainDef *def = b->def;
+    const char *mode = def->cpu_mode;
+    const virQEMUCPUMode *found = NULL;
+    GString *props;
+    gsize i;
+
+    if (!def->cpu_node)
+        return TRUE;
+    /* libvirt's default mode is custom, which needs a model. */
+    if (!mode)
+        mode = "custom";
+    for (i = 0; i < G_N_ELEMENTS(virQEMUCPUModes); i++) {
+        if (g_str_equal(virQEMUCPUModes[i].mode, mode))
+            found = &virQEMUCPUModes[i];
+    }
+    if (!found)
+        return virQEMUInvalid(def, def->cpu_node, error, _("unknown CPU mode '%s'"), mode);
+    if (!found->model && (!def->cpu_model || !*def->cpu_model)) {
+        if (!def->cpu_mode)
+            return TRUE; /* <cpu> for topology only */
+        return virQEMUInvalid(def, def->cpu_node, error, "%s",
+                              _("CPU mode 'custom' needs a <model>"));
+    }
+
+    props = virQEMUPropsNew(found->model ? found->model : def->cpu_model);
+    for (i = 0; !found->model && i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
+
+        if (feature->name)
+            virQEMUPropBool(props, feature->name, virQEMUFeatureEnabled(feature->policy));
+    }
+    virQEMUOptionProps(b, "-cpu", props);
+    return TRUE;
+}
+
+static gboolean
+virQEMUBuildSMP(virQEMUCommandBuilder *b, GError **error)
+{
+    const virDomainDef *def = b->def;
+    guint max = def->vcpu_max ? def->vcpu_max : 1;
+    g_autofree char *current_text = NULL;
+    xmlNodePtr topology = virXMLChild(def->cpu_node, "topology");
+    guint64 current = max;
+    GString *props;
+
+    if (def->vcpu_node && virXMLNodeIs(def->vcpu_node, "vcpu"))
+        current_text = virXMLProp(def->vcpu_node, "current");
+    if (current_text && (!virQEMUParseUInt(current_text, max, &current) || current == 0))
+        return virQEMUInvalid(def, def->vcpu_node, error,
+                              _("invalid current vCPU count '%s' (1..%u)"), current_text, max);
+
+    props = g_string_new(NULL);
+    g_string_append_printf(props, "%" G_GUINT64_FORMAT, current);
+    if (current != max)
+        virQEMUPropUInt(props, "maxcpus", max);
+    if (topology) {
+        g_autofree char *sockets = virXMLProp(topology, "sockets");
+        g_autofree char *dies = virXMLProp(topology, "dies");
+        g_autofree char *cores = virXMLProp(topology, "cores");
+        g_autofree char *threads = virXMLProp(topology, "threads");
+
+        virQEMUPropStr(props, "sockets", sockets);
+        virQEMUPropStr(props, "dies", dies);
+        virQEMUPropStr(props, "cores", cores);
+        virQEMUPropStr(props, "threads", threads);
+    } else {
+        virQEMUPropUInt(props, "sockets", max);
+        virQEMUPropUInt(props, "cores", 1);
+        virQEMUPropUInt(props, "threads", 1);
+    }
+    virQEMUOptionProps(b, "-smp", props);
+    return TRUE;
+}
+
+typedef struct {
+    const char *element; /* below <os> */
+    const char *option;
+} virQEMUOSOption;
+
+static const virQEMUOSOption virQEMUOSOptions[] = {
+    { "kernel", "-kernel" },
+    { "initrd", "-initrd" },
+    { "cmdline", "-append" },
+};
+
+/* Direct kernel boot: for a protected guest, the Secure Execution image. */
+static void
+virQEMUBuildOS(virQEMUCommandBuilder *b)
+{
+    xmlNodePtr os = virXMLChild(b->def->root, "os");
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(virQEMUOSOptions); i++) {
+        xmlNodePtr node = virXMLChild(os, virQEMUOSOptions[i].element);
+        g_autofree char *value = virXMLText(node);
+
+        if (value && *value)
+            virQEMUOption(b, virQEMUOSOptions[i].option, value);
+    }
+}
+
+/* <memoryBacking><locked/>: libvirt's way of saying mlock. */
+static void
+virQEMUBuildMemLock(virQEMUCommandBuilder *b)
+{
+    xmlNodePtr backing = virXMLChild(b->def->root, "memoryBacking");
+
+    if (virXMLChild(backing, "locked"))
+        virQEMUOption(b, "-overcommit", "mem-lock=on");
+}
+
+static const char *
+virQEMUEmulator(virQEMUCommandBuilder *b)
+{
+    if (b->def->emulator && *b->def->emulator)
+        return b->def->emulator;
+    if (b->caps && virQEMUCapsGetEmulator(b->caps))
+        return virQEMUCapsGetEmulator(b->caps);
+    return VIR_QEMU_CAPS_DEFAULT_EMULATOR;
+}
+
+static gboolean
+virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
+{
+    g_autofree char *uuid = virXMLText(virXMLChild(b->def->root, "uuid"));
+    g_autofree char *monitor = NULL;
+    g_autofree char *short_name = NULL;
+    GString *props;
+    guint64 mib = 0;
+
+    if (!b->def->name || !*b->def->name)
+        return virQEMUInvalid(b->def, b->def->root, error, "%s", _("the domain has no <name>"));
+    if (!virQEMUMemoryMiB(b, &mib, error))
+        return FALSE;
+
+    virQEMUArg(b, virQEMUEmulator(b));
+    props = virQEMUPropsNew("guest=");
+    virQEMUAppendEscaped(props, b->def->name);
+    virQEMUPropBool(props, "debug-threads", TRUE);
+    virQEMUOptionProps(b, "-name", props);
+    virQEMUArg(b, "-S");
+    virQEMUBuildMachine(b);
+    if (!virQEMUBuildCPU(b, error))
+        return FALSE;
+    virQEMUArg(b, "-m");
+    g_ptr_array_add(b->args, g_strdup_printf("%" G_GUINT64_FORMAT, mib));
+    virQEMUBuildMemLock(b);
+    if (!virQEMUBuildSMP(b, error))
+        return FALSE;
+    if (uuid && *uuid)
+        virQEMUOption(b, "-uuid", uuid);
+    virQEMUOption(b, "-display", "none");
+    virQEMUArg(b, "-no-user-config");
+    virQEMUArg(b, "-nodefaults");
+
+    short_name = virQEMUShortName(b->def);
+    monitor = g_strdup_printf("/var/lib/libvirt/qemu/domain-%s/monitor.sock", short_name);
+    props = g_string_new("socket,id=charmonitor");
+    virQEMUPropStr(props, "path", monitor);
+    virQEMUPropBool(props, "server", TRUE);
+    virQEMUPropBool(props, "wait", FALSE);
+    virQEMUOptionProps(b, "-chardev", props);
+    virQEMUOption(b, "-mon", "chardev=charmonitor,id=monitor,mode=control");
+    virQEMUBuildOS(b);
+    return TRUE;
+}
+
+/* ---- putting it together ------------------------------------------------ */
+
+static gboolean
+virQEMUBuildDevices(virQEMUCommandBuilder *b, const virQEMUDeviceBuilder *builder, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < b->def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+
+        if (dev->kind != builder->kind || !virQEMUDeviceWanted(b, dev, FALSE))
+            continue;
+        if (!builder->build(b, dev, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+virQEMUCountDisks(virQEMUCommandBuilder *b)
+{
+    guint i;
+
+    for (i = 0; i < b->def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_DISK && virQEMUDeviceWanted(b, dev, FALSE))
+            b->ndisks++;
+    }
+}
+
+static void
+virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
+{
+    guint i;
+
+    for (i = 0; i < b->def->devices->len; i++)
+        virQEMUDeviceWanted(b, g_ptr_array_index(b->def->devices, i), TRUE);
+}
+
+/* Without an arch libvirt takes the host's, which for a guest meant for
+ * this builder is s390x. */
+static gboolean
+virQEMUCheckArch(const virDomainDef *def, GError **error)
+{
+    if (def->os_arch && !g_str_equal(def->os_arch, "s390x"))
+        return virQEMUInvalid(def, def->os_type_node ? def->os_type_node : def->root, error,
+                              _("only s390x guests are supported, not '%s'"),
+                              def->os_arch ? def->os_arch : "");
+    return TRUE;
+}
+
+void
+virQEMUCommandLineFree(virQEMUCommandLine *cmd)
+{
+    if (!cmd)
+        return;
+    g_ptr_array_unref(cmd->args);
+    g_ptr_array_unref(cmd->warnings);
+    g_free(cmd);
+}
+
+gboolean
+virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEMUPVMode mode,
+                        virQEMUCommandLine **ret_cmd, GError **error)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) devnos =
+        g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    g_autoptr(GHashTable) boot = g_hash_table_new(g_direct_hash, g_direct_equal);
+    virQEMUCommandBuilder b = {
+        .def = def,
+        .caps = caps,
+        .mode = mode,
+        .args = args,
+        .warnings = warnings,
+        .devnos = devnos,
+        .boot = boot,
+    };
+    virQEMUCommandLine *cmd;
+    gsize i;
+
+    if (!virQEMUCheckArch(def, error) || !virQEMUCCWAssign(&b, error))
+        return FALSE;
+    virQEMUWarnUnwanted(&b);
+    virQEMUBootFromOS(&b);
+    virQEMUCountDisks(&b);
+    if (!virQEMUBuildGeneral(&b, error))
+        return FALSE;
+
+    for (i = 0; i < G_N_ELEMENTS(virQEMUDeviceBuilders); i++) {
+        /* libvirt puts the PV object after the other backends and
+         * before vsock, whose vhost fd it opens last. */
+        if (virQEMUDeviceBuilders[i].kind == VIR_DOMAIN_DEVICE_VSOCK &&
+            mode == VIR_QEMU_PV_MODE_LAUNCH_SECURITY)
+            virQEMUOption(&b, "-object", "s390-pv-guest,id=lsec0");
+        if (!virQEMUBuildDevices(&b, &virQEMUDeviceBuilders[i], error))
+            return FALSE;
+    }
+
+    cmd = g_new0(virQEMUCommandLine, 1);
+    cmd->args = g_steal_pointer(&args);
+    cmd->warnings = g_steal_pointer(&warnings);
+    *ret_cmd = cmd;
+    return TRUE;
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+static gboolean
+virQEMUShellSafe(const char *arg)
+{
+    const char *p;
+
+    if (!*arg)
+        return FALSE;
+    for (p = arg; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("@%+=:,./_-", *p))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+char *
+virQEMUCommandLineFormat(const virQEMUCommandLine *cmd)
+{
+    GString *out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < cmd->args->len; i++) {
+        const char *arg = g_ptr_array_index(cmd->args, i);
+
+        if (virQEMUShellSafe(arg)) {
+            g_string_append(out, arg);
+        } else {
+            g_autofree char *quoted = g_shell_quote(arg);
+
+            g_string_append(out, quoted);
+        }
+        g_string_append_c(out, '\n');
+    }
+    return g_string_free(out, FALSE);
+}

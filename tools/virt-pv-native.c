@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "conf/domain_conf.h"
+#include "qemu/qemu_command.h"
+#include "qemu/qemu_validate.h"
+#include "virt-pv-findings.h"
+#include "virt-pv.h"
+
+/* virt-pv domxml-to-native: the QEMU argv of a guest, one argument per
+ * line.  A definition with validation errors never gets one. */
+
+static gboolean virtPVNativeForcePV;
+static virtPVCapsOptions virtPVNativeCaps;
+
+static const GOptionEntry virtPVNativeEntries[] = {
+    { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVNativeForcePV,
+      N_("Treat the guest as a PV guest (iommu mode where launchSecurity is absent)"), NULL },
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVNativeCaps.caps_file,
+      N_("Use the QEMU capabilities in FILE (a cached or recorded probe result)"), N_("FILE") },
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVNativeCaps.emulator,
+      N_("Use the capabilities of the QEMU binary PATH (probed through the cache)"), N_("PATH") },
+    { NULL }
+};
+
+/* QEMU's capabilities from --caps or --emulator, for validation and for
+ * the machine type; none without either. */
+static gboolean
+virtPVNativeLoadCaps(const virtPVGlobalOptions *opts, virQEMUCaps **ret_caps,
+                     virQEMUValidateCaps *ret_vcaps, GError **error)
+{
+    g_autoptr(virQEMUCaps) caps = NULL;
+
+    if (!virtPVCapsCheckOptions(&virtPVNativeCaps, error))
+        return FALSE;
+    if (!virtPVCapsWanted(&virtPVNativeCaps))
+        return TRUE;
+    if (!virtPVCapsGet(opts, &virtPVNativeCaps, &caps, error))
+        return FALSE;
+    virQEMUCapsToValidateCaps(caps, ret_vcaps);
+    *ret_caps = g_steal_pointer(&caps);
+    return TRUE;
+}
+
+static int
+virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(virQEMUValidateResult) result = NULL;
+    g_autoptr(virQEMUCommandLine) cmd = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    virQEMUValidateContext ctx = { .force_pv = virtPVNativeForcePV };
+    guint i;
+
+    if (argc != 2) {
+        fprintf(stderr, "%s\n",
+                argc < 2 ? _("error: no domain XML file given")
+                         : _("error: only one domain XML file is accepted"));
+        return VIRT_PV_EXIT_ERROR;
+    }
+    if (!virDomainDefParseFile(argv[1], 0, &def, &error) ||
+        !virtPVNativeLoadCaps(opts, &caps, &ctx.caps, &error))
+        return virtPVReportError(error);
+
+    result = virQEMUValidateDomain(&ctx, def);
+    if (!result->ok) {
+        virtPVFindingsPrintLong(opts, stderr, argv[1], def, result);
+        return VIRT_PV_EXIT_FINDINGS;
+    }
+    if (!virQEMUBuildCommandLine(def, caps, result->mode, &cmd, &error))
+        return virtPVReportError(error);
+
+    for (i = 0; i < cmd->warnings->len; i++)
+        fprintf(stderr, _("warning: %s\n"), (const char *)g_ptr_array_index(cmd->warnings, i));
+    text = virQEMUCommandLineFormat(cmd);
+    fputs(text, stdout);
+    return VIRT_PV_EXIT_OK;
+}
+
+const virtPVCommand virtPVCommandDomXMLToNative = {
+    .name = "domxml-to-native",
+    .params = N_("FILE"),
+    .summary = N_("Print the QEMU command line of a guest, one argument per line"),
+    .options = virtPVNativeEntries,
+    .run = virtPVNativeRun,
+};
