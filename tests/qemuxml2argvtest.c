@@ -138,6 +138,7 @@ mymain(void)
     DO_TEST("boot-os-dev");
     DO_TEST("disk-cache-modes");
     DO_TEST("disk-block-readonly");
+    DO_TEST("disk-scsi");
     DO_TEST("path-special");
     DO_TEST("ccw-explicit");
     DO_TEST("ccw-mixed");
@@ -208,6 +209,7 @@ mymain(void)
     DO_TEST_ERR("err-ccw-invalid");
     DO_TEST_ERR("err-ccw-pci-address");
     DO_TEST_ERR("err-disk-no-source");
+    DO_TEST_ERR("err-disk-scsi-no-controller");
     DO_TEST_ERR("err-malformed");
 
     return ret;

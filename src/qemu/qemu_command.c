@@ -17,6 +17,9 @@
 #define VIR_QEMU_CCW_DEVNO_MAX 0xffff
 /* fe.0.0000 as a key: cssid << 24 | ssid << 16 | devno. */
 #define VIR_QEMU_CCW_FIRST ((guint32)VIR_QEMU_CCW_CSSID_VIRTUAL << 24)
+/* A controller in virQEMUCommandBuilder.controllers: type, then index. */
+#define VIR_QEMU_CONTROLLER_KEY(serial, index)                                                     \
+    GUINT_TO_POINTER((guint)(serial) << 16 | (guint)(index))
 
 typedef struct {
     const virDomainDef *def;
@@ -24,9 +27,10 @@ typedef struct {
     virQEMUPVMode mode;
     GPtrArray *args;
     GPtrArray *warnings;
-    GHashTable *devnos; /* virDomainDevice * -> "fe.0.0001" */
-    GHashTable *boot;   /* virDomainDevice * -> bootindex (from <os><boot>) */
-    guint ndisks;       /* disks still to emit: libvirt counts node names down */
+    GHashTable *devnos;      /* virDomainDevice * -> "fe.0.0001" */
+    GHashTable *boot;        /* virDomainDevice * -> bootindex (from <os><boot>) */
+    GHashTable *controllers; /* VIR_QEMU_CONTROLLER_KEY of those emitted */
+    guint ndisks;            /* disks still to emit: libvirt counts node names down */
     guint nnets;
     guint nconsoles;
     guint nchannels;
@@ -297,16 +301,30 @@ virQEMUDiskIndex(const char *target, guint *ret_index)
     return TRUE;
 }
 
+/* A disk on the SCSI bus: bus='scsi', or no bus and an sdX target, from
+ * which libvirt takes the bus. */
+static gboolean
+virQEMUDiskIsSCSI(const virDomainDevice *dev)
+{
+    g_autofree char *target = NULL;
+
+    if (dev->bus)
+        return g_str_equal(dev->bus, "scsi");
+    target = virXMLChildProp(dev->node, "target", "dev");
+    return target && g_str_has_prefix(target, "sd");
+}
+
 static const char *
 virQEMUDiskUnsupported(const virDomainDevice *dev)
 {
     g_autofree char *device = virXMLProp(dev->node, "device");
     g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
+    gboolean scsi = virQEMUDiskIsSCSI(dev);
 
-    if (!dev->virtio)
-        return N_("only disks on the virtio bus are supported");
-    if (device && !g_str_equal(device, "disk"))
-        return N_("only device='disk' is supported");
+    if (!dev->virtio && !scsi)
+        return N_("only disks on the virtio and scsi buses are supported");
+    if (device && !g_str_equal(device, "disk") && !(scsi && g_str_equal(device, "cdrom")))
+        return N_("only device='disk', and device='cdrom' on the scsi bus, are supported");
     if (!dev->type || (!g_str_equal(dev->type, "file") && !g_str_equal(dev->type, "block")))
         return N_("only file and block sources are supported");
     if (format && !g_str_equal(format, "raw") && !g_str_equal(format, "qcow2"))
@@ -314,42 +332,34 @@ virQEMUDiskUnsupported(const virDomainDevice *dev)
     return NULL;
 }
 
+/* The -blockdev storage and format nodes of a disk; NULL in
+ * @ret_node_name for a CD-ROM drive without a medium. */
 static gboolean
-virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+virQEMUBuildDiskNodes(virQEMUCommandBuilder *b, const virDomainDevice *dev,
+                      const virQEMUDiskCache *cache, char **ret_node_name, GError **error)
 {
     gboolean block = g_str_equal(dev->type, "block");
     g_autofree char *source = virXMLChildProp(dev->node, "source", block ? "dev" : "file");
+    g_autofree char *device = virXMLProp(dev->node, "device");
     g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
-    g_autofree char *cache_name = virXMLChildProp(dev->node, "driver", "cache");
-    g_autofree char *target = virXMLChildProp(dev->node, "target", "dev");
     g_autofree char *io = virXMLChildProp(dev->node, "driver", "io");
-    const virQEMUDiskCache *cache = virQEMUDiskCacheFind(cache_name);
     gboolean readonly = virXMLChild(dev->node, "readonly") != NULL;
-    g_autofree char *storage = NULL;
-    g_autofree char *node = NULL;
-    g_autofree char *id = NULL;
+    /* libvirt counts its node names down from the number of disks. */
+    guint number = b->ndisks--;
+    g_autofree char *storage = g_strdup_printf("libvirt-%u-storage", number);
+    g_autofree char *node = g_strdup_printf("libvirt-%u-format", number);
     GString *props;
-    guint index;
 
-    if (!source)
+    if (!source) {
+        if (g_strcmp0(device, "cdrom") == 0) {
+            *ret_node_name = NULL;
+            return TRUE;
+        }
         return virQEMUInvalid(b->def, dev->node, error,
                               block ? _("<disk> at '%s' has no <source dev>")
                                     : _("<disk> at '%s' has no <source file>"),
                               dev->xpath);
-    if (cache_name && !cache && !g_str_equal(cache_name, "default"))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<disk> at '%s' has an unknown cache mode '%s'"), dev->xpath,
-                              cache_name);
-    if (!virQEMUDiskIndex(target, &index))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<disk> at '%s' has an invalid target dev '%s'"), dev->xpath,
-                              target ? target : "");
-
-    /* libvirt counts its node names down from the number of disks. */
-    storage = g_strdup_printf("libvirt-%u-storage", b->ndisks);
-    node = g_strdup_printf("libvirt-%u-format", b->ndisks);
-    id = g_strdup_printf("virtio-disk%u", index);
-    b->ndisks--;
+    }
 
     props = virQEMUPropsNew(block ? "driver=host_device" : "driver=file");
     virQEMUPropStr(props, "filename", source);
@@ -367,9 +377,92 @@ virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **
     virQEMUPropStr(props, "driver", format ? format : "raw");
     virQEMUPropStr(props, "file", storage);
     virQEMUOptionProps(b, "-blockdev", props);
+    *ret_node_name = g_steal_pointer(&node);
+    return TRUE;
+}
 
-    if (!(props = virQEMUVirtioProps(b, dev, "virtio-blk-ccw", id, error)))
+/* <address type='drive' controller bus target unit>; without one, libvirt
+ * puts the disk on controller 0 with the unit of its target name. */
+static gboolean
+virQEMUSCSIAddress(virQEMUCommandBuilder *b, const virDomainDevice *dev, guint index,
+                   guint64 ret_address[4], GError **error)
+{
+    static const char *const names[] = { "controller", "bus", "target", "unit" };
+    xmlNodePtr address = virXMLChild(dev->node, "address");
+    g_autofree char *type = virXMLProp(address, "type");
+    gsize i;
+
+    ret_address[0] = ret_address[1] = ret_address[2] = 0;
+    ret_address[3] = index;
+    if (!address)
+        return TRUE;
+    if (g_strcmp0(type, "drive") != 0)
+        return virQEMUInvalid(b->def, address, error,
+                              _("<disk> at '%s' has an address of type '%s'; "
+                                "a SCSI disk needs 'drive'"),
+                              dev->xpath, type ? type : "");
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = virXMLProp(address, names[i]);
+
+        if (text && !virQEMUParseUInt(text, G_MAXUINT16, &ret_address[i]))
+            return virQEMUInvalid(b->def, address, error,
+                                  _("<disk> at '%s' has an invalid drive address %s '%s'"),
+                                  dev->xpath, names[i], text);
+    }
+    return TRUE;
+}
+
+static gboolean
+virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *cache_name = virXMLChildProp(dev->node, "driver", "cache");
+    g_autofree char *target = virXMLChildProp(dev->node, "target", "dev");
+    g_autofree char *device = virXMLProp(dev->node, "device");
+    const virQEMUDiskCache *cache = virQEMUDiskCacheFind(cache_name);
+    g_autofree char *node = NULL;
+    g_autofree char *id = NULL;
+    GString *props;
+    guint index;
+
+    if (cache_name && !cache && !g_str_equal(cache_name, "default"))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<disk> at '%s' has an unknown cache mode '%s'"), dev->xpath,
+                              cache_name);
+    if (!virQEMUDiskIndex(target, &index))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<disk> at '%s' has an invalid target dev '%s'"), dev->xpath,
+                              target ? target : "");
+    if (!virQEMUBuildDiskNodes(b, dev, cache, &node, error))
         return FALSE;
+
+    if (virQEMUDiskIsSCSI(dev)) {
+        guint64 addr[4];
+        g_autofree char *bus = NULL;
+        g_autofree char *device_id = NULL;
+
+        if (!virQEMUSCSIAddress(b, dev, index, addr, error))
+            return FALSE;
+        if (!g_hash_table_contains(b->controllers, VIR_QEMU_CONTROLLER_KEY(FALSE, addr[0])))
+            return virQEMUInvalid(b->def, dev->node, error,
+                                  _("<disk> at '%s' is on SCSI controller %u, "
+                                    "which the definition lacks"),
+                                  dev->xpath, (guint)addr[0]);
+        bus = g_strdup_printf("scsi%u.0", (guint)addr[0]);
+        id = g_strdup_printf("scsi%u-%u-%u-%u", (guint)addr[0], (guint)addr[1], (guint)addr[2],
+                             (guint)addr[3]);
+        device_id = g_strdup_printf("drive-%s", id);
+        props = virQEMUPropsNew(g_strcmp0(device, "cdrom") == 0 ? "scsi-cd" : "scsi-hd");
+        virQEMUPropStr(props, "bus", bus);
+        virQEMUPropUInt(props, "channel", addr[1]);
+        virQEMUPropUInt(props, "scsi-id", addr[2]);
+        virQEMUPropUInt(props, "lun", addr[3]);
+        virQEMUPropStr(props, "device_id", device_id);
+        virQEMUPropStr(props, "id", id);
+    } else {
+        id = g_strdup_printf("virtio-disk%u", index);
+        if (!(props = virQEMUVirtioProps(b, dev, "virtio-blk-ccw", id, error)))
+            return FALSE;
+    }
     virQEMUPropStr(props, "drive", node);
     virQEMUPropBootIndex(b, dev, props);
     if (cache)
@@ -447,6 +540,27 @@ virQEMUControllerUnsupported(const virDomainDevice *dev)
     return NULL;
 }
 
+/* Whether an explicit controller of @dev's type has index @index. */
+static gboolean
+virQEMUControllerIndexTaken(virQEMUCommandBuilder *b, const virDomainDevice *dev, guint index)
+{
+    guint i;
+
+    for (i = 0; i < b->def->devices->len; i++) {
+        const virDomainDevice *other = g_ptr_array_index(b->def->devices, i);
+        g_autofree char *text = NULL;
+        guint64 value;
+
+        if (other->kind != VIR_DOMAIN_DEVICE_CONTROLLER || other->implicit ||
+            g_strcmp0(other->type, dev->type) != 0)
+            continue;
+        text = virXMLProp(other->node, "index");
+        if (text && virQEMUParseUInt(text, G_MAXUINT16, &value) && value == index)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static gboolean
 virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
@@ -460,6 +574,12 @@ virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GEr
         return virQEMUInvalid(b->def, dev->node, error,
                               _("<controller> at '%s' has an invalid index '%s'"), dev->xpath,
                               index_text);
+    /* Without an index, libvirt gives a controller the lowest free one. */
+    while (!index_text &&
+           (virQEMUControllerIndexTaken(b, dev, index) ||
+            g_hash_table_contains(b->controllers, VIR_QEMU_CONTROLLER_KEY(serial, index))))
+        index++;
+    g_hash_table_add(b->controllers, VIR_QEMU_CONTROLLER_KEY(serial, index));
     id = g_strdup_printf("%s%" G_GUINT64_FORMAT, serial ? "virtio-serial" : "scsi", index);
     if (!(props = virQEMUVirtioProps(b, dev, serial ? "virtio-serial-ccw" : "virtio-scsi-ccw", id,
                                      error)))
@@ -910,7 +1030,7 @@ virQEMUDeviceIsCCW(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 {
     const virQEMUDeviceBuilder *builder = virQEMUDeviceBuilderFind(dev->kind);
 
-    return builder && builder->ccw && virQEMUDeviceWanted(b, dev, FALSE);
+    return builder && builder->ccw && dev->virtio && virQEMUDeviceWanted(b, dev, FALSE);
 }
 
 /* Honour every <address type='ccw'>, then give the other virtio devices
@@ -952,15 +1072,43 @@ virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
 /* ---- boot order from <os><boot dev> ------------------------------------- */
 
 static const virDomainDevice *
-virQEMUFirstWanted(virQEMUCommandBuilder *b, virDomainDeviceKind kind)
+virQEMUFirstWanted(virQEMUCommandBuilder *b, virDomainDeviceKind kind, const char *disk_device)
 {
     guint i;
 
     for (i = 0; i < b->def->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+        g_autofree char *device = NULL;
 
-        if (dev->kind == kind && !dev->implicit && virQEMUDeviceWanted(b, dev, FALSE))
+        if (dev->kind != kind || dev->implicit || !virQEMUDeviceWanted(b, dev, FALSE))
+            continue;
+        device = virXMLProp(dev->node, "device");
+        if (!disk_device || g_str_equal(disk_device, device ? device : "disk"))
             return dev;
+    }
+    return NULL;
+}
+
+typedef struct {
+    const char *dev; /* <os><boot dev> */
+    virDomainDeviceKind kind;
+    const char *disk_device; /* <disk device>, for disks */
+} virQEMUBootDev;
+
+static const virQEMUBootDev virQEMUBootDevs[] = {
+    { "hd", VIR_DOMAIN_DEVICE_DISK, "disk" },
+    { "cdrom", VIR_DOMAIN_DEVICE_DISK, "cdrom" },
+    { "network", VIR_DOMAIN_DEVICE_INTERFACE, NULL },
+};
+
+static const virDomainDevice *
+virQEMUBootDevFind(virQEMUCommandBuilder *b, const char *name)
+{
+    gsize i;
+
+    for (i = 0; name && i < G_N_ELEMENTS(virQEMUBootDevs); i++) {
+        if (g_str_equal(virQEMUBootDevs[i].dev, name))
+            return virQEMUFirstWanted(b, virQEMUBootDevs[i].kind, virQEMUBootDevs[i].disk_device);
     }
     return NULL;
 }
@@ -980,8 +1128,9 @@ virQEMUAnyBootOrder(const virDomainDef *def)
 }
 
 /* Without per-device <boot order>, libvirt gives the first disk (for
- * 'hd') and the first interface (for 'network') the index of their
- * <os><boot dev> entry; with no boot element at all it boots from 'hd'. */
+ * 'hd'), CD-ROM drive (for 'cdrom') and interface (for 'network') the
+ * index of their <os><boot dev> entry; with no boot element at all it
+ * boots from 'hd'. */
 static void
 virQEMUBootFromOS(virQEMUCommandBuilder *b)
 {
@@ -993,7 +1142,7 @@ virQEMUBootFromOS(virQEMUCommandBuilder *b)
     if (virQEMUAnyBootOrder(b->def))
         return;
     if (!virXMLChild(os, "boot")) {
-        if ((disk = virQEMUFirstWanted(b, VIR_DOMAIN_DEVICE_DISK)))
+        if ((disk = virQEMUBootDevFind(b, "hd")))
             g_hash_table_insert(b->boot, (gpointer)disk, GUINT_TO_POINTER(1));
         return;
     }
@@ -1005,10 +1154,7 @@ virQEMUBootFromOS(virQEMUCommandBuilder *b)
             continue;
         index++;
         dev_name = virXMLProp(cur, "dev");
-        if (g_strcmp0(dev_name, "hd") == 0)
-            dev = virQEMUFirstWanted(b, VIR_DOMAIN_DEVICE_DISK);
-        else if (g_strcmp0(dev_name, "network") == 0)
-            dev = virQEMUFirstWanted(b, VIR_DOMAIN_DEVICE_INTERFACE);
+        dev = virQEMUBootDevFind(b, dev_name);
         if (dev && !g_hash_table_contains(b->boot, dev))
             g_hash_table_insert(b->boot, (gpointer)dev, GUINT_TO_POINTER(index));
     }
@@ -1353,6 +1499,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     g_autoptr(GHashTable) devnos =
         g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     g_autoptr(GHashTable) boot = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
     virQEMUCommandBuilder b = {
         .def = def,
         .caps = caps,
@@ -1361,6 +1508,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         .warnings = warnings,
         .devnos = devnos,
         .boot = boot,
+        .controllers = controllers,
     };
     virQEMUCommandLine *cmd;
     gsize i;
