@@ -846,6 +846,20 @@ virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **e
     return TRUE;
 }
 
+static void
+virQEMUVsockNotice(virQEMUCommandBuilder *b, const virDomainDevice *dev)
+{
+    xmlNodePtr cid = virXMLChild(dev->node, "cid");
+    g_autofree char *address = virXMLProp(cid, "address");
+    g_autofree char *automatic = virXMLProp(cid, "auto");
+
+    if (!address && g_strcmp0(automatic, "yes") == 0)
+        virQEMUWarn(b, dev,
+                    _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
+                      "libvirt picks a free CID at start"),
+                    dev->xpath);
+}
+
 static gboolean
 virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
@@ -865,10 +879,6 @@ virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError *
             return virQEMUInvalid(b->def, dev->node, error,
                                   _("<vsock> at '%s' has neither a cid address nor auto='yes'"),
                                   dev->xpath);
-        virQEMUWarn(b, dev,
-                    _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
-                      "libvirt picks a free CID at start"),
-                    dev->xpath);
         value = 3;
     }
     if (!(props = virQEMUVirtioProps(b, dev, "vhost-vsock-ccw", "vsock0", error)))
@@ -897,6 +907,8 @@ typedef struct {
     gboolean (*ignored)(const virDomainDevice *dev);        /* nothing to emit, no warning */
     const char *(*unsupported)(const virDomainDevice *dev); /* why it is left out */
     virQEMUDeviceBuildFunc build;
+    /* warnings about a device that is kept; NULL: none */
+    void (*notice)(virQEMUCommandBuilder *b, const virDomainDevice *dev);
 } virQEMUDeviceBuilder;
 
 /* In the order the command line lists them, which is libvirt's. */
@@ -912,7 +924,8 @@ static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
     { VIR_DOMAIN_DEVICE_MEMBALLOON, TRUE, virQEMUBalloonIgnored, virQEMUBalloonUnsupported,
       virQEMUBuildBalloon },
     { VIR_DOMAIN_DEVICE_RNG, TRUE, NULL, virQEMURNGUnsupported, virQEMUBuildRNG },
-    { VIR_DOMAIN_DEVICE_VSOCK, TRUE, NULL, virQEMUVirtioUnsupported, virQEMUBuildVsock },
+    { VIR_DOMAIN_DEVICE_VSOCK, TRUE, NULL, virQEMUVirtioUnsupported, virQEMUBuildVsock,
+      virQEMUVsockNotice },
 };
 
 /* The order in which devices without an address get one: libvirt's. */
@@ -962,6 +975,8 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
                         _(reason));
         return FALSE;
     }
+    if (warn && builder->notice)
+        builder->notice(b, dev);
     return TRUE;
 }
 
