@@ -131,6 +131,30 @@ testCapsBadFile(const void *data)
     return 0;
 }
 
+/* Half a million nested arrays: json-glib would recurse once per level and
+ * overflow the stack, so the depth is refused before it parses. */
+static int
+testCapsDeep(const void *data)
+{
+    const gsize levels = 500000;
+    g_autofree char *open = g_strnfill(levels, '[');
+    g_autofree char *close = g_strnfill(levels, ']');
+    g_autofree char *text = g_strconcat(open, close, NULL);
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (virQEMUCapsParseJSON(text, 2 * levels, "deep.json", &caps, &error)) {
+        virTestDiag("a deeply nested file was accepted");
+        return -1;
+    }
+    if (!g_error_matches(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE) ||
+        !strstr(error->message, "nested deeper than")) {
+        virTestDiag("unexpected error '%s'", error->message);
+        return -1;
+    }
+    return 0;
+}
+
 /* A good file cut short at every length fails cleanly, never crashes. */
 static int
 testCapsTruncated(const void *data)
@@ -211,6 +235,8 @@ mymain(void)
                      "\"kvm\": {\"present\": false, \"enabled\": false}, \"s390-pv-guest\": false, "
                      "\"confidential-guest-support\": true, \"host-model\": null}",
                      "member 'machines'");
+    if (virTestRun("damaged caps file nested 500,000 levels deep", testCapsDeep, NULL) < 0)
+        ret = -1;
     if (virTestRun("damaged caps file cut at every length", testCapsTruncated,
                    "qemu-8.2-s390x-kvm-pv") < 0)
         ret = -1;

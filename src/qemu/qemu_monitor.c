@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_error.h"
+#include "qemu_json.h"
 #include "qemu_monitor.h"
 #include "util/virfile.h"
 
@@ -26,10 +27,6 @@
 
 /* How much of QEMU's stderr is kept for error messages. */
 #define VIR_QEMU_MONITOR_MAX_STDERR 4096
-
-/* Deeper JSON is refused before the parser sees it: json-glib parses
- * recursively and QMP never nests more than a handful of levels. */
-#define VIR_QEMU_MONITOR_MAX_DEPTH 64
 
 /* How long a QEMU that answered quit may take to exit. */
 #define VIR_QEMU_MONITOR_EXIT_WAIT_MS 5000
@@ -227,35 +224,6 @@ virQEMUMonitorSetTimeout(virQEMUMonitor *mon, GError **error)
                 (mon->timeout_ms + 999) / 1000);
 }
 
-/* Refuse documents nested deeper than VIR_QEMU_MONITOR_MAX_DEPTH.  Counts
- * brackets outside strings; the parser does the real validation. */
-static gboolean
-virQEMUMonitorDepthOK(const char *text, gsize len)
-{
-    gboolean in_string = FALSE;
-    int depth = 0;
-    gsize i;
-
-    for (i = 0; i < len; i++) {
-        char c = text[i];
-
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = FALSE;
-        } else if (c == '"') {
-            in_string = TRUE;
-        } else if (c == '{' || c == '[') {
-            if (++depth > VIR_QEMU_MONITOR_MAX_DEPTH)
-                return FALSE;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        }
-    }
-    return TRUE;
-}
-
 /* Parse exactly one JSON object. */
 static gboolean
 virQEMUMonitorParse(virQEMUMonitor *mon, const char *text, gsize len, JsonNode **ret_msg,
@@ -264,10 +232,10 @@ virQEMUMonitorParse(virQEMUMonitor *mon, const char *text, gsize len, JsonNode *
     g_autoptr(GError) parse_error = NULL;
     JsonNode *root;
 
-    if (!virQEMUMonitorDepthOK(text, len)) {
+    if (!virQEMUJSONDepthOK(text, len)) {
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
                     _("'%s' sent JSON nested deeper than %d levels"), mon->name,
-                    VIR_QEMU_MONITOR_MAX_DEPTH);
+                    VIR_QEMU_JSON_MAX_DEPTH);
         return FALSE;
     }
     if (!json_parser_load_from_data(mon->parser, text, (gssize)len, &parse_error)) {
