@@ -223,6 +223,9 @@ mymain(void)
     DO_TEST_BAD_FILE("empty", "", "is not a virt-pv capabilities file");
     DO_TEST_BAD_FILE("garbage", "\x7f" "ELF\x02\x01", "is not a virt-pv capabilities file");
     DO_TEST_BAD_FILE("array", "[1, 2]", "member 'format'");
+    DO_TEST_BAD_FILE("two-documents", "{\"format\": 1}{}", "text follows the JSON document");
+    DO_TEST_BAD_FILE("scalar-then-object", "1 {\"format\": 1}",
+                     "text follows the JSON document");
     DO_TEST_BAD_FILE("future-format", "{\"format\": 99}", "format this virt-pv does not know");
     DO_TEST_BAD_FILE("wrong-type",
                      "{\"format\": 1, \"emulator\": \"/q\", \"arch\": \"s390x\", "

@@ -398,6 +398,15 @@ static const testStep stepsHuge[] = {
     { STEP_LAST, NULL, 0 },
 };
 
+/* Two documents on one line: json-glib would keep one and leak the other. */
+static const testStep stepsTwoDocuments[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": {}, \"id\": \"virt-pv-1\"}{\"return\": {}}\r\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
 static const testStep stepsDeep[] = {
     { STEP_SEND, GREETING, 0 },
     { STEP_RECV, NULL, 0 },
@@ -505,6 +514,8 @@ mymain(void)
     DO_TEST_ERR("no-greeting", stepsNoGreeting, 5000, PROTOCOL, "QMP greeting");
     DO_TEST_ERR("huge-line", stepsHuge, 5000, PROTOCOL, "longer than 4194304 bytes");
     DO_TEST_ERR("deep-nesting", stepsDeep, 5000, PROTOCOL, "nested deeper");
+    DO_TEST_ERR("two-documents-in-one-line", stepsTwoDocuments, 5000, PROTOCOL,
+                "more than one JSON document in one message");
     DO_TEST_ERR("hang", stepsHang, 300, TIMEOUT, "did not answer within 1 seconds");
     DO_TEST_ERR("events-but-no-answer", stepsChatty, 300, TIMEOUT, "did not answer");
     DO_TEST_ERR("dies-before-greeting", stepsDiesEarly, 5000, SPAWN,

@@ -773,12 +773,21 @@ virQEMUCapsParseJSON(const char *text, gsize len, const char *path, virQEMUCaps 
     JsonNode *root;
     JsonObject *top;
 
-    if (!virQEMUJSONDepthOK(text, len)) {
+    switch (virQEMUJSONCheckShape(text, len)) {
+    case VIR_QEMU_JSON_SHAPE_TOO_DEEP:
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,
                     _("'%s' is not a virt-pv capabilities file: JSON nested deeper than %d "
                       "levels"),
                     path, VIR_QEMU_JSON_MAX_DEPTH);
         return FALSE;
+    case VIR_QEMU_JSON_SHAPE_TRAILING:
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,
+                    _("'%s' is not a virt-pv capabilities file: text follows the JSON "
+                      "document"),
+                    path);
+        return FALSE;
+    case VIR_QEMU_JSON_SHAPE_OK:
+        break;
     }
     if (!json_parser_load_from_data(parser, text, (gssize)len, &parse_error)) {
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <string.h>
+
 #include "qemu_json.h"
 
 void
@@ -27,11 +29,18 @@ virQEMUJSONAddBool(JsonBuilder *b, const char *name, gboolean value)
     json_builder_add_boolean_value(b, value);
 }
 
-/* Counts brackets outside strings; the parser does the real validation. */
-gboolean
-virQEMUJSONDepthOK(const char *text, gsize len)
+static gboolean
+virQEMUJSONIsSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+virQEMUJSONShape
+virQEMUJSONCheckShape(const char *text, gsize len)
 {
     gboolean in_string = FALSE;
+    gboolean started = FALSE; /* something was seen at the top level */
+    gboolean closed = FALSE;  /* the top-level array or object has ended */
     int depth = 0;
     gsize i;
 
@@ -43,14 +52,26 @@ virQEMUJSONDepthOK(const char *text, gsize len)
                 i++;
             else if (c == '"')
                 in_string = FALSE;
-        } else if (c == '"') {
+            continue;
+        }
+        if (depth == 0 && !virQEMUJSONIsSpace(c)) {
+            /* A second document: anything after a container, or a
+             * container after a scalar.  Text that does not start like
+             * JSON at all is left for the parser to call not JSON. */
+            if (closed || (started && (c == '{' || c == '[')))
+                return VIR_QEMU_JSON_SHAPE_TRAILING;
+            if (!started && !strchr("{[\"-0123456789tfn", c))
+                return VIR_QEMU_JSON_SHAPE_OK;
+            started = TRUE;
+        }
+        if (c == '"') {
             in_string = TRUE;
         } else if (c == '{' || c == '[') {
             if (++depth > VIR_QEMU_JSON_MAX_DEPTH)
-                return FALSE;
-        } else if (c == '}' || c == ']') {
-            depth--;
+                return VIR_QEMU_JSON_SHAPE_TOO_DEEP;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            closed = TRUE;
         }
     }
-    return TRUE;
+    return VIR_QEMU_JSON_SHAPE_OK;
 }

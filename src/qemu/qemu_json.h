@@ -13,8 +13,15 @@ void virQEMUJSONAddBool(JsonBuilder *b, const char *name, gboolean value);
  * deepest document virt-pv reads nests about six levels. */
 #define VIR_QEMU_JSON_MAX_DEPTH 64
 
-/* Whether @text (@len bytes) nests at most VIR_QEMU_JSON_MAX_DEPTH arrays
- * and objects.  json-glib parses recursively: a document of a million
- * brackets would overflow the stack before it could say anything, so
- * every parse of untrusted JSON checks this first. */
-gboolean virQEMUJSONDepthOK(const char *text, gsize len);
+typedef enum {
+    VIR_QEMU_JSON_SHAPE_OK,
+    VIR_QEMU_JSON_SHAPE_TOO_DEEP,  /* more than VIR_QEMU_JSON_MAX_DEPTH levels */
+    VIR_QEMU_JSON_SHAPE_TRAILING,  /* text after the top-level array or object */
+} virQEMUJSONShape;
+
+/* Look at untrusted JSON before json-glib parses it, which it cannot do
+ * safely: it parses recursively, so a document of a million brackets
+ * overflows the stack, and it accepts several top-level documents in one
+ * text, keeping one and leaking the others.  Counts brackets outside
+ * strings; the parser does the real validation. */
+virQEMUJSONShape virQEMUJSONCheckShape(const char *text, gsize len);

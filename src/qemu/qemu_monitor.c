@@ -232,11 +232,18 @@ virQEMUMonitorParse(virQEMUMonitor *mon, const char *text, gsize len, JsonNode *
     g_autoptr(GError) parse_error = NULL;
     JsonNode *root;
 
-    if (!virQEMUJSONDepthOK(text, len)) {
+    switch (virQEMUJSONCheckShape(text, len)) {
+    case VIR_QEMU_JSON_SHAPE_TOO_DEEP:
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
                     _("'%s' sent JSON nested deeper than %d levels"), mon->name,
                     VIR_QEMU_JSON_MAX_DEPTH);
         return FALSE;
+    case VIR_QEMU_JSON_SHAPE_TRAILING:
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
+                    _("'%s' sent more than one JSON document in one message"), mon->name);
+        return FALSE;
+    case VIR_QEMU_JSON_SHAPE_OK:
+        break;
     }
     if (!json_parser_load_from_data(mon->parser, text, (gssize)len, &parse_error)) {
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
