@@ -31,6 +31,7 @@ typedef enum {
     STEP_STDERR, /* write text to stderr */
     STEP_HUGE,   /* write many megabytes without a newline */
     STEP_HANG,   /* never answer again */
+    STEP_FLOOD,  /* send text again and again, never anything else */
     STEP_EXIT,   /* exit with a status */
     STEP_LAST
 } testStepKind;
@@ -64,6 +65,19 @@ testPeerWrite(int fd, const char *text, gsize len)
         text += done;
         len -= (gsize)done;
     }
+}
+
+/* Keep the stream full: many copies of @text per write, so that the
+ * reader never finds it empty. */
+G_GNUC_NORETURN static void
+testPeerFlood(int fd, const char *text)
+{
+    g_autoptr(GString) chunk = g_string_new(NULL);
+
+    while (chunk->len < 65536)
+        g_string_append(chunk, text);
+    for (;;)
+        testPeerWrite(fd, chunk->str, chunk->len);
 }
 
 static void
@@ -120,6 +134,8 @@ testPeerRun(const testStep *steps, int fd, int err_fd)
         case STEP_HANG:
             for (;;)
                 pause();
+        case STEP_FLOOD:
+            testPeerFlood(fd, step->text);
         case STEP_EXIT:
             _exit(step->arg);
         case STEP_LAST:
@@ -436,6 +452,15 @@ static const testStep stepsChatty[] = {
     { STEP_HANG, NULL, 0 },     { STEP_LAST, NULL, 0 },
 };
 
+/* Events without end and never the answer: the timeout still holds, even
+ * though there is always something to read. */
+static const testStep stepsFlood[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_FLOOD, EVENT, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
 static const testStep stepsDiesEarly[] = {
     { STEP_STDERR, "qemu: cannot open /dev/kvm\n", 0 },
     { STEP_EXIT, NULL, 1 },
@@ -518,6 +543,7 @@ mymain(void)
                 "more than one JSON document in one message");
     DO_TEST_ERR("hang", stepsHang, 300, TIMEOUT, "did not answer within 1 seconds");
     DO_TEST_ERR("events-but-no-answer", stepsChatty, 300, TIMEOUT, "did not answer");
+    DO_TEST_ERR("event-flood", stepsFlood, 300, TIMEOUT, "did not answer");
     DO_TEST_ERR("dies-before-greeting", stepsDiesEarly, 5000, SPAWN,
                 "exited with status 1 during the QMP conversation: qemu: cannot open /dev/kvm");
     DO_TEST_ERR("dies-after-command", stepsDiesAfterCommand, 5000, SPAWN,

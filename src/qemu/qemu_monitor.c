@@ -351,6 +351,13 @@ virQEMUMonitorReadLive(virQEMUMonitor *mon, gint64 deadline, JsonNode **ret_msg,
                         _("the QMP connection to '%s' is closed"), mon->name);
             return FALSE;
         }
+        /* poll() alone bounds only the waits for data: a peer that never
+         * stops sending (events, stray answers) would keep the caller
+         * here for ever. */
+        if (virQEMUMonitorRemaining(deadline) == 0) {
+            virQEMUMonitorSetTimeout(mon, error);
+            return FALSE;
+        }
         if (virQEMUMonitorTakeLine(mon, &line, &len)) {
             if (len == 0)
                 continue;
