@@ -165,9 +165,13 @@ lvenv_stop() {
         [ -f "$pidfile" ] || continue
         pid=$(cat "$pidfile" 2>/dev/null)
         case $pid in
-        '' | *[!0-9]*) ;;
-        *) lvenv_kill_wait "$pid" ;;
+        '' | *[!0-9]*) continue ;;
         esac
+        # A stale pid file may name a PID that is someone else's by now.
+        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+            grep -qF -- "-name guest=$(basename "$pidfile" .pid),"; then
+            lvenv_kill_wait "$pid"
+        fi
     done
     if [ -n "$LVENV_PID" ]; then
         lvenv_kill_wait "$LVENV_PID"
