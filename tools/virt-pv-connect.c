@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -26,8 +27,88 @@ virtPVConnectDomainFree(virtPVConnectDomain *domain)
 
 #ifdef WITH_LIBVIRT
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConnect, virConnectClose)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
+/*
+ * libvirt is opened with dlopen() when --connect is used, not linked:
+ * linking it would load some forty libraries into every virt-pv process,
+ * the libvirt hook included, and triple its start-up time.  The table
+ * names every libvirt symbol used here.
+ */
+typedef struct {
+    void *handle;
+    virConnectPtr (*connectOpenAuth)(const char *, virConnectAuthPtr, unsigned int);
+    virConnectAuthPtr *connectAuthPtrDefault;
+    int (*connectClose)(virConnectPtr);
+    int (*connectListAllDomains)(virConnectPtr, virDomainPtr **, unsigned int);
+    virDomainPtr (*domainLookupByName)(virConnectPtr, const char *);
+    char *(*domainGetXMLDesc)(virDomainPtr, unsigned int);
+    const char *(*domainGetName)(virDomainPtr);
+    int (*domainFree)(virDomainPtr);
+    const char *(*getLastErrorMessage)(void);
+    void (*setErrorFunc)(void *, virErrorFunc);
+} virtPVLibvirt;
+
+typedef struct {
+    const char *name;
+    gsize offset;
+} virtPVLibvirtSymbol;
+
+static const virtPVLibvirtSymbol virtPVLibvirtSymbols[] = {
+    { "virConnectOpenAuth", G_STRUCT_OFFSET(virtPVLibvirt, connectOpenAuth) },
+    { "virConnectAuthPtrDefault", G_STRUCT_OFFSET(virtPVLibvirt, connectAuthPtrDefault) },
+    { "virConnectClose", G_STRUCT_OFFSET(virtPVLibvirt, connectClose) },
+    { "virConnectListAllDomains", G_STRUCT_OFFSET(virtPVLibvirt, connectListAllDomains) },
+    { "virDomainLookupByName", G_STRUCT_OFFSET(virtPVLibvirt, domainLookupByName) },
+    { "virDomainGetXMLDesc", G_STRUCT_OFFSET(virtPVLibvirt, domainGetXMLDesc) },
+    { "virDomainGetName", G_STRUCT_OFFSET(virtPVLibvirt, domainGetName) },
+    { "virDomainFree", G_STRUCT_OFFSET(virtPVLibvirt, domainFree) },
+    { "virGetLastErrorMessage", G_STRUCT_OFFSET(virtPVLibvirt, getLastErrorMessage) },
+    { "virSetErrorFunc", G_STRUCT_OFFSET(virtPVLibvirt, setErrorFunc) },
+};
+
+static virtPVLibvirt virtPVLibvirtAPI;
+
+static gboolean
+virtPVLibvirtLoad(GError **error)
+{
+    virtPVLibvirt *api = &virtPVLibvirtAPI;
+    gsize i;
+
+    if (api->handle)
+        return TRUE;
+    if (!(api->handle = dlopen(VIRT_PV_LIBVIRT_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                    _("cannot load libvirt (%s): %s"), VIRT_PV_LIBVIRT_SONAME, dlerror());
+        return FALSE;
+    }
+    for (i = 0; i < G_N_ELEMENTS(virtPVLibvirtSymbols); i++) {
+        void *sym = dlsym(api->handle, virtPVLibvirtSymbols[i].name);
+
+        if (!sym) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                        _("'%s' lacks the symbol '%s'"), VIRT_PV_LIBVIRT_SONAME,
+                        virtPVLibvirtSymbols[i].name);
+            dlclose(g_steal_pointer(&api->handle));
+            return FALSE;
+        }
+        G_STRUCT_MEMBER(void *, api, virtPVLibvirtSymbols[i].offset) = sym;
+    }
+    return TRUE;
+}
+
+static void
+virtPVConnectDomainRelease(virDomainPtr dom)
+{
+    virtPVLibvirtAPI.domainFree(dom);
+}
+
+static void
+virtPVConnectRelease(virConnectPtr conn)
+{
+    virtPVLibvirtAPI.connectClose(conn);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConnect, virtPVConnectRelease)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virtPVConnectDomainRelease)
 
 gboolean
 virtPVConnectAvailable(void)
@@ -48,7 +129,7 @@ static void virtPVConnectSetError(GError **error, const char *fmt, ...) G_GNUC_P
 static void
 virtPVConnectSetError(GError **error, const char *fmt, ...)
 {
-    const char *why = virGetLastErrorMessage();
+    const char *why = virtPVLibvirtAPI.getLastErrorMessage();
     g_autofree char *what = NULL;
     va_list ap;
 
@@ -63,7 +144,7 @@ static gboolean
 virtPVConnectFetchOne(virDomainPtr dom, const char *name, GPtrArray *domains, GError **error)
 {
     g_autoptr(virtPVConnectDomain) domain = g_new0(virtPVConnectDomain, 1);
-    char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    char *xml = virtPVLibvirtAPI.domainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
 
     if (!xml) {
         virtPVConnectSetError(error, _("cannot get the definition of domain '%s'"), name);
@@ -83,7 +164,7 @@ virtPVConnectFetchNamed(virConnectPtr conn, char *const *names, GPtrArray *domai
     guint i;
 
     for (i = 0; names && names[i]; i++) {
-        g_autoptr(virDomain) dom = virDomainLookupByName(conn, names[i]);
+        g_autoptr(virDomain) dom = virtPVLibvirtAPI.domainLookupByName(conn, names[i]);
 
         if (!dom) {
             virtPVConnectSetError(error, _("cannot find domain '%s'"), names[i]);
@@ -112,14 +193,14 @@ virtPVConnectFetchAll(virConnectPtr conn, const char *uri, GPtrArray *domains, G
     int n;
     int i;
 
-    if ((n = virConnectListAllDomains(conn, &doms, 0)) < 0) {
+    if ((n = virtPVLibvirtAPI.connectListAllDomains(conn, &doms, 0)) < 0) {
         virtPVConnectSetError(error, _("cannot list the domains of '%s'"), uri);
         return FALSE;
     }
     for (i = 0; i < n; i++) {
-        if (ok && !virtPVConnectFetchOne(doms[i], virDomainGetName(doms[i]), domains, error))
+        if (ok && !virtPVConnectFetchOne(doms[i], virtPVLibvirtAPI.domainGetName(doms[i]), domains, error))
             ok = FALSE;
-        virDomainFree(doms[i]);
+        virtPVLibvirtAPI.domainFree(doms[i]);
     }
     free(doms);
     g_ptr_array_sort(domains, virtPVConnectCompare);
@@ -134,8 +215,11 @@ virtPVConnectFetch(const char *uri, char *const *names, gboolean all, GPtrArray 
         g_ptr_array_new_with_free_func((GDestroyNotify)virtPVConnectDomainFree);
     g_autoptr(virConnect) conn = NULL;
 
-    virSetErrorFunc(NULL, virtPVConnectQuiet);
-    if (!(conn = virConnectOpenAuth(uri, virConnectAuthPtrDefault, VIR_CONNECT_RO))) {
+    if (!virtPVLibvirtLoad(error))
+        return FALSE;
+    virtPVLibvirtAPI.setErrorFunc(NULL, virtPVConnectQuiet);
+    if (!(conn = virtPVLibvirtAPI.connectOpenAuth(uri, *virtPVLibvirtAPI.connectAuthPtrDefault,
+                                                     VIR_CONNECT_RO))) {
         virtPVConnectSetError(error, _("cannot connect to '%s'"), uri);
         return FALSE;
     }
