@@ -94,6 +94,7 @@ mymain(void)
     DO_TEST("key-before-group");
     DO_TEST("duplicate-key");
     DO_TEST("bad-code");
+    DO_TEST("unknown-code");
     DO_TEST("unterminated-group");
     DO_TEST("not-utf8");
 

@@ -18,6 +18,7 @@ static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandValidate,
     &virtPVCommandDomcapabilities,
     &virtPVCommandDomXMLToNative,
+    &virtPVCommandHook,
 };
 
 static gboolean virtPVShowVersion;

@@ -75,3 +75,4 @@ extern const virtPVCommand virtPVCommandFix;
 extern const virtPVCommand virtPVCommandValidate;
 extern const virtPVCommand virtPVCommandDomcapabilities;
 extern const virtPVCommand virtPVCommandDomXMLToNative;
+extern const virtPVCommand virtPVCommandHook;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qemu/qemu_validate.h"
 #include "util/virfile.h"
 #include "virhostvalerror.h"
 #include "virpvconfig.h"
@@ -189,18 +190,6 @@ virPVConfigCleanList(char **items)
 }
 
 static gboolean
-virPVConfigIsCode(const char *code)
-{
-    const char *p;
-
-    for (p = code; *p; p++) {
-        if (!g_ascii_islower(*p) && !g_ascii_isdigit(*p) && *p != '-')
-            return FALSE;
-    }
-    return p != code;
-}
-
-static gboolean
 virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConfigKey *key,
                    virPVConfig *config, GError **error)
 {
@@ -228,7 +217,7 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
     }
     list = virPVConfigCleanList(raw);
     for (i = 0; key->kind == VIR_PV_CONFIG_KEY_CODES && list[i]; i++) {
-        if (!virPVConfigIsCode(list[i])) {
+        if (!virQEMUValidateCodeIsKnown(list[i])) {
             g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
                         _("%s:%u: '%s' is not a finding code"), path, lineno, list[i]);
             return FALSE;

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The libvirt hook against a real libvirtd: s390x guests under TCG are
+# defined and started through virsh in a private daemon (see
+# libvirtd-env.sh) whose hooks directory holds virt-pv's hook.  Output is
+# TAP.  Skipped, not failed, where a private daemon cannot run at all.
+#
+# The host is x86 and the guests run under TCG, so the configuration says
+# what a user testing the same way would say:
+#   ignore = not-kvm;host-no-pv;qemu-no-unpack
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
+. "$here/libvirtd-env.sh"
+
+if ! reason=$(lvenv_require 2>&1); then
+    echo "1..0 # SKIP $reason"
+    exit 0
+fi
+if ! command -v qemu-system-s390x >/dev/null; then
+    echo "1..0 # SKIP qemu-system-s390x is not installed"
+    exit 0
+fi
+
+ntest=0
+nfail=0
+ok() {
+    ntest=$((ntest + 1))
+    echo "ok $ntest - $1"
+}
+not_ok() {
+    ntest=$((ntest + 1))
+    nfail=$((nfail + 1))
+    echo "not ok $ntest - $1"
+    shift
+    [ $# -eq 0 ] || printf '%s\n' "$@" | sed 's/^/#   /'
+}
+
+lvenv_init
+conf=$LVENV_DIR/virt-pv.conf
+cache=$LVENV_DIR/virt-pv-cache
+disk=$LVENV_DIR/disk.img
+truncate -s 1M "$disk"
+
+# libvirt runs hooks with a clean environment, so the wrapper names the
+# configuration file and the capability cache of this test explicitly.
+cat >"$LVENV_DIR/hook" <<EOF
+#!/bin/sh
+exec "$program" hook --config "$conf" --cache-dir "$cache" qemu "\$@"
+EOF
+lvenv_install_hook "$LVENV_DIR/hook"
+
+set_conf() {
+    printf '%s\n' "$@" >"$conf"
+}
+# Under TCG libvirt hands the hook a live definition with the CPU model
+# 'qemu', which cannot have unpack: cpu-model is expected too, and QEMU
+# has no KVM here (qemu-no-kvm).
+tcg_ignore='not-kvm;host-no-pv;qemu-no-unpack;qemu-no-kvm;cpu-model'
+tcg_conf() {
+    set_conf '[virt-pv]' "ignore = $tcg_ignore" "$@"
+}
+
+# guest NAME KIND: write $LVENV_DIR/NAME.xml.  KIND is
+#   plain            no PV at all
+#   pv-bad           metadata marker, virtio disk without iommu='on'
+#   pv-good          metadata marker, iommu='on' on every virtio device
+#   ls-bad           launchSecurity s390-pv, virtio disk with iommu='off'
+#   ls-good          launchSecurity s390-pv
+guest() {
+    local name=$1 kind=$2 marker='' launch='' driver=''
+    case $kind in
+    pv-*)
+        marker="<metadata><pv:protected xmlns:pv='urn:virt-pv:1'/></metadata>"
+        ;;
+    ls-*) launch="<launchSecurity type='s390-pv'/>" ;;
+    esac
+    case $kind in
+    pv-good) driver="<driver name='qemu' type='raw' iommu='on'/>" ;;
+    ls-bad) driver="<driver name='qemu' type='raw' iommu='off'/>" ;;
+    *) driver="<driver name='qemu' type='raw'/>" ;;
+    esac
+    cat >"$LVENV_DIR/$name.xml" <<EOF
+<domain type='qemu'>
+  <name>$name</name>
+  $marker
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-s390x</emulator>
+    <disk type='file' device='disk'>
+      $driver
+      <source file='$disk'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <memballoon model='none'/>
+  </devices>
+  $launch
+</domain>
+EOF
+}
+
+define() {
+    guest "$1" "$2"
+    lvenv_virsh define "$LVENV_DIR/$1.xml" >/dev/null
+}
+
+# starts NAME: virsh start --paused succeeds; the guest is then destroyed.
+starts() {
+    local out
+    if ! out=$(lvenv_virsh start --paused "$1" 2>&1); then
+        echo "$out"
+        return 1
+    fi
+    lvenv_virsh destroy "$1" >/dev/null 2>&1
+    return 0
+}
+
+# refused NAME PATTERN...: virsh start fails through the hook and the
+# error contains every PATTERN.  The error is kept in $LVENV_DIR/error.
+refused() {
+    local name=$1 pattern
+    shift
+    if lvenv_virsh start --paused "$name" >"$LVENV_DIR/error" 2>&1; then
+        lvenv_virsh destroy "$name" >/dev/null 2>&1
+        echo "'$name' started"
+        return 1
+    fi
+    for pattern in "Hook script execution failed" "$@"; do
+        if ! grep -qF -- "$pattern" "$LVENV_DIR/error"; then
+            echo "'$pattern' missing from:"
+            cat "$LVENV_DIR/error"
+            return 1
+        fi
+    done
+}
+
+# refused_create NAME PATTERN: the same for virsh create --paused of a
+# transient copy of NAME.
+refused_create() {
+    local name=$1-transient out
+    sed "s|<name>$1</name>|<name>$name</name>|" "$LVENV_DIR/$1.xml" >"$LVENV_DIR/$name.xml"
+    if out=$(lvenv_virsh create --paused "$LVENV_DIR/$name.xml" 2>&1); then
+        lvenv_virsh destroy "$name" >/dev/null 2>&1
+        echo "'$name' was created: $out"
+        return 1
+    fi
+    grep -qF -- "$2" <<<"$out" || { echo "$out"; return 1; }
+}
+
+# t TITLE COMMAND...: one test; the command's output explains a failure.
+t() {
+    local title=$1 out
+    shift
+    if out=$("$@" 2>&1); then ok "$title"; else not_ok "$title" "$out"; fi
+}
+
+if ! lvenv_start; then
+    echo "Bail out! the private libvirtd did not start"
+    exit 1
+fi
+echo "# private libvirtd answered after ${LVENV_START_MS} ms"
+
+tcg_conf
+define pv-bad pv-bad
+define pv-good pv-good
+define plain plain
+define secure-plain plain
+
+t "a PV guest whose virtio disk lacks iommu='on' is refused" \
+    refused pv-bad virtio-iommu-missing "iommu='on'"
+echo "# virsh start pv-bad said:"
+sed 's/^/#   /' "$LVENV_DIR/error"
+t "the refusal comes from the hook's prepare step" \
+    grep -qF "qemu.d/virt-pv pv-bad prepare begin -" "$LVENV_DIR/error"
+t "virsh create --paused of the same definition is refused too" \
+    refused_create pv-bad virtio-iommu-missing
+t "a PV guest with iommu='on' on every virtio device starts under TCG" starts pv-good
+t "a guest that is not PV starts" starts plain
+
+tcg_conf 'require_pv = secure-*'
+t "require_pv refuses a matching guest that is not PV" refused secure-plain pv-required
+t "require_pv leaves guests that do not match alone" starts plain
+t "require_pv lets a matching PV guest through" \
+    eval 'guest secure-pv pv-good && lvenv_virsh define "$LVENV_DIR/secure-pv.xml" >/dev/null &&
+          starts secure-pv'
+
+tcg_conf 'enforce = false' 'require_pv = secure-*'
+t "enforce=false lets the broken PV guest start" starts pv-bad
+t "enforce=false lets the require_pv guest start" starts secure-plain
+t "enforce=false still reports the findings on stderr" \
+    eval '"$program" hook --config "$conf" --cache-dir "$cache" qemu pv-bad prepare begin - \
+          <"$LVENV_DIR/pv-bad.xml" 2>&1 | grep -qF virtio-iommu-missing'
+
+set_conf '[virt-pv]' 'enforce = maybe'
+t "a malformed configuration refuses PV guests, naming file and line" \
+    refused pv-good "$conf:2:"
+t "a malformed configuration lets guests that are not PV start" starts plain
+
+tcg_conf
+t "stop, release and other operations pass whatever the guest" \
+    eval '"$program" hook --config "$conf" qemu pv-bad started begin - <"$LVENV_DIR/pv-bad.xml" &&
+          "$program" hook --config "$conf" qemu pv-bad release end - </dev/null'
+
+# launchSecurity: libvirt on x86 refuses s390-pv because the x86 build of
+# QEMU has no s390-pv-guest object.  Tell libvirt's capability cache
+# otherwise, as FACTS.md describes, so that such guests reach the hook.
+libvirt_caps_claim_pv() {
+    local file
+    file=$(grep -l "<emulator>/usr/bin/qemu-system-s390x</emulator>" \
+        "$LVENV_DIR"/cache/qemu/capabilities/*.xml 2>/dev/null | head -n1)
+    [ -n "$file" ] || { echo "no libvirt capabilities for qemu-system-s390x"; return 1; }
+    sed -i -e "s|<flag name='confidential-guest-support'/>|&\n  <flag name='s390-pv-guest'/>|" \
+        -e "s|</qemuCaps>|  <kvmSupportsSecureGuest/>\n</qemuCaps>|" "$file"
+    grep -q "s390-pv-guest" "$file" || { echo "could not edit $file"; return 1; }
+    lvenv_restart
+}
+
+# refused_by_qemu NAME PATTERN: the hook let the start through, QEMU
+# itself failed (this QEMU cannot run protected guests).
+refused_by_qemu() {
+    local out
+    if out=$(lvenv_virsh start --paused "$1" 2>&1); then
+        lvenv_virsh destroy "$1" >/dev/null 2>&1
+        echo "'$1' started"
+        return 1
+    fi
+    if grep -qF "Hook script" <<<"$out" || ! grep -qF -- "$2" <<<"$out"; then
+        echo "$out"
+        return 1
+    fi
+}
+
+if t "libvirt's capability cache edited to claim PV support" libvirt_caps_claim_pv; then
+    tcg_conf
+    define ls-bad ls-bad
+    define ls-good ls-good
+    t "a launchSecurity guest with iommu='off' is refused" refused ls-bad virtio-iommu-off
+    echo "# virsh start ls-bad said:"
+    sed 's/^/#   /' "$LVENV_DIR/error"
+    t "a good launchSecurity guest fails on this QEMU's lack of PV, not on the hook" \
+        refused ls-good qemu-no-pv
+    set_conf '[virt-pv]' "ignore = $tcg_ignore;qemu-no-pv"
+    t "with qemu-no-pv ignored, the hook passes it and QEMU refuses the object" \
+        refused_by_qemu ls-good s390-pv-guest
+fi
+
+echo "1..$ntest"
+[ "$nfail" -eq 0 ]

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <stdio.h>
+#include <syslog.h>
+
+#include <glib/gi18n.h>
+
+#include "conf/domain_conf.h"
+#include "hostval/virhostpv.h"
+#include "hostval/virhostvalidate.h"
+#include "hostval/virpvconfig.h"
+#include "qemu/qemu_capscache.h"
+#include "qemu/qemu_validate.h"
+#include "util/virfile.h"
+#include "util/virseimage.h"
+#include "virt-pv.h"
+
+/*
+ * virt-pv hook qemu GUEST OPERATION SUBOPERATION EXTRA: libvirt's QEMU
+ * hook.  libvirt runs it for every life-cycle step with the domain XML on
+ * stdin and shows its stderr when it fails.  Only "prepare begin" does
+ * any work, and for a guest that is not PV (and not required to be) that
+ * work is reading the XML and the configuration file: no cache, no host
+ * files, no QEMU.  The hook never calls back into libvirt, which waits
+ * for it, and bounds the QEMU probe it may need.
+ */
+
+/* A cold probe takes well under a second; this only stops a hung QEMU
+ * from hanging libvirt's start for good. */
+#define VIRT_PV_HOOK_PROBE_TIMEOUT_MS 15000
+
+static char *virtPVHookConfigPath;
+static char *virtPVHookCacheDir;
+
+static const GOptionEntry virtPVHookEntries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHookConfigPath,
+      N_("Read the configuration from FILE instead of the default"), N_("FILE") },
+    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHookCacheDir,
+      N_("Keep QEMU capabilities in DIR instead of the default"), N_("DIR") },
+    { NULL }
+};
+
+typedef struct {
+    const char *guest;
+    const char *config_path;
+    virDomainDef *def;
+    gboolean pv;
+} virtPVHookRequest;
+
+/* Findings go to stderr, which libvirt quotes in the start error; with
+ * enforce=false nothing shows them there, so they also go to syslog. */
+static void
+virtPVHookLog(const virtPVHookRequest *req, const char *text, gboolean refused)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint i;
+
+    fputs(text, stderr);
+    openlog("virt-pv", LOG_PID, LOG_DAEMON);
+    for (i = 0; lines[i]; i++) {
+        if (*lines[i])
+            syslog(refused ? LOG_ERR : LOG_WARNING, "%s: %s", req->guest, lines[i]);
+    }
+    closelog();
+}
+
+/* The configuration could not be read.  Refuse what it may have been
+ * meant to protect: every PV guest, and every guest that the require_pv
+ * globs still legible in the file name. */
+static int
+virtPVHookBadConfig(const virtPVHookRequest *req, const GError *error)
+{
+    g_auto(GStrv) globs = virPVConfigSalvageRequirePV(req->config_path);
+    g_autofree char *text = NULL;
+
+    if (!req->pv && !virPVConfigGlobsMatch(globs, req->guest))
+        return VIRT_PV_EXIT_OK;
+    text = g_strdup_printf(_("virt-pv: %s\n"
+                             "virt-pv: refusing to start '%s' until the configuration is "
+                             "fixed\n"),
+                           error->message, req->guest);
+    virtPVHookLog(req, text, TRUE);
+    return VIRT_PV_EXIT_FINDINGS;
+}
+
+/* The host half: can this host run protected guests at all, and if not,
+ * the message of the first failing check as the reason. */
+static gboolean
+virtPVHookHost(const virtPVGlobalOptions *opts, char **ret_reason, gboolean *ret_ok,
+               GError **error)
+{
+    g_autoptr(virHostPVState) state = NULL;
+    g_autoptr(virHostValidateReport) report = NULL;
+    guint i;
+
+    if (!virHostPVStateRead(opts->root, &state, error))
+        return FALSE;
+    report = virHostValidateRun(state, NULL);
+    *ret_reason = NULL;
+    for (i = 0; i < report->checks->len; i++) {
+        const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
+
+        if (check->result == VIR_HOST_VALIDATE_FAIL) {
+            *ret_reason = g_strdup(check->message);
+            break;
+        }
+    }
+    *ret_ok = report->ok;
+    return TRUE;
+}
+
+/* The QEMU half, from the capability cache of the guest's emulator.  A
+ * probe that fails does not block the start: libvirt will fail on a
+ * broken QEMU anyway, and the rules that keep a guest from leaking are
+ * those of the definition.  It is reported as a warning. */
+static void
+virtPVHookCaps(const virtPVHookRequest *req, const virtPVGlobalOptions *opts,
+               virQEMUValidateCaps *caps, GString *out)
+{
+    g_autoptr(virQEMUCaps) qemucaps = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *warning = NULL;
+    g_autofree char *dir = NULL;
+    const char *emulator = req->def->emulator ? req->def->emulator
+                                              : VIR_QEMU_CAPS_DEFAULT_EMULATOR;
+
+    if (!virtPVHookCacheDir)
+        dir = virQEMUCapsCacheDefaultDir();
+    if (!virQEMUCapsCacheLookup(virtPVHookCacheDir ? virtPVHookCacheDir : dir, emulator,
+                                opts->root, VIRT_PV_HOOK_PROBE_TIMEOUT_MS, &qemucaps, &warning,
+                                &error)) {
+        g_string_append_printf(out, _("virt-pv: warning: %s; validating without the "
+                                      "capabilities of '%s'\n"),
+                               error->message, emulator);
+        return;
+    }
+    if (warning)
+        g_string_append_printf(out, _("virt-pv: warning: %s\n"), warning);
+    caps->have_caps = TRUE;
+    caps->kvm = virQEMUCapsGetKVMEnabled(qemucaps);
+    caps->pv_object = virQEMUCapsHasPVGuestObject(qemucaps);
+    caps->cgs = virQEMUCapsHasConfidentialGuestSupport(qemucaps);
+    caps->unpack = virQEMUCapsHostModelHasUnpack(qemucaps);
+}
+
+/* Short, because libvirt quotes it inside its own error line: the code,
+ * the element and what to change.  When the start is refused, only the
+ * errors: they are what the user must fix, and warnings (the ignored
+ * codes among them) would bury them. */
+static void
+virtPVHookFormatFindings(const virQEMUValidateResult *result, gboolean errors_only,
+                         GString *out)
+{
+    guint i;
+
+    for (i = 0; i < result->findings->len; i++) {
+        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
+
+        if (errors_only && f->severity != VIR_QEMU_FINDING_ERROR)
+            continue;
+
+        g_string_append_printf(out, "virt-pv: %s %s: %s: %s\n",
+                               virQEMUFindingSeverityToString(f->severity), f->code,
+                               f->xpath ? f->xpath : "/domain", f->message);
+        if (f->hint)
+            g_string_append_printf(out, _("  hint: %s\n"), f->hint);
+    }
+}
+
+static int
+virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
+                   const virtPVGlobalOptions *opts)
+{
+    virQEMUValidateContext ctx = { 0 };
+    g_autoptr(virQEMUValidateResult) result = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *reason = NULL;
+    gboolean refuse;
+
+    ctx.require_pv = virPVConfigRequiresPV(config, req->guest);
+    ctx.ignore = (const char *const *)config->ignore;
+    ctx.image_check = virSEImageIsSE;
+    if (req->pv && config->check_host) {
+        if (!virtPVHookHost(opts, &reason, &ctx.host.can_run_pv, &error))
+            return virtPVReportError(error);
+        ctx.host.have_host = TRUE;
+        ctx.host.reason = reason;
+    }
+    if (req->pv && config->check_qemu)
+        virtPVHookCaps(req, opts, &ctx.caps, out);
+
+    result = virQEMUValidateDomain(&ctx, req->def);
+    refuse = result->nerrors > 0 && config->enforce;
+    virtPVHookFormatFindings(result, refuse, out);
+    if (result->nerrors > 0 && !config->enforce)
+        g_string_append_printf(out, _("virt-pv: enforce is false in '%s': starting '%s' "
+                                      "anyway\n"),
+                               req->config_path, req->guest);
+    if (out->len)
+        virtPVHookLog(req, out->str, refuse);
+    return refuse ? VIRT_PV_EXIT_FINDINGS : VIRT_PV_EXIT_OK;
+}
+
+static int
+virtPVHookPrepare(const virtPVHookRequest *req, const virtPVGlobalOptions *opts)
+{
+    g_autoptr(virPVConfig) config = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!virPVConfigLoad(req->config_path, &config, &error))
+        return virtPVHookBadConfig(req, error);
+    if (!req->pv && !virPVConfigRequiresPV(config, req->guest))
+        return VIRT_PV_EXIT_OK;
+    return virtPVHookValidate(req, config, opts);
+}
+
+static int
+virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = NULL;
+    gsize len = 0;
+    virtPVHookRequest req = { 0 };
+    const virQEMUValidateContext nopv = { 0 };
+
+    if (argc < 5) {
+        fprintf(stderr, _("error: usage: virt-pv hook qemu GUEST OPERATION SUBOPERATION "
+                          "[EXTRA]\n"));
+        return VIRT_PV_EXIT_ERROR;
+    }
+    if (!g_str_equal(argv[1], "qemu")) {
+        fprintf(stderr, _("error: virt-pv is a hook for the 'qemu' driver, not '%s'\n"),
+                argv[1]);
+        return VIRT_PV_EXIT_ERROR;
+    }
+    /* The common case by far: not the step that may refuse a start. */
+    if (!g_str_equal(argv[3], "prepare") || !g_str_equal(argv[4], "begin"))
+        return VIRT_PV_EXIT_OK;
+
+    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, &error) ||
+        !virDomainDefParseString(xml, len, "-", 0, &def, &error))
+        return virtPVReportError(error);
+
+    req.guest = argv[2];
+    req.config_path = virtPVHookConfigPath ? virtPVHookConfigPath : virPVConfigDefaultPath();
+    req.def = def;
+    req.pv = virQEMUValidateMode(&nopv, def) != VIR_QEMU_PV_MODE_NONE;
+    return virtPVHookPrepare(&req, opts);
+}
+
+const virtPVCommand virtPVCommandHook = {
+    .name = "hook",
+    .params = "qemu GUEST OPERATION SUBOPERATION EXTRA",
+    .summary = N_("libvirt hook: refuse to start a protected guest that would leak or fail"),
+    .options = virtPVHookEntries,
+    .run = virtPVHook,
+};
