@@ -122,6 +122,9 @@ lvenv_start() {
         exec libvirtd
     ' lvenv "$LVENV_DIR" >>"$LVENV_DIR/libvirtd.log" 2>&1 &
     LVENV_PID=$!
+    # Kept in a file too, so that a daemon (re)started in a subshell is
+    # still stopped by the trap of the main shell.
+    echo "$LVENV_PID" >"$LVENV_DIR/libvirtd.pid"
     deadline=$((start + LVENV_START_TIMEOUT * 1000))
     until virsh -q -c "$LVENV_URI" list --all >/dev/null 2>&1; do
         if ! kill -0 "$LVENV_PID" 2>/dev/null; then
@@ -156,6 +159,9 @@ lvenv_kill_wait() {
 lvenv_stop() {
     local name pidfile pid
     [ -n "$LVENV_DIR" ] || return 0
+    if [ -f "$LVENV_DIR/libvirtd.pid" ]; then
+        LVENV_PID=$(cat "$LVENV_DIR/libvirtd.pid")
+    fi
     if [ -n "$LVENV_PID" ] && kill -0 "$LVENV_PID" 2>/dev/null; then
         for name in $(timeout 10 virsh -q -c "$LVENV_URI" list --name 2>/dev/null); do
             timeout 10 virsh -q -c "$LVENV_URI" destroy "$name" >/dev/null 2>&1 || true
@@ -173,11 +179,13 @@ lvenv_stop() {
             lvenv_kill_wait "$pid"
         fi
     done
-    if [ -n "$LVENV_PID" ]; then
+    # Only a process in our namespace, whose mounts are our directories.
+    if [ -n "$LVENV_PID" ] && grep -qF "$LVENV_DIR/" "/proc/$LVENV_PID/mountinfo" 2>/dev/null; then
         lvenv_kill_wait "$LVENV_PID"
         wait "$LVENV_PID" 2>/dev/null || true
-        LVENV_PID=
     fi
+    LVENV_PID=
+    rm -f "$LVENV_DIR/libvirtd.pid"
 }
 
 lvenv_restart() {

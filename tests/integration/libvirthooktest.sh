@@ -13,6 +13,9 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
+# shellcheck source=tests/tap.sh
+. "$here/../tap.sh"
+# shellcheck source=tests/integration/libvirtd-env.sh
 . "$here/libvirtd-env.sh"
 
 if ! reason=$(lvenv_require 2>&1); then
@@ -23,20 +26,6 @@ if ! command -v qemu-system-s390x >/dev/null; then
     echo "1..0 # SKIP qemu-system-s390x is not installed"
     exit 0
 fi
-
-ntest=0
-nfail=0
-ok() {
-    ntest=$((ntest + 1))
-    echo "ok $ntest - $1"
-}
-not_ok() {
-    ntest=$((ntest + 1))
-    nfail=$((nfail + 1))
-    echo "not ok $ntest - $1"
-    shift
-    [ $# -eq 0 ] || printf '%s\n' "$@" | sed 's/^/#   /'
-}
 
 lvenv_init
 conf=$LVENV_DIR/virt-pv.conf
@@ -153,9 +142,11 @@ refused_create() {
 
 # t TITLE COMMAND...: one test; the command's output explains a failure.
 t() {
-    local title=$1 out
+    local title=$1 out status=0
     shift
-    if out=$("$@" 2>&1); then ok "$title"; else not_ok "$title" "$out"; fi
+    out=$("$@" 2>&1) || status=$?
+    tap_result "$status" "$title" "$out"
+    return "$status"
 }
 
 if ! lvenv_start; then
@@ -234,7 +225,12 @@ refused_by_qemu() {
     fi
 }
 
-if t "libvirt's capability cache edited to claim PV support" libvirt_caps_claim_pv; then
+# Not through t: the daemon must be restarted by this shell, not a subshell.
+libvirt_caps_claim_pv >"$LVENV_DIR/claim.log" 2>&1
+claimed=$?
+tap_result "$claimed" "libvirt's capability cache edited to claim PV support" \
+    "$(cat "$LVENV_DIR/claim.log")"
+if [ "$claimed" -eq 0 ]; then
     tcg_conf
     define ls-bad ls-bad
     define ls-good ls-good
@@ -248,5 +244,9 @@ if t "libvirt's capability cache edited to claim PV support" libvirt_caps_claim_
         refused_by_qemu ls-good s390-pv-guest
 fi
 
-echo "1..$ntest"
-[ "$nfail" -eq 0 ]
+# Everything started here must be gone after the teardown.
+daemon=$(cat "$LVENV_DIR/libvirtd.pid")
+lvenv_stop
+t "the daemon ($daemon) is gone after the teardown" eval '! kill -0 "$daemon" 2>/dev/null'
+
+tap_done
