@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -12,7 +13,9 @@
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
 #include "util/virseimage.h"
+#include "virt-pv-connect.h"
 #include "virt-pv-findings.h"
+#include "virt-pv-validate.h"
 #include "virt-pv.h"
 
 /* virt-pv validate: every reason a definition would not run protected. */
@@ -21,6 +24,8 @@ static gboolean virtPVValidateForcePV;
 static gboolean virtPVValidateStrict;
 static char **virtPVValidateIgnore;
 static virtPVCapsOptions virtPVValidateCaps;
+static char *virtPVValidateConnectURI;
+static gboolean virtPVValidateAll;
 
 static const GOptionEntry virtPVValidateEntries[] = {
     { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateForcePV,
@@ -38,6 +43,11 @@ static const GOptionEntry virtPVValidateEntries[] = {
       N_("PATH") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &virtPVValidateCaps.timeout_s,
       N_("Give up on a QEMU that does not answer within S seconds (default: 30)"), N_("S") },
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &virtPVValidateConnectURI,
+      N_("Validate the inactive definitions of the named domains of libvirt at URI"),
+      N_("URI") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateAll,
+      N_("With --connect: validate every defined domain"), NULL },
     { NULL }
 };
 
@@ -45,9 +55,15 @@ static const GOptionEntry virtPVValidateEntries[] = {
  * host; kept here because the image check has no context pointer. */
 static const char *virtPVValidateRoot;
 
+void
+virtPVValidateSetRoot(const char *root)
+{
+    virtPVValidateRoot = root;
+}
+
 /* A kernel that is not there (the definition is often checked away from
  * the host that boots it) is not checked; G_IO_ERROR_NOT_FOUND says so. */
-static gboolean
+gboolean
 virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
 {
     g_autofree char *real = virFileBuildPath(virtPVValidateRoot, path);
@@ -74,7 +90,7 @@ virtPVValidateHostReason(const virHostValidateReport *report)
     return NULL;
 }
 
-static gboolean
+gboolean
 virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
                        GError **error)
 {
@@ -134,18 +150,13 @@ virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUValidateCaps *ret
     return TRUE;
 }
 
-/* Validate one input and print what was found; the exit status for it. */
+/* Validate one definition and print what was found; the exit status. */
 static int
-virtPVValidateOne(const virtPVGlobalOptions *opts, const virQEMUValidateContext *ctx,
-                  const char *file)
+virtPVValidateDef(const virtPVGlobalOptions *opts, const virQEMUValidateContext *ctx,
+                  const char *file, const virDomainDef *def)
 {
-    g_autoptr(virDomainDef) def = NULL;
-    g_autoptr(virQEMUValidateResult) result = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr(virQEMUValidateResult) result = virQEMUValidateDomain(ctx, def);
 
-    if (!virtPVValidateParse(file, &def, &error))
-        return virtPVReportError(error);
-    result = virQEMUValidateDomain(ctx, def);
     if (opts->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -155,6 +166,65 @@ virtPVValidateOne(const virtPVGlobalOptions *opts, const virQEMUValidateContext 
         virtPVFindingsPrintLong(opts, stdout, file, def, result);
     }
     return result->ok ? VIRT_PV_EXIT_OK : VIRT_PV_EXIT_FINDINGS;
+}
+
+static int
+virtPVValidateOne(const virtPVGlobalOptions *opts, const virQEMUValidateContext *ctx,
+                  const char *file)
+{
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!virtPVValidateParse(file, &def, &error))
+        return virtPVReportError(error);
+    return virtPVValidateDef(opts, ctx, file, def);
+}
+
+/* --connect: the inactive definitions, what the next start uses.  Each
+ * is named by its domain name where a file would be named. */
+static int
+virtPVValidateConnect(const virtPVGlobalOptions *opts, const virQEMUValidateContext *ctx,
+                      char **names)
+{
+    g_autoptr(GPtrArray) domains = NULL;
+    g_autoptr(GError) error = NULL;
+    int ret = VIRT_PV_EXIT_OK;
+    guint i;
+
+    if (!virtPVConnectFetch(virtPVValidateConnectURI, names, virtPVValidateAll, &domains,
+                            &error))
+        return virtPVReportError(error);
+    for (i = 0; i < domains->len; i++) {
+        const virtPVConnectDomain *dom = g_ptr_array_index(domains, i);
+        g_autoptr(virDomainDef) def = NULL;
+        int status;
+
+        if (!virDomainDefParseString(dom->xml, strlen(dom->xml), dom->name, 0, &def, &error))
+            status = virtPVReportError(error);
+        else
+            status = virtPVValidateDef(opts, ctx, dom->name, def);
+        g_clear_error(&error);
+        ret = MAX(ret, status);
+    }
+    return ret;
+}
+
+static gboolean
+virtPVValidateCheckArgs(int argc)
+{
+    const char *problem = NULL;
+
+    if (virtPVValidateAll && !virtPVValidateConnectURI)
+        problem = _("--all needs --connect");
+    else if (virtPVValidateAll && argc > 1)
+        problem = _("--all and domain names exclude each other");
+    else if (virtPVValidateConnectURI && !virtPVValidateAll && argc < 2)
+        problem = _("no domain given (domain names, or --all)");
+    else if (!virtPVValidateConnectURI && argc < 2)
+        problem = _("no domain XML given (a file, or '-' for standard input)");
+    if (problem)
+        fprintf(stderr, _("error: %s\n"), problem);
+    return !problem;
 }
 
 static int
@@ -171,17 +241,18 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     int ret = VIRT_PV_EXIT_OK;
     int i;
 
-    if (argc < 2) {
-        fprintf(stderr, _("error: no domain XML given (a file, or '-' for standard input)\n"));
-        return VIRT_PV_EXIT_ERROR;
-    }
-    if (!virtPVValidateCheckIgnore(virtPVValidateIgnore))
+    if (!virtPVValidateCheckArgs(argc) || !virtPVValidateCheckIgnore(virtPVValidateIgnore))
         return VIRT_PV_EXIT_ERROR;
     virtPVValidateRoot = opts->root;
     if (opts->root && !virtPVValidateReadHost(opts->root, &ctx.host, &reason, &error))
         return virtPVReportError(error);
     if (!virtPVValidateLoadCaps(opts, &ctx.caps, &error))
         return virtPVReportError(error);
+    if (virtPVValidateConnectURI) {
+        ret = virtPVValidateConnect(opts, &ctx, argv + 1);
+        fflush(stdout);
+        return ret;
+    }
 
     /* The worst status wins: an input error over findings over fine. */
     for (i = 1; i < argc; i++) {
@@ -195,7 +266,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
 
 const virtPVCommand virtPVCommandValidate = {
     .name = "validate",
-    .params = N_("FILE...|-"),
+    .params = N_("FILE...|- | --connect URI DOMAIN...|--all"),
     .summary = N_("Check domain definitions against every rule for protected guests"),
     .options = virtPVValidateEntries,
     .run = virtPVValidate,

@@ -44,9 +44,9 @@ lvenv_install_hook "$LVENV_DIR/hook"
 set_conf() {
     printf '%s\n' "$@" >"$conf"
 }
-# Under TCG libvirt hands the hook a live definition with the CPU model
-# 'qemu', which cannot have unpack: cpu-model is expected too, and QEMU
-# has no KVM here (qemu-no-kvm).
+# Under TCG the only s390x CPU model is 'qemu' (libvirt would write it into
+# the definition anyway), which cannot have unpack: cpu-model is expected
+# too, and QEMU has no KVM here (qemu-no-kvm).
 tcg_ignore='not-kvm;host-no-pv;qemu-no-unpack;qemu-no-kvm;cpu-model'
 tcg_conf() {
     set_conf '[virt-pv]' "ignore = $tcg_ignore" "$@"
@@ -78,6 +78,7 @@ guest() {
   <memory unit='MiB'>128</memory>
   <vcpu>1</vcpu>
   <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
+  <cpu mode='custom'><model>qemu</model></cpu>
   <devices>
     <emulator>/usr/bin/qemu-system-s390x</emulator>
     <disk type='file' device='disk'>
@@ -171,6 +172,39 @@ t "virsh create --paused of the same definition is refused too" \
     refused_create pv-bad virtio-iommu-missing
 t "a PV guest with iommu='on' on every virtio device starts under TCG" starts pv-good
 t "a guest that is not PV starts" starts plain
+
+# same_findings NAME: validate --connect on the defined domain reports what
+# validate reports on the file it was defined from.
+same_findings() {
+    local from_file from_libvirt strip='s/^{"file":"[^"]*",//'
+    from_file=$("$program" --json validate "$LVENV_DIR/$1.xml" | sed "$strip")
+    from_libvirt=$("$program" --json validate --connect "$LVENV_URI" "$1" | sed "$strip")
+    if [ -z "$from_file" ] || [ "$from_file" != "$from_libvirt" ]; then
+        printf 'file:    %s\nlibvirt: %s\n' "$from_file" "$from_libvirt"
+        return 1
+    fi
+}
+
+# validate_all: --all validates every defined domain, one JSON line each,
+# and exits 1 because pv-bad has errors.
+validate_all() {
+    local out status=0 defined
+    out=$("$program" --json validate --connect "$LVENV_URI" --all) || status=$?
+    defined=$(lvenv_virsh list --all --name | sed '/^$/d' | wc -l)
+    [ "$status" -eq 1 ] && [ "$(wc -l <<<"$out")" -eq "$defined" ] &&
+        grep -q '"domain":"pv-bad".*virtio-iommu-missing' <<<"$out" || {
+        echo "status $status, $defined defined: $out"
+        return 1
+    }
+}
+
+t "validate --connect finds in pv-bad what validate finds in its file" same_findings pv-bad
+t "validate --connect agrees on pv-good" same_findings pv-good
+t "validate --connect agrees on a guest that is not PV" same_findings plain
+t "validate --connect --all validates every defined domain" validate_all
+t "validate --connect names a domain that does not exist" \
+    eval '"$program" validate --connect "$LVENV_URI" no-such-guest 2>&1 >/dev/null |
+          grep -q "no-such-guest"; [ "${PIPESTATUS[0]}" -eq 2 ]'
 
 tcg_conf 'require_pv = secure-*'
 t "require_pv refuses a matching guest that is not PV" refused secure-plain pv-required
