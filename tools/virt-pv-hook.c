@@ -7,13 +7,12 @@
 #include <glib/gi18n.h>
 
 #include "conf/domain_conf.h"
-#include "hostval/virhostpv.h"
-#include "hostval/virhostvalidate.h"
 #include "hostval/virpvconfig.h"
 #include "qemu/qemu_capscache.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
-#include "util/virseimage.h"
+#include "virt-pv-findings.h"
+#include "virt-pv-validate.h"
 #include "virt-pv.h"
 
 /*
@@ -76,38 +75,11 @@ virtPVHookBadConfig(const virtPVHookRequest *req, const GError *error)
 
     if (!req->pv && !virPVConfigGlobsMatch(globs, req->guest))
         return VIRT_PV_EXIT_OK;
-    text = g_strdup_printf(_("virt-pv: %s\n"
-                             "virt-pv: refusing to start '%s' until the configuration is "
-                             "fixed\n"),
-                           error->message, req->guest);
+    text = g_strdup_printf(_("virt-pv refuses to start '%s' until its configuration is "
+                             "fixed:\n%s\n"),
+                           req->guest, error->message);
     virtPVHookLog(req, text, TRUE);
     return VIRT_PV_EXIT_FINDINGS;
-}
-
-/* The host half: can this host run protected guests at all, and if not,
- * the message of the first failing check as the reason. */
-static gboolean
-virtPVHookHost(const virtPVGlobalOptions *opts, char **ret_reason, gboolean *ret_ok,
-               GError **error)
-{
-    g_autoptr(virHostPVState) state = NULL;
-    g_autoptr(virHostValidateReport) report = NULL;
-    guint i;
-
-    if (!virHostPVStateRead(opts->root, &state, error))
-        return FALSE;
-    report = virHostValidateRun(state, NULL);
-    *ret_reason = NULL;
-    for (i = 0; i < report->checks->len; i++) {
-        const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
-
-        if (check->result == VIR_HOST_VALIDATE_FAIL) {
-            *ret_reason = g_strdup(check->message);
-            break;
-        }
-    }
-    *ret_ok = report->ok;
-    return TRUE;
 }
 
 /* The QEMU half, from the capability cache of the guest's emulator.  A
@@ -144,28 +116,40 @@ virtPVHookCaps(const virtPVHookRequest *req, const virtPVGlobalOptions *opts,
     caps->unpack = virQEMUCapsHostModelHasUnpack(qemucaps);
 }
 
-/* Short, because libvirt quotes it inside its own error line: the code,
- * the element and what to change.  When the start is refused, only the
- * errors: they are what the user must fix, and warnings (the ignored
- * codes among them) would bury them. */
-static void
-virtPVHookFormatFindings(const virQEMUValidateResult *result, gboolean errors_only,
-                         GString *out)
+/* libvirt quotes the hook's stderr in its error: one line that says who
+ * speaks and why, then the findings in the short form.  When the start
+ * is refused, only the errors: they are what must change, and warnings
+ * (the ignored codes among them) would bury them. */
+static char *
+virtPVHookFormat(const virtPVHookRequest *req, const virQEMUValidateResult *result,
+                 gboolean refuse)
 {
+    g_autoptr(virQEMUValidateResult) shown = g_new0(virQEMUValidateResult, 1);
+    g_autofree char *text = NULL;
+    size_t len = 0;
+    FILE *out;
     guint i;
 
+    shown->findings = g_ptr_array_new();
     for (i = 0; i < result->findings->len; i++) {
         const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
 
-        if (errors_only && f->severity != VIR_QEMU_FINDING_ERROR)
-            continue;
-
-        g_string_append_printf(out, "virt-pv: %s %s: %s: %s\n",
-                               virQEMUFindingSeverityToString(f->severity), f->code,
-                               f->xpath ? f->xpath : "/domain", f->message);
-        if (f->hint)
-            g_string_append_printf(out, _("  hint: %s\n"), f->hint);
+        if (!refuse || f->severity == VIR_QEMU_FINDING_ERROR)
+            g_ptr_array_add(shown->findings, (gpointer)f);
     }
+    if (!(out = open_memstream(&text, &len)))
+        return NULL;
+    if (refuse)
+        fprintf(out, _("virt-pv refuses to start '%s':\n"), req->guest);
+    else if (result->nerrors > 0)
+        fprintf(out, _("virt-pv: starting '%s' despite errors, because enforce is false in "
+                       "'%s':\n"),
+                req->guest, req->config_path);
+    else
+        fprintf(out, _("virt-pv: '%s' may start; notes and warnings:\n"), req->guest);
+    virtPVFindingsPrintShort(out, shown);
+    fclose(out);
+    return g_steal_pointer(&text);
 }
 
 static int
@@ -177,27 +161,24 @@ virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
     g_autofree char *reason = NULL;
+    g_autofree char *findings = NULL;
     gboolean refuse;
 
     ctx.require_pv = virPVConfigRequiresPV(config, req->guest);
     ctx.ignore = (const char *const *)config->ignore;
-    ctx.image_check = virSEImageIsSE;
-    if (req->pv && config->check_host) {
-        if (!virtPVHookHost(opts, &reason, &ctx.host.can_run_pv, &error))
-            return virtPVReportError(error);
-        ctx.host.have_host = TRUE;
-        ctx.host.reason = reason;
-    }
+    ctx.image_check = virtPVValidateImage;
+    virtPVValidateSetRoot(opts->root);
+    if (req->pv && config->check_host &&
+        !virtPVValidateReadHost(opts->root, &ctx.host, &reason, &error))
+        return virtPVReportError(error);
     if (req->pv && config->check_qemu)
         virtPVHookCaps(req, opts, &ctx.caps, out);
 
     result = virQEMUValidateDomain(&ctx, req->def);
     refuse = result->nerrors > 0 && config->enforce;
-    virtPVHookFormatFindings(result, refuse, out);
-    if (result->nerrors > 0 && !config->enforce)
-        g_string_append_printf(out, _("virt-pv: enforce is false in '%s': starting '%s' "
-                                      "anyway\n"),
-                               req->config_path, req->guest);
+    if (result->findings->len > 0 &&
+        (findings = virtPVHookFormat(req, result, refuse)))
+        g_string_append(out, findings);
     if (out->len)
         virtPVHookLog(req, out->str, refuse);
     return refuse ? VIRT_PV_EXIT_FINDINGS : VIRT_PV_EXIT_OK;

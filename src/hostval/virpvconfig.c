@@ -240,7 +240,7 @@ virPVConfigParse(const char *path, const char *text, virPVConfig **ret_config, G
     if (!virPVConfigScan(path, text, virPVConfigCheckLine, &lines, error))
         return FALSE;
     if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &local)) {
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG, _("%s: %s"), path,
+        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG, "%s: %s", path,
                     local->message);
         return FALSE;
     }
