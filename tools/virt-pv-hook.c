@@ -8,7 +8,7 @@
 
 #include "conf/domain_conf.h"
 #include "hostval/virpvconfig.h"
-#include "qemu/qemu_capscache.h"
+#include "qemu/qemu_capabilities.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
 #include "virt-pv-findings.h"
@@ -27,7 +27,7 @@
 
 /* A cold probe takes well under a second; this only stops a hung QEMU
  * from hanging libvirt's start for good. */
-#define VIRT_PV_HOOK_PROBE_TIMEOUT_MS 15000
+#define VIRT_PV_HOOK_PROBE_TIMEOUT_S 15
 
 static char *virtPVHookConfigPath;
 static char *virtPVHookCacheDir;
@@ -90,30 +90,22 @@ static void
 virtPVHookCaps(const virtPVHookRequest *req, const virtPVGlobalOptions *opts,
                virQEMUValidateCaps *caps, GString *out)
 {
+    g_autofree char *emulator = g_strdup(req->def->emulator);
+    virtPVCapsOptions copts = {
+        .emulator = emulator,
+        .cache_dir = virtPVHookCacheDir,
+        .timeout_s = VIRT_PV_HOOK_PROBE_TIMEOUT_S,
+    };
     g_autoptr(virQEMUCaps) qemucaps = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *warning = NULL;
-    g_autofree char *dir = NULL;
-    const char *emulator = req->def->emulator ? req->def->emulator
-                                              : VIR_QEMU_CAPS_DEFAULT_EMULATOR;
 
-    if (!virtPVHookCacheDir)
-        dir = virQEMUCapsCacheDefaultDir();
-    if (!virQEMUCapsCacheLookup(virtPVHookCacheDir ? virtPVHookCacheDir : dir, emulator,
-                                opts->root, VIRT_PV_HOOK_PROBE_TIMEOUT_MS, &qemucaps, &warning,
-                                &error)) {
-        g_string_append_printf(out, _("virt-pv: warning: %s; validating without the "
-                                      "capabilities of '%s'\n"),
-                               error->message, emulator);
+    if (!virtPVCapsGet(opts, &copts, &qemucaps, &error)) {
+        g_string_append_printf(out, _("virt-pv: warning: %s; validating without QEMU's "
+                                      "capabilities\n"),
+                               error->message);
         return;
     }
-    if (warning)
-        g_string_append_printf(out, _("virt-pv: warning: %s\n"), warning);
-    caps->have_caps = TRUE;
-    caps->kvm = virQEMUCapsGetKVMEnabled(qemucaps);
-    caps->pv_object = virQEMUCapsHasPVGuestObject(qemucaps);
-    caps->cgs = virQEMUCapsHasConfidentialGuestSupport(qemucaps);
-    caps->unpack = virQEMUCapsHostModelHasUnpack(qemucaps);
+    virQEMUCapsToValidateCaps(qemucaps, caps);
 }
 
 /* libvirt quotes the hook's stderr in its error: one line that says who
