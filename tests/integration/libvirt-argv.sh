@@ -44,20 +44,6 @@ lvenv_init
 work=$LVENV_DIR/compare
 mkdir -p "$work"
 
-# The capabilities edit of FACTS.md, then a restart so libvirt reads it.
-enable_pv_caps() {
-    local sum cache
-    lvenv_virsh domcapabilities --emulatorbin "$emulator" --arch s390x --virttype qemu \
-        >/dev/null || return 1
-    sum=$(printf '%s' "$emulator" | sha256sum | cut -d' ' -f1)
-    cache=$LVENV_DIR/cache/qemu/capabilities/$sum.xml
-    [ -f "$cache" ] || { echo "# no capabilities cache at $cache"; return 1; }
-    sed -i -e "s|^  <flag name='confidential-guest-support'/>|&\n  <flag name='s390-pv-guest'/>|" \
-        -e "s|^</qemuCaps>|  <kvmSupportsSecureGuest/>\n</qemuCaps>|" "$cache"
-    grep -q "s390-pv-guest" "$cache" || { echo "# the cache edit did not apply"; return 1; }
-    lvenv_restart
-}
-
 # One argument per line, JSON objects and key=value lists both as sorted
 # key=value, the first (implied) value first.
 normalise() {
@@ -192,7 +178,7 @@ compare_case() {
     diff -u "$golden" "$actual" >"$work/$name.regress"
 }
 
-if ! lvenv_start || ! enable_pv_caps; then
+if ! lvenv_start || ! lvenv_claim_pv_caps "$emulator"; then
     echo "Bail out! the private libvirtd could not be prepared"
     exit 1
 fi

@@ -193,6 +193,24 @@ lvenv_restart() {
     lvenv_start
 }
 
+# lvenv_claim_pv_caps [EMULATOR]: make the daemon believe that EMULATOR
+# (default qemu-system-s390x) can run s390-pv guests, by the edit of its
+# capability cache that FACTS.md describes, then restart it so that it
+# reads the edit.  libvirt on x86 refuses <launchSecurity type='s390-pv'/>
+# otherwise: the x86 build of QEMU has no s390-pv-guest object.
+lvenv_claim_pv_caps() {
+    local emulator=${1:-/usr/bin/qemu-system-s390x} sum cache
+    lvenv_virsh domcapabilities --emulatorbin "$emulator" --arch s390x --virttype qemu \
+        >/dev/null || return 1
+    sum=$(printf '%s' "$emulator" | sha256sum | cut -d' ' -f1)
+    cache=$LVENV_DIR/cache/qemu/capabilities/$sum.xml
+    [ -f "$cache" ] || { echo "# no capabilities cache at $cache"; return 1; }
+    sed -i -e "s|^  <flag name='confidential-guest-support'/>|&\n  <flag name='s390-pv-guest'/>|" \
+        -e "s|^</qemuCaps>|  <kvmSupportsSecureGuest/>\n</qemuCaps>|" "$cache"
+    grep -q "s390-pv-guest" "$cache" || { echo "# the cache edit did not apply"; return 1; }
+    lvenv_restart
+}
+
 lvenv_cleanup() {
     lvenv_stop
     if [ -n "$LVENV_DIR" ] && [ -z "${LVENV_KEEP:-}" ]; then

@@ -230,20 +230,6 @@ t "stop, release and other operations pass whatever the guest" \
     eval '"$program" hook --config "$conf" qemu pv-bad started begin - <"$LVENV_DIR/pv-bad.xml" &&
           "$program" hook --config "$conf" qemu pv-bad release end - </dev/null'
 
-# launchSecurity: libvirt on x86 refuses s390-pv because the x86 build of
-# QEMU has no s390-pv-guest object.  Tell libvirt's capability cache
-# otherwise, as FACTS.md describes, so that such guests reach the hook.
-libvirt_caps_claim_pv() {
-    local file
-    file=$(grep -l "<emulator>/usr/bin/qemu-system-s390x</emulator>" \
-        "$LVENV_DIR"/cache/qemu/capabilities/*.xml 2>/dev/null | head -n1)
-    [ -n "$file" ] || { echo "no libvirt capabilities for qemu-system-s390x"; return 1; }
-    sed -i -e "s|<flag name='confidential-guest-support'/>|&\n  <flag name='s390-pv-guest'/>|" \
-        -e "s|</qemuCaps>|  <kvmSupportsSecureGuest/>\n</qemuCaps>|" "$file"
-    grep -q "s390-pv-guest" "$file" || { echo "could not edit $file"; return 1; }
-    lvenv_restart
-}
-
 # refused_by_qemu NAME PATTERN: the hook let the start through, QEMU
 # itself failed (this QEMU cannot run protected guests).
 refused_by_qemu() {
@@ -260,7 +246,9 @@ refused_by_qemu() {
 }
 
 # Not through t: the daemon must be restarted by this shell, not a subshell.
-libvirt_caps_claim_pv >"$LVENV_DIR/claim.log" 2>&1
+# launchSecurity guests reach the hook only once libvirt's capabilities
+# claim PV support for this QEMU.
+lvenv_claim_pv_caps >"$LVENV_DIR/claim.log" 2>&1
 claimed=$?
 tap_result "$claimed" "libvirt's capability cache edited to claim PV support" \
     "$(cat "$LVENV_DIR/claim.log")"
