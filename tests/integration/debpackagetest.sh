@@ -141,6 +141,18 @@ if virt-pv --dump-options | grep -q $'^command\thook\t'; then
     [ -f /etc/virt-pv/virt-pv.conf ]
     tap_result $? "the hook's configuration is /etc/virt-pv/virt-pv.conf" \
         "$(dpkg -L virt-pv)"
+
+    # Called as libvirt calls it (the cache kept in the test's directory,
+    # so that nothing is left in /var/cache).
+    hook=/etc/libvirt/hooks/qemu.d/virt-pv
+    out=$(echo "<domain type='kvm'><name>plain</name></domain>" |
+        "$hook" --cache-dir "$tmp/cache" plain prepare begin - 2>&1)
+    tap_result $? "the installed hook lets a guest that is not PV start" "$out"
+    out=$("$hook" --cache-dir "$tmp/cache" pv-guest-broken prepare begin - \
+        <"$srcroot/examples/pv-guest-broken.xml" 2>&1)
+    status=$?
+    [ $status -eq 1 ] && grep -q 'virtio-iommu-off' <<<"$out"
+    tap_result $? "the installed hook refuses a broken PV guest (exit $status)" "$out"
 fi
 
 apt_get purge virt-pv >"$tmp/purge.log" 2>&1
