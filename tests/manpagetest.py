@@ -20,6 +20,8 @@ FINDINGS_SECTION = "FINDINGS"
 FINDING = re.compile(r"^``([a-z0-9-]+)`` \((error|warning|note)[^)]*\)")
 COMMANDS_SECTION = "COMMANDS"
 UNDERLINES = {"=": 1, "-": 2}
+SECTIONS = ["SYNOPSIS", "DESCRIPTION", "GLOBAL OPTIONS", "COMMANDS", "FINDINGS",
+            "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO", "LICENSE"]
 
 
 class Tap:
@@ -75,7 +77,7 @@ def doc_tables(path):
     """The command sections, option lists and finding codes of the man page."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    commands, options, codes = {}, {}, {}
+    commands, options, codes, sections = {}, {}, {}, []
     top = sub = None
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -83,6 +85,7 @@ def doc_tables(path):
                 and len(nxt) >= len(line) and not line.startswith((" ", "-", "=")):
             if UNDERLINES[nxt[0]] == 1:
                 top, sub = line.strip(), None
+                sections.append(top)
             else:
                 sub = line.strip()
                 if top == COMMANDS_SECTION:
@@ -110,7 +113,7 @@ def doc_tables(path):
             options[(scope, name)] = {"short": shorts[0] if shorts else None,
                                       "metavar": metavars[0] if metavars else None,
                                       "has_arg": bool(metavars), "line": i + 1}
-    return commands, options, codes
+    return commands, options, codes, sections
 
 
 def where(scope):
@@ -131,7 +134,7 @@ def main():
     manpage = sys.argv[1]
     rel = "docs/manpages/virt-pv.rst"
     code_commands, code_options, code_codes = code_tables(os.environ["VIRT_PV_PROGRAM"])
-    doc_commands, doc_options, doc_codes = doc_tables(manpage)
+    doc_commands, doc_options, doc_codes, doc_sections = doc_tables(manpage)
     tap = Tap()
 
     # rst2man takes the page's name from the title and its one-line
@@ -144,6 +147,11 @@ def main():
               f"{rel} must start with the title block that rst2man turns into NAME:\n\n"
               "=======\nvirt-pv\n=======\n\n-----\n<one-line description>\n-----\n\n"
               "found:\n" + "\n".join(head))
+
+    for section in SECTIONS:
+        tap.check(section in doc_sections, f"the man page has the section {section}",
+                  f"{rel} has no section titled {section} (underlined with '=' as\n"
+                  f"long as the title); its sections are: {', '.join(doc_sections)}")
 
     for cmd in code_commands:
         tap.check(cmd in doc_commands, f"command '{cmd}' has a section in the man page",
