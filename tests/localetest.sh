@@ -59,10 +59,11 @@ german 1 "host-validate on an x86_64 host" --root "$srcdir/hostvalidatedata/x86_
 says "arch-s390x" "der Host ist kein s390x: geschützte Gäste laufen nur auf IBM Z" \
     "Hinweis:" "Dieser Host kann keine geschützten Gäste ausführen."
 
-german 1 "validate on a broken guest" validate "$srcdir/../examples/pv-guest-broken.xml"
+german 1 "validate on a broken guest" validate "$srcdir/localedata/broken.xml"
 # Codes and XPaths stay as they are; messages, hints and verdict are German.
-says "too-many-vcpus" "/domain/vcpu" "Hinweis:" "ein geschützter Gast hat höchstens 247" \
-    " Fehler, " " Warnungen, " " Anmerkungen)"
+says "Domäne „broken“, PV-Modus launch-security" "too-many-vcpus" "/domain/vcpu" \
+    "ein geschützter Gast hat höchstens 247" "virtio-iommu-off" "Hinweis: entfernen Sie" \
+    "FAIL (2 Fehler, 0 Warnungen, 0 Anmerkungen)"
 
 german 2 "validate on a file that does not exist" validate /nonexistent/guest.xml
 says "Fehler: „/nonexistent/guest.xml“ kann nicht geöffnet werden"
