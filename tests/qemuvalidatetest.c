@@ -281,6 +281,7 @@ mymain(void)
     DO_TEST("launch-security-and-marker");
     DO_TEST("emulator-not-s390x");
     DO_TEST("emulator-custom-path");
+    DO_TEST("json-escapes");
 
     /* Every virtio device kind in both modes. */
     DO_TEST("ls-every-virtio");

@@ -12,18 +12,48 @@ static const virtPVColor virtPVFindingColors[] = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(virtPVFindingColors) == VIR_QEMU_FINDING_LAST);
 
+/* Text that came from the definition (names, values in messages) may
+ * hold control characters; a terminal or a log must see them escaped,
+ * never act on them. */
+static char *
+virtPVTextSafe(const char *text)
+{
+    GString *out;
+    const char *p;
+
+    if (!text)
+        return g_strdup("");
+    for (p = text; *p && (guchar)*p >= 0x20 && *p != 0x7f; p++)
+        ;
+    if (!*p)
+        return g_strdup(text);
+    out = g_string_new(NULL);
+    for (p = text; *p; p++) {
+        guchar c = (guchar)*p;
+
+        if (c < 0x20 || c == 0x7f)
+            g_string_append_printf(out, "\\x%02x", c);
+        else
+            g_string_append_c(out, (char)c);
+    }
+    return g_string_free(out, FALSE);
+}
+
 static void
 virtPVFindingPrintLong(const virtPVGlobalOptions *opts, FILE *out, const virQEMUFinding *f)
 {
+    g_autofree char *message = virtPVTextSafe(f->message);
+    g_autofree char *hint = virtPVTextSafe(f->hint);
+
     fprintf(out, "  %s%-7s%s  %-25s %s%s%s\n",
             virtPVColorCode(opts, virtPVFindingColors[f->severity]),
             virQEMUFindingSeverityToString(f->severity),
             virtPVColorCode(opts, VIRT_PV_COLOR_RESET), f->code,
             virtPVColorCode(opts, VIRT_PV_COLOR_DIM), f->xpath,
             virtPVColorCode(opts, VIRT_PV_COLOR_RESET));
-    fprintf(out, "           %s\n", f->message);
+    fprintf(out, "           %s\n", message);
     if (f->hint)
-        fprintf(out, "           %s %s\n", _("hint:"), f->hint);
+        fprintf(out, "           %s %s\n", _("hint:"), hint);
 }
 
 static void
@@ -47,7 +77,8 @@ void
 virtPVFindingsPrintLong(const virtPVGlobalOptions *opts, FILE *out, const char *file,
                         const virDomainDef *def, const virQEMUValidateResult *result)
 {
-    const char *name = def->name ? def->name : "";
+    g_autofree char *name = virtPVTextSafe(def->name);
+    g_autofree char *safe_file = virtPVTextSafe(file);
     guint i;
 
     if (opts->quiet && result->findings->len == 0)
@@ -55,10 +86,10 @@ virtPVFindingsPrintLong(const virtPVGlobalOptions *opts, FILE *out, const char *
     if (result->mode == VIR_QEMU_PV_MODE_NONE && result->findings->len == 0) {
         fprintf(out, _("%s: domain '%s' is not a PV guest (no launchSecurity, no "
                        "urn:virt-pv:1 metadata marker, no --pv): nothing to check\n"),
-                file, name);
+                safe_file, name);
         return;
     }
-    fprintf(out, _("%s: domain '%s', PV mode %s\n"), file, name,
+    fprintf(out, _("%s: domain '%s', PV mode %s\n"), safe_file, name,
             virQEMUPVModeToString(result->mode));
     for (i = 0; i < result->findings->len; i++)
         virtPVFindingPrintLong(opts, out, g_ptr_array_index(result->findings, i));
@@ -72,49 +103,103 @@ virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result)
 
     for (i = 0; i < result->findings->len; i++) {
         const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
+        g_autofree char *message = virtPVTextSafe(f->message);
+        g_autofree char *hint = virtPVTextSafe(f->hint);
 
         if (f->hint)
-            fprintf(out, "%s: %s: %s (%s)\n", f->code, f->xpath, f->message, f->hint);
+            fprintf(out, "%s: %s: %s (%s)\n", f->code, f->xpath, message, hint);
         else
-            fprintf(out, "%s: %s: %s\n", f->code, f->xpath, f->message);
+            fprintf(out, "%s: %s: %s\n", f->code, f->xpath, message);
     }
+}
+
+/* JSON is written by hand here: validate prints one object per domain,
+ * and over a large batch json-glib's builder and generator cost more than
+ * parsing the XML.  Escapes as json-glib does, so the output is the same. */
+static void
+virtPVJSONAppendString(GString *out, const char *value)
+{
+    g_autofree char *valid = NULL;
+    const char *p;
+
+    if (!value) {
+        g_string_append(out, "null");
+        return;
+    }
+    if (!g_utf8_validate(value, -1, NULL))
+        value = valid = g_utf8_make_valid(value, -1);
+    g_string_append_c(out, '"');
+    for (p = value; *p; p++) {
+        guchar c = (guchar)*p;
+
+        switch (c) {
+        case '"':
+            g_string_append(out, "\\\"");
+            break;
+        case '\\':
+            g_string_append(out, "\\\\");
+            break;
+        case '\b':
+            g_string_append(out, "\\b");
+            break;
+        case '\f':
+            g_string_append(out, "\\f");
+            break;
+        case '\n':
+            g_string_append(out, "\\n");
+            break;
+        case '\r':
+            g_string_append(out, "\\r");
+            break;
+        case '\t':
+            g_string_append(out, "\\t");
+            break;
+        default:
+            if (c < 0x20)
+                g_string_append_printf(out, "\\u%04x", c);
+            else
+                g_string_append_c(out, (char)c);
+        }
+    }
+    g_string_append_c(out, '"');
 }
 
 static void
-virtPVFindingsAddMember(JsonBuilder *b, const char *name, const char *value)
+virtPVJSONAppendMember(GString *out, const char *name, const char *value, gboolean first)
 {
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
+    if (!first)
+        g_string_append_c(out, ',');
+    g_string_append_printf(out, "\"%s\":", name);
+    virtPVJSONAppendString(out, value);
+}
+
+static void
+virtPVFindingAppendJSON(GString *out, const virQEMUFinding *f)
+{
+    g_string_append_c(out, '{');
+    virtPVJSONAppendMember(out, "code", f->code, TRUE);
+    virtPVJSONAppendMember(out, "severity", virQEMUFindingSeverityToString(f->severity), FALSE);
+    virtPVJSONAppendMember(out, "message", f->message, FALSE);
+    virtPVJSONAppendMember(out, "hint", f->hint ? f->hint : "", FALSE);
+    virtPVJSONAppendMember(out, "xpath", f->xpath, FALSE);
+    g_string_append_c(out, '}');
 }
 
 void
-virtPVFindingsBuildJSON(JsonBuilder *b, const char *file, const virDomainDef *def,
-                        const virQEMUValidateResult *result)
+virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
+                         const virQEMUValidateResult *result)
 {
     guint i;
 
-    json_builder_begin_object(b);
-    virtPVFindingsAddMember(b, "file", file);
-    virtPVFindingsAddMember(b, "domain", def->name);
-    virtPVFindingsAddMember(b, "mode", virQEMUPVModeToString(result->mode));
-    json_builder_set_member_name(b, "ok");
-    json_builder_add_boolean_value(b, result->ok);
-    json_builder_set_member_name(b, "problems");
-    json_builder_begin_array(b);
+    g_string_append_c(out, '{');
+    virtPVJSONAppendMember(out, "file", file, TRUE);
+    virtPVJSONAppendMember(out, "domain", def->name, FALSE);
+    virtPVJSONAppendMember(out, "mode", virQEMUPVModeToString(result->mode), FALSE);
+    g_string_append_printf(out, ",\"ok\":%s,\"problems\":[", result->ok ? "true" : "false");
     for (i = 0; i < result->findings->len; i++) {
-        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
-
-        json_builder_begin_object(b);
-        virtPVFindingsAddMember(b, "code", f->code);
-        virtPVFindingsAddMember(b, "severity", virQEMUFindingSeverityToString(f->severity));
-        virtPVFindingsAddMember(b, "message", f->message);
-        virtPVFindingsAddMember(b, "hint", f->hint ? f->hint : "");
-        virtPVFindingsAddMember(b, "xpath", f->xpath);
-        json_builder_end_object(b);
+        if (i > 0)
+            g_string_append_c(out, ',');
+        virtPVFindingAppendJSON(out, g_ptr_array_index(result->findings, i));
     }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+    g_string_append(out, "]}");
 }

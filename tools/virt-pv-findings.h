@@ -18,8 +18,9 @@ void virtPVFindingsPrintLong(const virtPVGlobalOptions *opts, FILE *out, const c
  * hook writes on stderr, where `virsh start` shows it verbatim. */
 void virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result);
 
-/* The JSON object of one input (SPEC section 5):
+/* Append the JSON object of one input (SPEC section 5), on one line
+ * without its newline:
  * {"file","domain","mode","ok","problems":[{"code","severity","message",
  * "hint","xpath"}]}. */
-void virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
-                             const virQEMUValidateResult *result);
+void virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
+                              const virQEMUValidateResult *result);

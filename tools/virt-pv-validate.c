@@ -158,10 +158,11 @@ virtPVValidateDef(const virtPVGlobalOptions *opts, const virQEMUValidateContext 
     g_autoptr(virQEMUValidateResult) result = virQEMUValidateDomain(ctx, def);
 
     if (opts->json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(GString) json = g_string_sized_new(4096);
 
-        virtPVFindingsBuildJSON(b, file, def, result);
-        virtPVPrintJSON(b);
+        virtPVFindingsAppendJSON(json, file, def, result);
+        g_string_append_c(json, '\n');
+        fwrite(json->str, 1, json->len, stdout);
     } else {
         virtPVFindingsPrintLong(opts, stdout, file, def, result);
     }

@@ -288,6 +288,12 @@ virXMLStepKeyEqual(gconstpointer a, gconstpointer b)
     return na->ns == nb->ns && g_str_equal((const char *)na->name, (const char *)nb->name);
 }
 
+static GHashTable *
+virXMLStepsNew(void)
+{
+    return g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
 /*
  * The xpath step of every element child of @parent, worked out in two
  * passes over the children: how many share each name, then each one's
@@ -326,14 +332,50 @@ virXMLIndexChildren(GHashTable *steps, xmlNodePtr parent)
     }
 }
 
-static void
-virXMLAppendStep(GString *path, GHashTable *steps, xmlNodePtr node)
-{
-    guint step;
+/* Parents with at most this many children have the step of a child
+ * worked out by walking them, which is cheaper than hashing them all;
+ * larger ones are indexed once into the steps table. */
+#define VIR_XML_STEP_WALK_MAX 64
 
-    if (!g_hash_table_contains(steps, node) && node->parent)
-        virXMLIndexChildren(steps, node->parent);
-    step = GPOINTER_TO_UINT(g_hash_table_lookup(steps, node));
+/* The step of @node by a walk over its siblings; FALSE when there are too
+ * many of them for that. */
+static gboolean
+virXMLStepBySiblings(xmlNodePtr node, guint *ret_step)
+{
+    gboolean devices = node->parent->type == XML_ELEMENT_NODE &&
+                       virXMLNodeIs(node->parent, "devices");
+    guint index = 0;
+    guint total = 0;
+    guint n = 0;
+    xmlNodePtr cur;
+
+    for (cur = node->parent->children; cur; cur = cur->next) {
+        if (++n > VIR_XML_STEP_WALK_MAX)
+            return FALSE;
+        if (cur->type != XML_ELEMENT_NODE || !virXMLStepKeyEqual(cur, node))
+            continue;
+        total++;
+        if (cur == node)
+            index = total;
+    }
+    *ret_step = index << 1 | ((devices || total > 1) ? 1 : 0);
+    return TRUE;
+}
+
+/* @steps is created on first need. */
+static void
+virXMLAppendStep(GString *path, GHashTable **steps, xmlNodePtr node)
+{
+    guint step = 1 << 1;
+
+    if (*steps && g_hash_table_contains(*steps, node)) {
+        step = GPOINTER_TO_UINT(g_hash_table_lookup(*steps, node));
+    } else if (node->parent && !virXMLStepBySiblings(node, &step)) {
+        if (!*steps)
+            *steps = virXMLStepsNew();
+        virXMLIndexChildren(*steps, node->parent);
+        step = GPOINTER_TO_UINT(g_hash_table_lookup(*steps, node));
+    }
 
     g_string_append_c(path, '/');
     if (node->ns && node->ns->prefix)
@@ -343,15 +385,9 @@ virXMLAppendStep(GString *path, GHashTable *steps, xmlNodePtr node)
         g_string_append_printf(path, "[%u]", step >> 1);
 }
 
-static GHashTable *
-virXMLStepsNew(void)
-{
-    return g_hash_table_new(g_direct_hash, g_direct_equal);
-}
-
 /* The xpath of @node, with the steps already worked out in @steps. */
 static char *
-virXMLNodeXPathWith(GHashTable *steps, xmlNodePtr node)
+virXMLNodeXPathWith(GHashTable **steps, xmlNodePtr node)
 {
     g_autoptr(GPtrArray) chain = g_ptr_array_new();
     GString *path = g_string_new(NULL);
@@ -367,9 +403,9 @@ virXMLNodeXPathWith(GHashTable *steps, xmlNodePtr node)
 char *
 virDomainNodeXPath(xmlNodePtr node)
 {
-    g_autoptr(GHashTable) steps = virXMLStepsNew();
+    g_autoptr(GHashTable) steps = NULL;
 
-    return virXMLNodeXPathWith(steps, node);
+    return virXMLNodeXPathWith(&steps, node);
 }
 
 /* While parsing, the steps are kept in def->xpath_steps so that the xpaths
@@ -377,9 +413,7 @@ virDomainNodeXPath(xmlNodePtr node)
 static char *
 virDomainDefNodeXPath(virDomainDef *def, xmlNodePtr node)
 {
-    if (!def->xpath_steps)
-        return virDomainNodeXPath(node);
-    return virXMLNodeXPathWith(def->xpath_steps, node);
+    return virXMLNodeXPathWith(&def->xpath_steps, node);
 }
 
 /* Number every element in preorder; the number lives in the node's
@@ -608,17 +642,19 @@ virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
     return TRUE;
 }
 
+/* Takes @xpath. */
 static gboolean
-virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, GError **error)
+virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kind, char *xpath,
+                     GError **error)
 {
     g_autoptr(virDomainDevice) dev = g_new0(virDomainDevice, 1);
     xmlNodePtr driver = virXMLChild(node, "driver");
     const virDomainDeviceKindInfo *info;
 
     dev->element = g_strdup((const char *)node->name);
-    dev->kind = node->ns ? VIR_DOMAIN_DEVICE_OTHER : virDomainDeviceKindFromElement(dev->element);
+    dev->kind = kind;
     dev->node = node;
-    dev->xpath = virDomainDefNodeXPath(def, node);
+    dev->xpath = xpath;
     dev->type = virXMLProp(node, "type");
     if (!(dev->bus = virXMLProp(node, "bus")))
         dev->bus = virXMLChildProp(node, "target", "bus");
@@ -634,10 +670,13 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, GError **error)
     return TRUE;
 }
 
+/* @cause is the device that makes libvirt add this one, or NULL for
+ * <devices> (or <domain> without it). */
 static void
 virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char *type,
-                        const char *model, xmlNodePtr cause)
+                        const char *model, const virDomainDevice *cause)
 {
+    xmlNodePtr node = cause ? cause->node : def->devices_node ? def->devices_node : def->root;
     virDomainDevice *dev = g_new0(virDomainDevice, 1);
 
     dev->kind = kind;
@@ -645,8 +684,8 @@ virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char 
     dev->type = g_strdup(type);
     dev->model = g_strdup(model);
     dev->virtio = TRUE;
-    dev->node = cause;
-    dev->xpath = virDomainDefNodeXPath(def, cause);
+    dev->node = node;
+    dev->xpath = cause ? g_strdup(cause->xpath) : virDomainDefNodeXPath(def, node);
     dev->implicit = TRUE;
     g_ptr_array_add(def->devices, dev);
 }
@@ -690,8 +729,8 @@ virDomainDeviceNeedsSCSI(const virDomainDevice *dev)
 static void
 virDomainDefAddImplicitDevices(virDomainDef *def)
 {
-    xmlNodePtr serial_cause = NULL;
-    xmlNodePtr scsi_cause = NULL;
+    const virDomainDevice *serial_cause = NULL;
+    const virDomainDevice *scsi_cause = NULL;
     gboolean balloon = FALSE;
     gboolean serial = FALSE;
     gboolean scsi = FALSE;
@@ -705,9 +744,9 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
                  virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial");
         scsi = scsi || virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi");
         if (!serial_cause && virDomainDeviceNeedsVirtioSerial(dev))
-            serial_cause = dev->node;
+            serial_cause = dev;
         if (!scsi_cause && virDomainDeviceNeedsSCSI(dev))
-            scsi_cause = dev->node;
+            scsi_cause = dev;
     }
 
     if (!serial && serial_cause)
@@ -717,8 +756,7 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
                                 scsi_cause);
     if (!balloon)
-        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio",
-                                def->devices_node ? def->devices_node : def->root);
+        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio", NULL);
 }
 
 /* ---- the parts of <domain> -------------------------------------------- */
@@ -854,14 +892,31 @@ virDomainParseMetadata(virDomainDef *def, xmlNodePtr node, GError **error)
     return TRUE;
 }
 
+/* Devices are counted per kind as they come, so that their xpaths cost
+ * nothing beyond the walk; elements of no known kind take the general
+ * (hashed) way. */
+static char *
+virDomainDeviceXPath(virDomainDef *def, const char *prefix, guint *counts,
+                     virDomainDeviceKind kind, xmlNodePtr node)
+{
+    if (kind == VIR_DOMAIN_DEVICE_OTHER)
+        return virDomainDefNodeXPath(def, node);
+    return g_strdup_printf("%s/%s[%u]", prefix, virDomainDeviceKindToString(kind),
+                           ++counts[kind]);
+}
+
 static gboolean
 virDomainParseDevices(virDomainDef *def, xmlNodePtr node, GError **error)
 {
+    g_autofree char *prefix = virDomainDefNodeXPath(def, node);
+    guint counts[VIR_DOMAIN_DEVICE_LAST] = { 0 };
     xmlNodePtr cur;
 
     if (!def->devices_node)
         def->devices_node = node;
     for (cur = node->children; cur; cur = cur->next) {
+        virDomainDeviceKind kind;
+
         if (cur->type != XML_ELEMENT_NODE)
             continue;
         if (virXMLNodeIs(cur, "emulator")) {
@@ -871,7 +926,10 @@ virDomainParseDevices(virDomainDef *def, xmlNodePtr node, GError **error)
             }
             continue;
         }
-        if (!virDomainDeviceParse(def, cur, error))
+        kind = cur->ns ? VIR_DOMAIN_DEVICE_OTHER
+                       : virDomainDeviceKindFromElement((const char *)cur->name);
+        if (!virDomainDeviceParse(def, cur, kind,
+                                  virDomainDeviceXPath(def, prefix, counts, kind, cur), error))
             return FALSE;
     }
     return TRUE;
@@ -921,7 +979,6 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
     }
     def->root = root;
     virDomainDefNumberNodes(root);
-    def->xpath_steps = virXMLStepsNew();
     def->virt_type = virXMLProp(root, "type");
     /* Walk vcpu before vcpus whatever their order: <vcpu> wins. */
     if ((cur = virXMLChild(root, "vcpu")) && !virDomainParseVcpu(def, cur, error))

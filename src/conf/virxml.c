@@ -25,10 +25,18 @@ virXMLChild(xmlNodePtr parent, const char *name)
 char *
 virXMLProp(xmlNodePtr node, const char *name)
 {
+    xmlAttrPtr attr;
     xmlChar *value;
     char *ret;
 
-    if (!node || !(value = xmlGetNoNsProp(node, (const xmlChar *)name)))
+    if (!node || !(attr = xmlHasNsProp(node, (const xmlChar *)name, NULL)))
+        return NULL;
+    /* The usual attribute is one text node: copy it once instead of
+     * letting libxml2 build a copy to copy again. */
+    if (attr->type == XML_ATTRIBUTE_NODE && attr->children &&
+        attr->children->type == XML_TEXT_NODE && !attr->children->next)
+        return g_strdup((const char *)attr->children->content);
+    if (!(value = xmlGetNoNsProp(node, (const xmlChar *)name)))
         return NULL;
     ret = g_strdup((const char *)value);
     xmlFree(value);
@@ -47,7 +55,11 @@ virXMLText(xmlNodePtr node)
     xmlChar *value;
     char *ret;
 
-    if (!node || !(value = xmlNodeGetContent(node)))
+    if (!node)
+        return NULL;
+    if (node->children && node->children->type == XML_TEXT_NODE && !node->children->next)
+        return g_strstrip(g_strdup((const char *)node->children->content));
+    if (!(value = xmlNodeGetContent(node)))
         return NULL;
     ret = g_strstrip(g_strdup((const char *)value));
     xmlFree(value);

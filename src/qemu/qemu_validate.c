@@ -112,12 +112,13 @@ virQEMUValidateIgnored(const virQEMUValidateContext *ctx, const char *code)
     return ctx->ignore && g_strv_contains(ctx->ignore, code);
 }
 
-/* Record a finding of @rule at @node.  @hint NULL: the rule's own hint.
- * Takes @message and @hint. */
+/* Record a finding of @rule at @node, whose xpath is @xpath when the
+ * model knows it already (NULL: worked out here).  @hint NULL: the rule's
+ * own hint.  Takes @message and @hint. */
 static void
 virQEMUValidateAddFull(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
-                       virQEMUFindingSeverity severity, xmlNodePtr node, char *message,
-                       char *hint)
+                       virQEMUFindingSeverity severity, xmlNodePtr node, const char *xpath,
+                       char *message, char *hint)
 {
     virQEMUFinding *finding = g_new0(virQEMUFinding, 1);
 
@@ -127,7 +128,7 @@ virQEMUValidateAddFull(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
     finding->severity = severity;
     finding->message = message;
     finding->hint = hint ? hint : g_strdup(_(rule->hint));
-    finding->xpath = virDomainNodeXPath(node);
+    finding->xpath = xpath ? g_strdup(xpath) : virDomainNodeXPath(node);
     finding->order = virDomainDefNodeOrder(run->def, node);
     g_ptr_array_add(run->result->findings, finding);
 }
@@ -136,7 +137,14 @@ static void
 virQEMUValidateAdd(virQEMUValidateRun *run, const virQEMUValidateRule *rule, xmlNodePtr node,
                    char *message)
 {
-    virQEMUValidateAddFull(run, rule, rule->severity, node, message, NULL);
+    virQEMUValidateAddFull(run, rule, rule->severity, node, NULL, message, NULL);
+}
+
+static void
+virQEMUValidateAddAt(virQEMUValidateRun *run, const virQEMUValidateRule *rule, xmlNodePtr node,
+                     const char *xpath, char *message)
+{
+    virQEMUValidateAddFull(run, rule, rule->severity, node, xpath, message, NULL);
 }
 
 /* ---- the rules ---------------------------------------------------------- */
@@ -256,7 +264,7 @@ virQEMUValidateCPUUnpack(virQEMUValidateRun *run, const virQEMUValidateRule *rul
 
         if (virQEMUValidateFeatureIsUnpack(f) && f->policy &&
             (g_str_equal(f->policy, "disable") || g_str_equal(f->policy, "forbid")))
-            virQEMUValidateAdd(run, rule, f->node,
+            virQEMUValidateAddAt(run, rule, f->node, f->xpath,
                                g_strdup_printf(_("the CPU feature unpack has policy '%s'"),
                                                f->policy));
     }
@@ -271,7 +279,7 @@ virQEMUValidateIommuOff(virQEMUValidateRun *run, const virQEMUValidateRule *rule
         const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
 
         if (!dev->implicit && dev->virtio && dev->iommu == VIR_TRISTATE_SWITCH_OFF)
-            virQEMUValidateAdd(run, rule, dev->node,
+            virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
                                g_strdup_printf(_("the virtio %s has iommu='off', which "
                                                  "overrides QEMU's PV default"),
                                                dev->element));
@@ -289,7 +297,7 @@ virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *
         if (dev->implicit || !dev->virtio || dev->iommu == VIR_TRISTATE_SWITCH_ON)
             continue;
         virQEMUValidateAddFull(
-            run, rule, rule->severity, dev->node,
+            run, rule, rule->severity, dev->node, dev->xpath,
             g_strdup_printf(dev->iommu == VIR_TRISTATE_SWITCH_OFF
                                 ? _("the virtio %s has iommu='off'")
                                 : _("the virtio %s lacks iommu='on'"),
@@ -305,13 +313,13 @@ virQEMUValidateImplicitDevice(virQEMUValidateRun *run, const virQEMUValidateRule
     const char *cause = (const char *)dev->node->name;
 
     if (dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON) {
-        virQEMUValidateAddFull(run, rule, rule->severity, dev->node,
+        virQEMUValidateAddFull(run, rule, rule->severity, dev->node, dev->xpath,
                                g_strdup(_("without a <memballoon> element libvirt adds a "
                                           "virtio balloon that cannot carry iommu='on'")),
                                g_strdup(_("add <memballoon model='none'/> to <devices>")));
     } else if (g_strcmp0(dev->type, "virtio-serial") == 0) {
         virQEMUValidateAddFull(
-            run, rule, rule->severity, dev->node,
+            run, rule, rule->severity, dev->node, dev->xpath,
             g_strdup_printf(_("the virtio %s makes libvirt add a virtio-serial controller "
                               "without iommu='on'"),
                             cause),
@@ -319,7 +327,7 @@ virQEMUValidateImplicitDevice(virQEMUValidateRun *run, const virQEMUValidateRule
                        "</controller>, or use an sclp console")));
     } else {
         virQEMUValidateAddFull(
-            run, rule, rule->severity, dev->node,
+            run, rule, rule->severity, dev->node, dev->xpath,
             g_strdup_printf(_("the SCSI %s makes libvirt add a virtio-scsi controller "
                               "without iommu='on'"),
                             cause),
@@ -351,7 +359,7 @@ virQEMUValidateBalloon(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 
         if (dev->kind != VIR_DOMAIN_DEVICE_MEMBALLOON || !dev->virtio)
             continue;
-        virQEMUValidateAdd(run, rule, dev->node,
+        virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
                            g_strdup(dev->implicit
                                         ? _("libvirt adds a virtio balloon by default; under "
                                             "PV it is fenced and does nothing")
@@ -376,7 +384,7 @@ virQEMUValidateHostdev(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
     } else if (g_strcmp0(dev->type, "mdev") == 0) {
         if (g_strcmp0(dev->model, "vfio-ap") == 0) {
             virQEMUValidateAddFull(
-                run, rule, VIR_QEMU_FINDING_WARNING, dev->node,
+                run, rule, VIR_QEMU_FINDING_WARNING, dev->node, dev->xpath,
                 g_strdup(_("vfio-ap passes crypto adapters through; a protected guest can "
                            "use them only with AP support for PV on host and guest")),
                 g_strdup(_("check that the host (IBM z16 or newer) and the guest kernel "
@@ -386,7 +394,7 @@ virQEMUValidateHostdev(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
         what = dev->model ? dev->model : "mdev";
     }
     if (what)
-        virQEMUValidateAdd(run, rule, dev->node,
+        virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
                            g_strdup_printf(_("host device passthrough (%s) is not supported "
                                              "for protected guests"),
                                            what));
@@ -422,7 +430,7 @@ virQEMUValidateVirtioMem(virQEMUValidateRun *run, const virQEMUValidateRule *rul
         const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
 
         if (dev->kind == VIR_DOMAIN_DEVICE_MEMORY && g_strcmp0(dev->model, "virtio-mem") == 0)
-            virQEMUValidateAdd(run, rule, dev->node,
+            virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
                                g_strdup(_("a virtio-mem device cannot work: PV disables RAM "
                                           "discard")));
     }
@@ -447,10 +455,10 @@ virQEMUValidateLaunchSecurityType(virQEMUValidateRun *run, const virQEMUValidate
         const virDomainLaunchSecurity *sec = g_ptr_array_index(run->def->launch_security, i);
 
         if (!sec->type)
-            virQEMUValidateAdd(run, rule, sec->node,
+            virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup(_("the launchSecurity element has no type")));
         else if (!g_str_equal(sec->type, "s390-pv"))
-            virQEMUValidateAdd(run, rule, sec->node,
+            virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup_printf(_("launchSecurity type '%s' does not exist "
                                                  "on s390x"),
                                                sec->type));
@@ -466,10 +474,10 @@ virQEMUValidateLaunchSecurityForm(virQEMUValidateRun *run, const virQEMUValidate
         const virDomainLaunchSecurity *sec = g_ptr_array_index(run->def->launch_security, i);
 
         if (i > 0)
-            virQEMUValidateAdd(run, rule, sec->node,
+            virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup(_("a second launchSecurity element")));
         else if (g_strcmp0(sec->type, "s390-pv") == 0 && sec->nchildren > 0)
-            virQEMUValidateAdd(run, rule, sec->node,
+            virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup_printf(ngettext("launchSecurity type 's390-pv' has "
                                                         "%u child element; it takes none",
                                                         "launchSecurity type 's390-pv' has "
@@ -510,7 +518,7 @@ virQEMUValidateKernel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
         /* Often the definition is checked away from the host that holds
          * the image: say so, but it is no error. */
         virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-unchecked"),
-                               VIR_QEMU_FINDING_NOTE, def->os_kernel_node,
+                               VIR_QEMU_FINDING_NOTE, def->os_kernel_node, NULL,
                                g_strdup_printf(_("the kernel could not be checked: %s"),
                                                error ? error->message : ""),
                                NULL);
