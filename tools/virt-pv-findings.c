@@ -203,3 +203,16 @@ virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def
     }
     g_string_append(out, "]}");
 }
+
+/* The same object as a value of @builder, for outputs that hold more
+ * than the findings (fix); built from the text above so that the shape
+ * has one definition. */
+void
+virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
+                        const virQEMUValidateResult *result)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+
+    virtPVFindingsAppendJSON(text, file, def, result);
+    json_builder_add_value(builder, json_from_string(text->str, NULL));
+}

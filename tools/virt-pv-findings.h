@@ -24,3 +24,7 @@ void virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result);
  * "hint","xpath"}]}. */
 void virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
                               const virQEMUValidateResult *result);
+
+/* The same object, added as a value to @builder. */
+void virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
+                             const virQEMUValidateResult *result);
