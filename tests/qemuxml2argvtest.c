@@ -161,6 +161,7 @@ mymain(void)
     DO_TEST_CAPS("caps-qemu-5.2-iommu", "qemu-5.2-s390x-kvm-iommu");
     DO_TEST_CAPS_ERR("caps-kvm-no-pv", "qemu-8.2-s390x-kvm-no-pv");
     DO_TEST_CAPS_ERR("caps-qemu-5.2-ls", "qemu-5.2-s390x-kvm-iommu");
+    DO_TEST_CAPS_ERR("err-caps-missing", "absent");
 
     /* The examples, and every definition the validation tests accept. */
     DO_TEST_EXAMPLE("pv-guest");
