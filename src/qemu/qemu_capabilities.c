@@ -271,16 +271,19 @@ virQEMUCapsParseKVM(virQEMUCaps *caps, JsonNode *reply, GError **error)
     return TRUE;
 }
 
-/* Only the types implementing confidential-guest-support are listed:
- * s390-pv-guest is among them when QEMU was built with KVM for s390x. */
+/* Whether the s390-pv-guest object type exists (QEMU >= 6.0 built with
+ * KVM for s390x): QEMU lists the properties of a type it has and refuses
+ * one it lacks.  Asking about this one type is cheap; listing the types
+ * (qom-list-types) initialises every class QEMU has and costs more than
+ * half as much as starting QEMU. */
 static JsonNode *
-virQEMUCapsArgsCGSTypes(const virQEMUCaps *caps)
+virQEMUCapsArgsPVObject(const virQEMUCaps *caps)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "implements");
-    json_builder_add_string_value(b, "confidential-guest-support");
+    json_builder_set_member_name(b, "typename");
+    json_builder_add_string_value(b, VIR_QEMU_CAPS_PV_OBJECT);
     json_builder_end_object(b);
     return json_builder_get_root(b);
 }
@@ -307,10 +310,10 @@ static gboolean
 virQEMUCapsParsePVObject(virQEMUCaps *caps, JsonNode *reply, GError **error)
 {
     if (!JSON_NODE_HOLDS_ARRAY(reply)) {
-        virQEMUCapsSetBadReply("qom-list-types", error);
+        virQEMUCapsSetBadReply("qom-list-properties", error);
         return FALSE;
     }
-    caps->pv_object = virQEMUCapsListHasName(reply, "s390-pv-guest");
+    caps->pv_object = TRUE;
     return TRUE;
 }
 
@@ -448,7 +451,7 @@ static const virQEMUCapsQuery virQEMUCapsQueries[] = {
     { "query-version", NULL, NULL, virQEMUCapsParseVersion, FALSE },
     { "query-target", NULL, NULL, virQEMUCapsParseTarget, FALSE },
     { "query-kvm", NULL, NULL, virQEMUCapsParseKVM, FALSE },
-    { "qom-list-types", NULL, virQEMUCapsArgsCGSTypes, virQEMUCapsParsePVObject, TRUE },
+    { "qom-list-properties", NULL, virQEMUCapsArgsPVObject, virQEMUCapsParsePVObject, TRUE },
     { "query-machines", NULL, NULL, virQEMUCapsParseMachines, FALSE },
     { "qom-list-properties", virQEMUCapsWantMachineProps, virQEMUCapsArgsMachineProps,
       virQEMUCapsParseMachineProps, TRUE },

@@ -23,6 +23,9 @@ typedef struct {
 /* The machine type whose properties are asked. */
 #define VIR_QEMU_CAPS_PV_MACHINE "s390-ccw-virtio"
 
+/* The object type that makes a guest protected (launchSecurity s390-pv). */
+#define VIR_QEMU_CAPS_PV_OBJECT "s390-pv-guest"
+
 /* The CPU feature a protected guest needs to unpack its image. */
 #define VIR_QEMU_CAPS_UNPACK "unpack"
 
