@@ -147,6 +147,28 @@ virTestCompareToFile(const char *actual, const char *golden_path)
     return -1;
 }
 
+/* The input goes through a temporary file rather than a pipe: a program
+ * that exits without reading all of it is then no error of the test. */
+static char *
+virTestInputFile(const char *input)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("virt-pv-input-XXXXXX", &path, &error);
+
+    if (fd < 0) {
+        virTestDiag("cannot create the input file: %s", error->message);
+        return NULL;
+    }
+    close(fd);
+    if (!g_file_set_contents(path, input, -1, &error)) {
+        virTestDiag("cannot write the input file: %s", error->message);
+        g_unlink(path);
+        return NULL;
+    }
+    return g_steal_pointer(&path);
+}
+
 int
 virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
                   char **ret_stderr)
@@ -156,17 +178,25 @@ virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
     g_autoptr(GError) error = NULL;
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+    g_autofree char *input_path = NULL;
+    gboolean talked;
 
-    if (input)
-        flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-    launcher = g_subprocess_launcher_new(flags);
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    if (input) {
+        if (!(input_path = virTestInputFile(input)))
+            return -1;
+        g_subprocess_launcher_set_stdin_file_path(launcher, input_path);
+    }
     proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
+    if (input_path)
+        g_unlink(input_path);
     if (!proc) {
         virTestDiag("cannot run %s: %s", argv[0], error->message);
         return -1;
     }
-    if (!g_subprocess_communicate_utf8(proc, input, NULL, &out, &err, &error)) {
+    talked = g_subprocess_communicate_utf8(proc, NULL, NULL, &out, &err, &error);
+    if (!talked) {
         virTestDiag("cannot talk to %s: %s", argv[0], error->message);
         return -1;
     }
