@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -693,6 +694,18 @@ virQEMUMonitorOpenFd(const char *name, int fd, GPid pid, int stderr_fd, guint ti
     return TRUE;
 }
 
+/* In the child, before exec: QEMU must not outlive virt-pv.  A probe that
+ * is killed (libvirt giving up on the hook, Ctrl-C, the OOM killer) would
+ * otherwise leave a paused QEMU behind for ever, waiting on a monitor
+ * that nobody reads.  @opaque is virt-pv's PID: if it died before the
+ * request took effect, the child goes at once. */
+static void
+virQEMUMonitorChildSetup(gpointer opaque)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != (pid_t)GPOINTER_TO_INT(opaque))
+        _exit(127);
+}
+
 /**
  * virQEMUMonitorSpawn:
  * @extra_args: (nullable): arguments after the fixed ones (accelerators)
@@ -732,7 +745,8 @@ virQEMUMonitorSpawn(const char *emulator, const char *const *extra_args, guint t
         return FALSE;
     }
     ok = g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv->pdata, NULL,
-                                          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, sv[1], sv[1],
+                                          G_SPAWN_DO_NOT_REAP_CHILD, virQEMUMonitorChildSetup,
+                                          GINT_TO_POINTER(getpid()), sv[1], sv[1],
                                           -1, NULL, NULL, 0, &pid, NULL, NULL, &err_fd,
                                           &spawn_error);
     close(sv[1]);
