@@ -105,4 +105,28 @@ mkfifo "$HT_DIR/fifo.img"
 ht_run image-info "$HT_DIR/fifo.img"
 ht_expect "a FIFO: refused at once, exit 2" 2 "not a regular file"
 
+# ... also when a domain names it as its kernel: validate (and the libvirt
+# hook, where it exists) must not wait for a writer.
+cat >"$HT_DIR/fifo-kernel.xml" <<XML
+<domain type='kvm'>
+  <name>fifo-kernel</name>
+  <os>
+    <type arch='s390x' machine='s390-ccw-virtio'>hvm</type>
+    <kernel>$HT_DIR/fifo.img</kernel>
+  </os>
+  <launchSecurity type='s390-pv'/>
+  <devices><memballoon model='none'/></devices>
+</domain>
+XML
+HT_LIMIT_S=10 ht_run validate "$HT_DIR/fifo-kernel.xml"
+ht_expect "validate a guest whose kernel is a FIFO: answers at once" 0
+ht_check "  with a note that the kernel could not be checked" \
+    grep -q "kernel-unchecked" <<<"$HT_OUT"
+if "$HT_PROGRAM" hook --help >/dev/null 2>&1; then
+    printf '[virt-pv]\ncheck_host = false\ncheck_qemu = false\n' >"$HT_DIR/virt-pv.conf"
+    HT_LIMIT_S=10 ht_run --stdin "$HT_DIR/fifo-kernel.xml" \
+        hook --config "$HT_DIR/virt-pv.conf" qemu fifo-kernel prepare begin -
+    ht_expect "the hook on that guest: answers at once, lets it start" 0
+fi
+
 tap_done

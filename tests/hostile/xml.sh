@@ -99,8 +99,9 @@ head -c 4096 /dev/urandom >"$d/garbage.xml"
 
 # ---- the runs ------------------------------------------------------------
 
-# expect_input_error FILE LINE: validate FILE, validate - <FILE and fix
-# FILE each fail with exit 2 and "error: NAME:LINE: ..." on stderr.
+# expect_input_error FILE LINE: validate FILE, validate - <FILE, fix FILE
+# and the hook on FILE each fail with exit 2 and "error: NAME:LINE: ..."
+# on stderr.
 expect_input_error() {
     local name=$1 line=$2 file=$d/$1
     ht_run validate "$file"
@@ -109,7 +110,18 @@ expect_input_error() {
     ht_expect "validate - <$name: exit 2" 2 "^error: -:$line: "
     ht_run fix "$file"
     ht_expect "fix $name: exit 2" 2 "^error: $file:$line: "
+    if [ -n "$hook" ]; then
+        ht_run --stdin "$file" hook --config "$d/virt-pv.conf" qemu g prepare begin -
+        ht_expect "hook <$name: the start is refused, exit 2" 2 "^error: -:$line: "
+    fi
 }
+
+# The libvirt hook reads the same XML from stdin (where it exists).
+hook=
+if "$HT_PROGRAM" hook --help >/dev/null 2>&1; then
+    hook=yes
+    printf '[virt-pv]\n' >"$d/virt-pv.conf"
+fi
 
 expect_input_error malformed.xml 3
 for f in xxe-file param-file xxe-net param-net; do
