@@ -777,6 +777,11 @@ virQEMUCapsParseJSON(const char *text, gsize len, const char *path, virQEMUCaps 
     JsonObject *top;
 
     switch (virQEMUJSONCheckShape(text, len)) {
+    case VIR_QEMU_JSON_SHAPE_NOT_JSON:
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,
+                    _("'%s' is not a virt-pv capabilities file: %s"), path,
+                    _("it does not start like a JSON value"));
+        return FALSE;
     case VIR_QEMU_JSON_SHAPE_TOO_DEEP:
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,
                     _("'%s' is not a virt-pv capabilities file: JSON nested deeper than %d "

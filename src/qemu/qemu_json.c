@@ -57,11 +57,12 @@ virQEMUJSONCheckShape(const char *text, gsize len)
         if (depth == 0 && !virQEMUJSONIsSpace(c)) {
             /* A second document: anything after a container, or a
              * container after a scalar.  Text that does not start like
-             * JSON at all is left for the parser to call not JSON. */
+             * JSON is refused here too: json-glib reads ".0{...}" as two
+             * documents and leaks the second. */
             if (closed || (started && (c == '{' || c == '[')))
                 return VIR_QEMU_JSON_SHAPE_TRAILING;
             if (!started && !strchr("{[\"-0123456789tfn", c))
-                return VIR_QEMU_JSON_SHAPE_OK;
+                return VIR_QEMU_JSON_SHAPE_NOT_JSON;
             started = TRUE;
         }
         if (c == '"') {

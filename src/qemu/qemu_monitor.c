@@ -234,6 +234,11 @@ virQEMUMonitorParse(virQEMUMonitor *mon, const char *text, gsize len, JsonNode *
     JsonNode *root;
 
     switch (virQEMUJSONCheckShape(text, len)) {
+    case VIR_QEMU_JSON_SHAPE_NOT_JSON:
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
+                    _("'%s' sent a message that is not JSON: %s"), mon->name,
+                    _("it does not start like a JSON value"));
+        return FALSE;
     case VIR_QEMU_JSON_SHAPE_TOO_DEEP:
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
                     _("'%s' sent JSON nested deeper than %d levels"), mon->name,
