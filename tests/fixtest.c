@@ -438,6 +438,7 @@ mymain(void)
     DO_TEST("every-virtio-device");
     DO_TEST("memballoon-virtio");
     DO_TEST("memballoon-missing");
+    DO_TEST_FULL("memballoon-twice", NULL, FALSE, NULL);
     DO_TEST("no-devices");
     DO_TEST("empty-devices");
     DO_TEST("cpu-custom");

@@ -494,22 +494,12 @@ virQEMUFixDevices(virQEMUFixCtx *ctx, GError **error)
 
 /* ---- the balloon -------------------------------------------------------- */
 
+/* No <memballoon> at all: libvirt would add a virtio one; say none. */
 static gboolean
-virQEMUFixBalloon(virQEMUFixCtx *ctx, GError **error)
+virQEMUFixBalloonImplicit(virQEMUFixCtx *ctx, const virDomainDevice *balloon, GError **error)
 {
     const virDomainDef *def = ctx->def;
-    const virDomainDevice *balloon = virDomainDefFindDevice(def, VIR_DOMAIN_DEVICE_MEMBALLOON,
-                                                            TRUE);
 
-    if (!balloon || (balloon->model && g_str_equal(balloon->model, "none")))
-        return TRUE;
-    if (!balloon->implicit) {
-        if (!virXMLTextEditReplaceElement(ctx->edit, balloon->node, FIX_BALLOON, error))
-            return FALSE;
-        virQEMUFixNote(ctx, balloon->node,
-                       _("switched the balloon off: PV fences it, so it does nothing"));
-        return TRUE;
-    }
     if (def->devices_node) {
         if (!virXMLTextEditAppendChild(ctx->edit, def->devices_node, FIX_BALLOON, error))
             return FALSE;
@@ -520,6 +510,30 @@ virQEMUFixBalloon(virQEMUFixCtx *ctx, GError **error)
     virQEMUFixNote(ctx, balloon->node,
                    _("added <memballoon model='none'/>: libvirt would add a virtio balloon, "
                      "which PV fences"));
+    return TRUE;
+}
+
+/* Every balloon element is switched off: libvirt's schema allows one, but
+ * a definition with two must not keep a working second one after fix. */
+static gboolean
+virQEMUFixBalloon(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *balloon = g_ptr_array_index(def->devices, i);
+
+        if (balloon->kind != VIR_DOMAIN_DEVICE_MEMBALLOON ||
+            (balloon->model && g_str_equal(balloon->model, "none")))
+            continue;
+        if (balloon->implicit)
+            return virQEMUFixBalloonImplicit(ctx, balloon, error);
+        if (!virXMLTextEditReplaceElement(ctx->edit, balloon->node, FIX_BALLOON, error))
+            return FALSE;
+        virQEMUFixNote(ctx, balloon->node,
+                       _("switched the balloon off: PV fences it, so it does nothing"));
+    }
     return TRUE;
 }
 
