@@ -439,6 +439,7 @@ mymain(void)
     DO_TEST("memballoon-virtio");
     DO_TEST("memballoon-missing");
     DO_TEST_FULL("memballoon-twice", NULL, FALSE, NULL);
+    DO_TEST_FULL("iommu-off-twice", NULL, FALSE, NULL);
     DO_TEST("no-devices");
     DO_TEST("empty-devices");
     DO_TEST("cpu-custom");

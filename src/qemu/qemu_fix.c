@@ -377,17 +377,36 @@ virQEMUFixDeviceIsOwnCase(const virDomainDevice *dev)
 /* launch-security mode: QEMU turns iommu_platform on by itself; an
  * explicit off is what breaks the guest. */
 static gboolean
+virQEMUFixDriverOffOne(virQEMUFixCtx *ctx, const virDomainDevice *dev, xmlNodePtr driver,
+                       GError **error)
+{
+    if (virQEMUFixCountAttributes(driver) == 1 && !driver->children)
+        return virQEMUFixRemoveChild(ctx, dev->node, driver, error);
+    return virXMLTextEditRemoveAttr(ctx->edit, driver, "iommu", error);
+}
+
+/* Every <driver> with iommu='off' goes: with the first one removed, a
+ * second (invalid for libvirt's schema, but possible in a hand-written
+ * file) would otherwise become the device's driver, still off. */
+static gboolean
 virQEMUFixDriverOff(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
 {
-    xmlNodePtr driver = virQEMUFixChild(dev->node, "driver");
+    xmlNodePtr cur;
 
-    if (dev->iommu != VIR_TRISTATE_SWITCH_OFF || !driver)
+    if (dev->iommu != VIR_TRISTATE_SWITCH_OFF)
         return TRUE;
-    if (virQEMUFixCountAttributes(driver) == 1 && !driver->children) {
-        if (!virQEMUFixRemoveChild(ctx, dev->node, driver, error))
+    for (cur = dev->node->children; cur; cur = cur->next) {
+        xmlChar *iommu;
+        gboolean off;
+
+        if (cur->type != XML_ELEMENT_NODE || cur->ns ||
+            !g_str_equal((const char *)cur->name, "driver"))
+            continue;
+        iommu = xmlGetNoNsProp(cur, (const xmlChar *)"iommu");
+        off = iommu && g_str_equal((const char *)iommu, "off");
+        xmlFree(iommu);
+        if (off && !virQEMUFixDriverOffOne(ctx, dev, cur, error))
             return FALSE;
-    } else if (!virXMLTextEditRemoveAttr(ctx->edit, driver, "iommu", error)) {
-        return FALSE;
     }
     virQEMUFixNote(ctx, dev->node, _("removed iommu='off', which overrides QEMU's PV default"));
     return TRUE;
