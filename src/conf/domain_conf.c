@@ -228,7 +228,8 @@ virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int fla
     }
     ctxt->_private = &state;
     virDomainParseHookSAX(ctxt->sax);
-    xmlCtxtUseOptions(ctxt, VIR_DOMAIN_XML_OPTIONS);
+    xmlCtxtUseOptions(ctxt, VIR_DOMAIN_XML_OPTIONS |
+                                (flags & VIR_DOMAIN_DEF_PARSE_EDITABLE ? 0 : XML_PARSE_COMPACT));
     if (flags & VIR_DOMAIN_DEF_PARSE_OFFSETS) {
         ctxt->record_info = 1;
         ctxt->sax->startElementNs = virDomainParseStartElement;
@@ -651,19 +652,31 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
                      GError **error)
 {
     g_autoptr(virDomainDevice) dev = g_new0(virDomainDevice, 1);
-    xmlNodePtr driver = virXMLChild(node, "driver");
+    xmlNodePtr driver = NULL;
+    xmlNodePtr target = NULL;
+    xmlNodePtr model = NULL;
     const virDomainDeviceKindInfo *info;
+    xmlNodePtr cur;
 
+    /* One walk over the children finds all three (the first of each). */
+    for (cur = node->children; cur; cur = cur->next) {
+        if (!driver && virXMLNodeIs(cur, "driver"))
+            driver = cur;
+        else if (!target && virXMLNodeIs(cur, "target"))
+            target = cur;
+        else if (!model && virXMLNodeIs(cur, "model"))
+            model = cur;
+    }
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
     dev->xpath = xpath;
     dev->type = virXMLProp(node, "type");
     if (!(dev->bus = virXMLProp(node, "bus")))
-        dev->bus = virXMLChildProp(node, "target", "bus");
-    dev->target_type = virXMLChildProp(node, "target", "type");
+        dev->bus = virXMLProp(target, "bus");
+    dev->target_type = virXMLProp(target, "type");
     if (!(dev->model = virXMLProp(node, "model")))
-        dev->model = virXMLChildProp(node, "model", "type");
+        dev->model = virXMLProp(model, "type");
     if (driver && !virDomainSwitchParse(def, driver, "iommu", &dev->iommu, error))
         return FALSE;
 

@@ -154,6 +154,10 @@ typedef enum {
     /* Record the byte range of every element in @xml (for editing the
      * text in place); costs time, so only on request. */
     VIR_DOMAIN_DEF_PARSE_OFFSETS = 1 << 0,
+    /* The caller will change def->doc.  Without this flag, short texts are
+     * stored inside their nodes (libxml2's XML_PARSE_COMPACT, fewer
+     * allocations), and the tree must only be read. */
+    VIR_DOMAIN_DEF_PARSE_EDITABLE = 1 << 1,
 } virDomainDefParseFlags;
 
 /* Byte offsets into virDomainDef.xml: @begin at the '<' of the start
