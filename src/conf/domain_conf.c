@@ -712,15 +712,15 @@ virDomainDeviceHasType(const virDomainDevice *dev, virDomainDeviceKind kind, con
     return dev->kind == kind && dev->type && g_str_equal(dev->type, type);
 }
 
-/* A console without a target type is a virtio console on s390x. */
+/* Consoles and channels of target type virtio sit on a virtio-serial bus.
+ * A console without a target type is the SCLP console on s390x (libvirt
+ * 9.0 fills in 'sclp'), so it needs none. */
 static gboolean
 virDomainDeviceNeedsVirtioSerial(const virDomainDevice *dev)
 {
-    if (dev->kind == VIR_DOMAIN_DEVICE_CONSOLE)
-        return !dev->target_type || g_str_equal(dev->target_type, "virtio");
-    if (dev->kind == VIR_DOMAIN_DEVICE_CHANNEL)
-        return dev->target_type && g_str_equal(dev->target_type, "virtio");
-    return FALSE;
+    if (dev->kind != VIR_DOMAIN_DEVICE_CONSOLE && dev->kind != VIR_DOMAIN_DEVICE_CHANNEL)
+        return FALSE;
+    return dev->target_type && g_str_equal(dev->target_type, "virtio");
 }
 
 static gboolean
