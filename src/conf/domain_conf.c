@@ -509,16 +509,44 @@ virDomainDeviceModelIsVirtioOrDefault(const virDomainDevice *dev)
     return !dev->model || virDomainDeviceModelIsVirtio(dev);
 }
 
+/* Target name prefixes from which libvirt picks a disk's bus when the
+ * definition names none. */
+static const struct {
+    const char *bus;
+    const char *prefix;
+} virDomainDiskBusPrefixes[] = {
+    { "virtio", "vd" },
+    { "scsi", "sd" },
+};
+
+/**
+ * virDomainDiskIsOnBus:
+ *
+ * Whether the disk @dev sits on @bus ("virtio", "scsi"): the bus named in
+ * its <target>, or the one its target name implies.
+ */
+gboolean
+virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus)
+{
+    g_autofree char *target = NULL;
+    gsize i;
+
+    if (dev->kind != VIR_DOMAIN_DEVICE_DISK)
+        return FALSE;
+    if (dev->bus)
+        return g_str_equal(dev->bus, bus);
+    target = virXMLChildProp(dev->node, "target", "dev");
+    for (i = 0; target && i < G_N_ELEMENTS(virDomainDiskBusPrefixes); i++) {
+        if (g_str_equal(virDomainDiskBusPrefixes[i].bus, bus))
+            return g_str_has_prefix(target, virDomainDiskBusPrefixes[i].prefix);
+    }
+    return FALSE;
+}
+
 static gboolean
 virDomainDiskIsVirtio(const virDomainDevice *dev)
 {
-    g_autofree char *target = NULL;
-
-    if (dev->bus)
-        return g_str_equal(dev->bus, "virtio");
-    /* No bus: libvirt picks it from the target name. */
-    target = virXMLChildProp(dev->node, "target", "dev");
-    return target && g_str_has_prefix(target, "vd");
+    return virDomainDiskIsOnBus(dev, "virtio");
 }
 
 static gboolean
@@ -726,16 +754,9 @@ virDomainDeviceNeedsVirtioSerial(const virDomainDevice *dev)
 static gboolean
 virDomainDeviceNeedsSCSI(const virDomainDevice *dev)
 {
-    g_autofree char *target = NULL;
-
     if (dev->kind == VIR_DOMAIN_DEVICE_HOSTDEV)
         return dev->type && g_str_equal(dev->type, "scsi");
-    if (dev->kind != VIR_DOMAIN_DEVICE_DISK)
-        return FALSE;
-    if (dev->bus)
-        return g_str_equal(dev->bus, "scsi");
-    target = virXMLChildProp(dev->node, "target", "dev");
-    return target && g_str_has_prefix(target, "sd");
+    return virDomainDiskIsOnBus(dev, "scsi");
 }
 
 /* What libvirt adds to an s390x guest by itself, each a virtio device:

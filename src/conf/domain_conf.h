@@ -200,6 +200,8 @@ gboolean virDomainDefNodeRange(const virDomainDef *def, xmlNodePtr node,
 /* Convenience queries. */
 gboolean virDomainDefHasPVMarker(const virDomainDef *def);
 gboolean virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type);
+gboolean virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus);
+
 const virDomainDevice *virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
                                               gboolean include_implicit);
 

@@ -301,25 +301,12 @@ virQEMUDiskIndex(const char *target, guint *ret_index)
     return TRUE;
 }
 
-/* A disk on the SCSI bus: bus='scsi', or no bus and an sdX target, from
- * which libvirt takes the bus. */
-static gboolean
-virQEMUDiskIsSCSI(const virDomainDevice *dev)
-{
-    g_autofree char *target = NULL;
-
-    if (dev->bus)
-        return g_str_equal(dev->bus, "scsi");
-    target = virXMLChildProp(dev->node, "target", "dev");
-    return target && g_str_has_prefix(target, "sd");
-}
-
 static const char *
 virQEMUDiskUnsupported(const virDomainDevice *dev)
 {
     g_autofree char *device = virXMLProp(dev->node, "device");
     g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
-    gboolean scsi = virQEMUDiskIsSCSI(dev);
+    gboolean scsi = virDomainDiskIsOnBus(dev, "scsi");
 
     if (!dev->virtio && !scsi)
         return N_("only disks on the virtio and scsi buses are supported");
@@ -435,7 +422,7 @@ virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **
     if (!virQEMUBuildDiskNodes(b, dev, cache, &node, error))
         return FALSE;
 
-    if (virQEMUDiskIsSCSI(dev)) {
+    if (virDomainDiskIsOnBus(dev, "scsi")) {
         guint64 addr[4];
         g_autofree char *bus = NULL;
         g_autofree char *device_id = NULL;
