@@ -139,6 +139,21 @@ for f in dtd-file dtd-net; do
         test "$(head -n 1 <<<"$HT_OUT")" = "$(head -n 1 "$d/$f.xml")"
 done
 
+# Document text with line breaks quoted in a finding: the hook's stderr,
+# which libvirt shows verbatim, keeps one finding per line.
+if [ -n "$hook" ]; then
+    printf '%s\n' "<domain type='kvm'><name>nl</name>" \
+        "<os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>" \
+        "<launchSecurity type='s390-pv'/><devices><emulator>/usr/bin/qemu-system-x86_64" \
+        "injected: a line that is not a finding" \
+        "</emulator><memballoon model='none'/></devices></domain>" >"$d/newline.xml"
+    printf '[virt-pv]\ncheck_host = false\ncheck_qemu = false\n' >"$d/quiet.conf"
+    ht_run --stdin "$d/newline.xml" hook --config "$d/quiet.conf" qemu nl prepare begin -
+    ht_expect "hook on an <emulator> with line breaks: refused, exit 1" 1 "emulator-not-s390x"
+    ht_check "  no line of its stderr starts with the injected text" \
+        sh -c "! grep -q '^injected' '$d/.err'"
+fi
+
 # XInclude is not processed: the document is a domain like any other.
 ht_run validate "$d/xinclude.xml"
 ht_expect "xinclude.xml: the includes are left alone, validated as not PV" 0
