@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "util/virstring.h"
 #include "virt-pv-findings.h"
 
 static const virtPVColor virtPVFindingColors[] = {
@@ -12,38 +13,11 @@ static const virtPVColor virtPVFindingColors[] = {
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(virtPVFindingColors) == VIR_QEMU_FINDING_LAST);
 
-/* Text that came from the definition (names, values in messages) may
- * hold control characters; a terminal or a log must see them escaped,
- * never act on them. */
-static char *
-virtPVTextSafe(const char *text)
-{
-    GString *out;
-    const char *p;
-
-    if (!text)
-        return g_strdup("");
-    for (p = text; *p && (guchar)*p >= 0x20 && *p != 0x7f; p++)
-        ;
-    if (!*p)
-        return g_strdup(text);
-    out = g_string_new(NULL);
-    for (p = text; *p; p++) {
-        guchar c = (guchar)*p;
-
-        if (c < 0x20 || c == 0x7f)
-            g_string_append_printf(out, "\\x%02x", c);
-        else
-            g_string_append_c(out, (char)c);
-    }
-    return g_string_free(out, FALSE);
-}
-
 static void
 virtPVFindingPrintLong(const virtPVGlobalOptions *opts, FILE *out, const virQEMUFinding *f)
 {
-    g_autofree char *message = virtPVTextSafe(f->message);
-    g_autofree char *hint = virtPVTextSafe(f->hint);
+    g_autofree char *message = virStringEscapeControl(f->message);
+    g_autofree char *hint = virStringEscapeControl(f->hint);
 
     fprintf(out, "  %s%-7s%s  %-25s %s%s%s\n",
             virtPVColorCode(opts, virtPVFindingColors[f->severity]),
@@ -77,8 +51,8 @@ void
 virtPVFindingsPrintLong(const virtPVGlobalOptions *opts, FILE *out, const char *file,
                         const virDomainDef *def, const virQEMUValidateResult *result)
 {
-    g_autofree char *name = virtPVTextSafe(def->name);
-    g_autofree char *safe_file = virtPVTextSafe(file);
+    g_autofree char *name = virStringEscapeControl(def->name);
+    g_autofree char *safe_file = virStringEscapeControl(file);
     guint i;
 
     if (opts->quiet && result->findings->len == 0)
@@ -103,8 +77,8 @@ virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result)
 
     for (i = 0; i < result->findings->len; i++) {
         const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
-        g_autofree char *message = virtPVTextSafe(f->message);
-        g_autofree char *hint = virtPVTextSafe(f->hint);
+        g_autofree char *message = virStringEscapeControl(f->message);
+        g_autofree char *hint = virStringEscapeControl(f->hint);
 
         if (f->hint)
             fprintf(out, "%s: %s: %s (%s)\n", f->code, f->xpath, message, hint);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_validate.h"
+#include "util/virstring.h"
 
 /* Protected guests are limited to this many vCPUs (QEMU >= 8.0 checks). */
 #define VIR_QEMU_PV_MAX_VCPUS 247
@@ -126,8 +127,12 @@ virQEMUValidateAddFull(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
         severity = VIR_QEMU_FINDING_WARNING;
     finding->code = rule->code;
     finding->severity = severity;
-    finding->message = message;
-    finding->hint = hint ? hint : g_strdup(_(rule->hint));
+    /* Messages quote values from the definition; a finding stays one line
+     * whatever those hold. */
+    finding->message = virStringEscapeControl(message);
+    finding->hint = virStringEscapeControl(hint ? hint : _(rule->hint));
+    g_free(message);
+    g_free(hint);
     finding->xpath = xpath ? g_strdup(xpath) : virDomainNodeXPath(node);
     finding->order = virDomainDefNodeOrder(run->def, node);
     g_ptr_array_add(run->result->findings, finding);
