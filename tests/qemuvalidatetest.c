@@ -235,6 +235,7 @@ mymain(void)
     DO_TEST("machine-ccw-versioned");
     DO_TEST("machine-ccw-bad-suffix");
     DO_TEST("cpu-model-multiline");
+    DO_TEST("iommu-second-driver-invalid");
     DO_TEST("cpu-model");
     DO_TEST("cpu-model-default-mode");
     DO_TEST("cpu-model-unpack-required");

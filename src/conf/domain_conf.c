@@ -686,11 +686,21 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     const virDomainDeviceKindInfo *info;
     xmlNodePtr cur;
 
-    /* One walk over the children finds all three (the first of each). */
+    dev->xpath = xpath;
+
+    /* One walk over the children finds all three (the first of each).
+     * libvirt reads only the first <driver>, but the iommu value of every
+     * one must be valid: removing the first (as fix does) makes the next
+     * one count. */
     for (cur = node->children; cur; cur = cur->next) {
-        if (!driver && virXMLNodeIs(cur, "driver"))
-            driver = cur;
-        else if (!target && virXMLNodeIs(cur, "target"))
+        if (virXMLNodeIs(cur, "driver")) {
+            virTristateSwitch iommu;
+
+            if (!virDomainSwitchParse(def, cur, "iommu", driver ? &iommu : &dev->iommu, error))
+                return FALSE;
+            if (!driver)
+                driver = cur;
+        } else if (!target && virXMLNodeIs(cur, "target"))
             target = cur;
         else if (!model && virXMLNodeIs(cur, "model"))
             model = cur;
@@ -698,16 +708,12 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
-    dev->xpath = xpath;
     dev->type = virXMLProp(node, "type");
     if (!(dev->bus = virXMLProp(node, "bus")))
         dev->bus = virXMLProp(target, "bus");
     dev->target_type = virXMLProp(target, "type");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
-    if (driver && !virDomainSwitchParse(def, driver, "iommu", &dev->iommu, error))
-        return FALSE;
-
     info = &virDomainDeviceKinds[dev->kind];
     dev->virtio = info->virtio && info->virtio(dev);
     g_ptr_array_add(def->devices, g_steal_pointer(&dev));

@@ -13,7 +13,7 @@
  * device's xpath computed, then validated as validate and the hook do.
  * Both parses must agree, every recorded range must lie inside the text,
  * an xpath always starts at /domain, and every finding has a known code,
- * a message, and its place in document order.
+ * a one-line message, and its place in document order.
  */
 
 static void
@@ -29,9 +29,10 @@ fuzzDomainValidate(const virDomainDef *def, const virQEMUValidateContext *ctx)
         virFuzzAssert(virQEMUValidateCodeIsKnown(f->code));
         virFuzzAssert((guint)f->severity < VIR_QEMU_FINDING_LAST);
         /* A message may quote document text with line breaks in it (an
-         * <emulator> path, say); the printers escape them, which
-         * tests/hostile/xml.sh checks on the hook's output. */
-        virFuzzAssert(f->message && *f->message);
+         * <emulator> path, say); the finding escapes them, so that every
+         * printed form keeps one finding per line. */
+        virFuzzAssert(f->message && *f->message && !strchr(f->message, '\n'));
+        virFuzzAssert(f->hint && !strchr(f->hint, '\n'));
         virFuzzAssert(f->xpath && g_str_has_prefix(f->xpath, "/domain"));
         virFuzzAssert(i == 0 || f->order >= last_order);
         last_order = f->order;
