@@ -63,46 +63,6 @@ testDomainConfParseString(const void *data)
     return 0;
 }
 
-/* With VIR_DOMAIN_DEF_PARSE_OFFSETS, the byte range of each device
- * covers exactly its element in the original text. */
-static int
-testDomainConfOffsets(const void *data)
-{
-    g_autoptr(virDomainDef) def = NULL;
-    g_autoptr(GError) error = NULL;
-    guint i;
-
-    if (!virDomainDefParseFile("pv-guest.xml", VIR_DOMAIN_DEF_PARSE_OFFSETS, &def, &error)) {
-        virTestDiag("%s", error->message);
-        return -1;
-    }
-    for (i = 0; i < def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
-        g_autofree char *open = g_strdup_printf("<%s", dev->element);
-        g_autofree char *close = g_strdup_printf("</%s>", dev->element);
-        g_autofree char *text = NULL;
-        virDomainNodeRange range;
-
-        if (!virDomainDefNodeRange(def, dev->node, &range) || range.end > def->xml_len ||
-            range.begin >= range.end) {
-            virTestDiag("no usable range for %s", dev->xpath);
-            return -1;
-        }
-        text = g_strndup(def->xml + range.begin, range.end - range.begin);
-        if (!g_str_has_prefix(text, open) ||
-            !(g_str_has_suffix(text, close) || g_str_has_suffix(text, "/>")) ||
-            range.begin_line != (gulong)xmlGetLineNo(dev->node)) {
-            virTestDiag("range of %s is '%s' (line %lu)", dev->xpath, text, range.begin_line);
-            return -1;
-        }
-    }
-    if (virDomainDefNodeRange(def, NULL, &(virDomainNodeRange){ 0 })) {
-        virTestDiag("a range for no node");
-        return -1;
-    }
-    return 0;
-}
-
 /* An external entity or DTD that points at a FIFO holding data: had the
  * parser opened it, it would have read (or blocked on) the data. */
 static int
@@ -227,8 +187,6 @@ mymain(void)
     DO_TEST("missing-file");
 
     if (virTestRun("parse from memory", testDomainConfParseString, "every-kind") < 0)
-        ret = -1;
-    if (virTestRun("byte offsets of devices", testDomainConfOffsets, NULL) < 0)
         ret = -1;
     if (virTestRun("external entity never read", testDomainConfNeverReads, xxe_entity) < 0)
         ret = -1;

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
-#include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 
 #include "domain_conf.h"
@@ -34,10 +33,6 @@ virTristateSwitchToString(virTristateSwitch value)
 typedef struct {
     const char *name;
     GError *error;       /* the first problem; later ones are noise */
-    const char *xml;     /* the text, for VIR_DOMAIN_DEF_PARSE_OFFSETS */
-    GHashTable *begins;  /* xmlNodePtr -> virDomainNodeRange, start tags */
-    gsize scanned;       /* newlines counted in xml[0, scanned) ... */
-    gulong line;         /* ... are line - 1 */
 } virDomainParseState;
 
 static void
@@ -114,35 +109,6 @@ virDomainParseStructuredError(void *opaque, xmlErrorPtr err)
                 err->line, message);
 }
 
-/* libxml2 2.9 records where elements end but loses where they begin,
- * so the start tag is found here: when the element starts, the parser
- * stands at the '>' or '/>' of its start tag, and the '<' that opened it
- * is the last one before (attribute values cannot hold a raw '<'). */
-static void
-virDomainParseStartElement(void *opaque, const xmlChar *localname, const xmlChar *prefix,
-                           const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-                           int nb_attributes, int nb_defaulted, const xmlChar **attributes)
-{
-    xmlParserCtxtPtr ctxt = opaque;
-    virDomainParseState *state = ctxt->_private;
-    virDomainNodeRange *range;
-    gsize pos;
-
-    xmlSAX2StartElementNs(opaque, localname, prefix, uri, nb_namespaces, namespaces,
-                          nb_attributes, nb_defaulted, attributes);
-    if (!ctxt->node || !ctxt->input)
-        return;
-    pos = ctxt->input->consumed + (gsize)(ctxt->input->cur - ctxt->input->base);
-    while (pos > 0 && state->xml[pos] != '<')
-        pos--;
-    for (; state->scanned < pos; state->scanned++)
-        state->line += state->xml[state->scanned] == '\n';
-    range = g_new0(virDomainNodeRange, 1);
-    range->begin = pos;
-    range->begin_line = state->line;
-    g_hash_table_insert(state->begins, ctxt->node, range);
-}
-
 static void
 virDomainParseHookSAX(xmlSAXHandlerPtr sax)
 {
@@ -164,25 +130,6 @@ virDomainParseHookSAX(xmlSAXHandlerPtr sax)
 #define VIR_DOMAIN_XML_OPTIONS \
     (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | \
      XML_PARSE_NOCDATA | XML_PARSE_COMPACT)
-
-/* Join the ends that libxml2 recorded to the beginnings found above. */
-static void
-virDomainDefRecordOffsets(virDomainDef *def, virDomainParseState *state,
-                          xmlParserCtxtPtr ctxt)
-{
-    gulong i;
-
-    for (i = 0; i < ctxt->node_seq.length; i++) {
-        const xmlParserNodeInfo *info = &ctxt->node_seq.buffer[i];
-        virDomainNodeRange *range = g_hash_table_lookup(state->begins, info->node);
-
-        if (range) {
-            range->end = info->end_pos;
-            range->end_line = info->end_line;
-        }
-    }
-    def->offsets = g_steal_pointer(&state->begins);
-}
 
 /* XML allows no NUL character anywhere, but libxml2 quietly ends the
  * document at a NUL byte after the root element: what followed it would
@@ -210,7 +157,7 @@ static gboolean
 virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int flags,
                   virDomainDef *def, GError **error)
 {
-    virDomainParseState state = { .name = name, .xml = xml, .line = 1 };
+    virDomainParseState state = { .name = name };
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc = NULL;
 
@@ -230,11 +177,6 @@ virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int fla
     virDomainParseHookSAX(ctxt->sax);
     xmlCtxtUseOptions(ctxt, VIR_DOMAIN_XML_OPTIONS |
                                 (flags & VIR_DOMAIN_DEF_PARSE_EDITABLE ? 0 : XML_PARSE_COMPACT));
-    if (flags & VIR_DOMAIN_DEF_PARSE_OFFSETS) {
-        ctxt->record_info = 1;
-        ctxt->sax->startElementNs = virDomainParseStartElement;
-        state.begins = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    }
 
     xmlParseDocument(ctxt);
     doc = ctxt->myDoc;
@@ -243,11 +185,6 @@ virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int fla
         g_set_error(&state.error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
                     _("%s:%d: malformed XML"), name, ctxt->input ? ctxt->input->line : 0);
     }
-    if (!state.error && (flags & VIR_DOMAIN_DEF_PARSE_OFFSETS))
-        virDomainDefRecordOffsets(def, &state, ctxt);
-    g_clear_pointer(&state.begins, g_hash_table_unref);
-    /* xmlFreeParserCtxt() leaves the recorded node infos behind. */
-    xmlClearNodeInfoSeq(&ctxt->node_seq);
     xmlFreeParserCtxt(ctxt);
 
     if (state.error) {
@@ -450,17 +387,6 @@ virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node)
     if (!node || !node->_private)
         return G_MAXSIZE;
     return GPOINTER_TO_SIZE(node->_private) - 1;
-}
-
-gboolean
-virDomainDefNodeRange(const virDomainDef *def, xmlNodePtr node, virDomainNodeRange *ret_range)
-{
-    const virDomainNodeRange *range;
-
-    if (!def->offsets || !(range = g_hash_table_lookup(def->offsets, node)))
-        return FALSE;
-    *ret_range = *range;
-    return TRUE;
 }
 
 static gboolean
@@ -1059,7 +985,6 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->devices, g_ptr_array_unref);
     g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
     g_clear_pointer(&def->launch_security, g_ptr_array_unref);
-    g_clear_pointer(&def->offsets, g_hash_table_unref);
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     g_clear_pointer(&def->doc, xmlFreeDoc);
     g_free(def->path);

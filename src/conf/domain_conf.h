@@ -145,29 +145,15 @@ typedef struct {
     GPtrArray *devices;        /* of virDomainDevice; document order, the
                                 * implicit ones last */
 
-    GHashTable *offsets;       /* xmlNodePtr -> virDomainNodeRange, with
-                                * VIR_DOMAIN_DEF_PARSE_OFFSETS */
     GHashTable *xpath_steps;   /* private to the parser: NULL afterwards */
 } virDomainDef;
 
 typedef enum {
-    /* Record the byte range of every element in @xml (for editing the
-     * text in place); costs time, so only on request. */
-    VIR_DOMAIN_DEF_PARSE_OFFSETS = 1 << 0,
     /* The caller will change def->doc.  Without this flag, short texts are
      * stored inside their nodes (libxml2's XML_PARSE_COMPACT, fewer
      * allocations), and the tree must only be read. */
     VIR_DOMAIN_DEF_PARSE_EDITABLE = 1 << 1,
 } virDomainDefParseFlags;
-
-/* Byte offsets into virDomainDef.xml: @begin at the '<' of the start
- * tag, @end just after the '>' of the end tag (or of an empty tag). */
-typedef struct {
-    gsize begin;
-    gsize end;
-    gulong begin_line;
-    gulong end_line;
-} virDomainNodeRange;
 
 /* Parse @path (at most VIR_DOMAIN_XML_MAX bytes).  No network, no DTD,
  * no entity substitution: entity declarations and DOCTYPE internal
@@ -191,11 +177,6 @@ char *virDomainNodeXPath(xmlNodePtr node);
 /* The position of element @node in document order (preorder, from 0),
  * for sorting things found out of order. */
 gsize virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node);
-
-/* The byte range of @node in def->xml; FALSE when it was not recorded
- * (no VIR_DOMAIN_DEF_PARSE_OFFSETS, or a node added after parsing). */
-gboolean virDomainDefNodeRange(const virDomainDef *def, xmlNodePtr node,
-                               virDomainNodeRange *ret_range);
 
 /* Convenience queries. */
 gboolean virDomainDefHasPVMarker(const virDomainDef *def);
