@@ -782,6 +782,11 @@ virQEMUCapsParseJSON(const char *text, gsize len, const char *path, virQEMUCaps 
                     _("'%s' is not a virt-pv capabilities file: %s"), path,
                     _("it does not start like a JSON value"));
         return FALSE;
+    case VIR_QEMU_JSON_SHAPE_BAD_ESCAPE:
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,
+                    _("'%s' is not a virt-pv capabilities file: %s"), path,
+                    _("a string has an escape sequence that JSON does not have"));
+        return FALSE;
     case VIR_QEMU_JSON_SHAPE_TOO_DEEP:
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_CACHE,
                     _("'%s' is not a virt-pv capabilities file: JSON nested deeper than %d "

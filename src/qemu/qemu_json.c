@@ -48,9 +48,13 @@ virQEMUJSONCheckShape(const char *text, gsize len)
         char c = text[i];
 
         if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
+            if (c == '\\') {
+                /* json-glib also takes octal and other GScanner escapes
+                 * ("\212"), which can make a string that is not UTF-8
+                 * and that it then refuses to read back. */
+                if (++i >= len || !text[i] || !strchr("\"\\/bfnrtu", text[i]))
+                    return VIR_QEMU_JSON_SHAPE_BAD_ESCAPE;
+            } else if (c == '"')
                 in_string = FALSE;
             continue;
         }

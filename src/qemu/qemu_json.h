@@ -16,6 +16,7 @@ void virQEMUJSONAddBool(JsonBuilder *b, const char *name, gboolean value);
 typedef enum {
     VIR_QEMU_JSON_SHAPE_OK,
     VIR_QEMU_JSON_SHAPE_NOT_JSON,  /* does not start like a JSON value */
+    VIR_QEMU_JSON_SHAPE_BAD_ESCAPE, /* a backslash escape that JSON does not have */
     VIR_QEMU_JSON_SHAPE_TOO_DEEP,  /* more than VIR_QEMU_JSON_MAX_DEPTH levels */
     VIR_QEMU_JSON_SHAPE_TRAILING,  /* text after the top-level array or object */
 } virQEMUJSONShape;

@@ -239,6 +239,11 @@ virQEMUMonitorParse(virQEMUMonitor *mon, const char *text, gsize len, JsonNode *
                     _("'%s' sent a message that is not JSON: %s"), mon->name,
                     _("it does not start like a JSON value"));
         return FALSE;
+    case VIR_QEMU_JSON_SHAPE_BAD_ESCAPE:
+        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
+                    _("'%s' sent a message that is not JSON: %s"), mon->name,
+                    _("a string has an escape sequence that JSON does not have"));
+        return FALSE;
     case VIR_QEMU_JSON_SHAPE_TOO_DEEP:
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
                     _("'%s' sent JSON nested deeper than %d levels"), mon->name,
