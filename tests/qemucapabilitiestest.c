@@ -227,6 +227,12 @@ mymain(void)
     DO_TEST_BAD_FILE("scalar-then-object", "1 {\"format\": 1}",
                      "text follows the JSON document");
     DO_TEST_BAD_FILE("not-json-start", ".0{\"format\": 1}", "does not start like a JSON value");
+    DO_TEST_BAD_FILE("octal-escape", "{\"format\": 1, \"arch\": \"s\\212\"}",
+                     "escape sequence that JSON does not have");
+    DO_TEST_BAD_FILE("lone-surrogate", "{\"format\": 1, \"arch\": \"s\\udc00\"}",
+                     "escape sequence that JSON does not have");
+    DO_TEST_BAD_FILE("unpaired-high-surrogate", "{\"format\": 1, \"arch\": \"\\ud800x\"}",
+                     "escape sequence that JSON does not have");
     DO_TEST_BAD_FILE("future-format", "{\"format\": 99}", "format this virt-pv does not know");
     DO_TEST_BAD_FILE("wrong-type",
                      "{\"format\": 1, \"emulator\": \"/q\", \"arch\": \"s390x\", "

@@ -35,6 +35,49 @@ virQEMUJSONIsSpace(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Read the four hex digits of a \u escape at text[pos] (just after the
+ * 'u'); -1 when they are not there. */
+static gint
+virQEMUJSONHex4(const char *text, gsize len, gsize pos)
+{
+    gint value = 0;
+    gsize k;
+
+    if (pos + 4 > len)
+        return -1;
+    for (k = pos; k < pos + 4; k++) {
+        gint digit = g_ascii_xdigit_value(text[k]);
+
+        if (digit < 0)
+            return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+/* A \u escape with *pos at its 'u': four hex digits, and a high surrogate
+ * only as the first half of a pair.  Moves *pos to the escape's last
+ * character. */
+static gboolean
+virQEMUJSONCheckUnicodeEscape(const char *text, gsize len, gsize *pos)
+{
+    gint unit = virQEMUJSONHex4(text, len, *pos + 1);
+    gint low;
+
+    if (unit < 0 || (unit >= 0xDC00 && unit <= 0xDFFF))
+        return FALSE;
+    *pos += 4;
+    if (unit < 0xD800 || unit > 0xDBFF)
+        return TRUE;
+    if (*pos + 2 >= len || text[*pos + 1] != '\\' || text[*pos + 2] != 'u')
+        return FALSE;
+    low = virQEMUJSONHex4(text, len, *pos + 3);
+    if (low < 0xDC00 || low > 0xDFFF)
+        return FALSE;
+    *pos += 6;
+    return TRUE;
+}
+
 virQEMUJSONShape
 virQEMUJSONCheckShape(const char *text, gsize len)
 {
@@ -50,9 +93,12 @@ virQEMUJSONCheckShape(const char *text, gsize len)
         if (in_string) {
             if (c == '\\') {
                 /* json-glib also takes octal and other GScanner escapes
-                 * ("\212"), which can make a string that is not UTF-8
-                 * and that it then refuses to read back. */
+                 * ("\212") and lone surrogates ("\udc00"), which make a
+                 * string that is not UTF-8 and that it then refuses to
+                 * read back. */
                 if (++i >= len || !text[i] || !strchr("\"\\/bfnrtu", text[i]))
+                    return VIR_QEMU_JSON_SHAPE_BAD_ESCAPE;
+                if (text[i] == 'u' && !virQEMUJSONCheckUnicodeEscape(text, len, &i))
                     return VIR_QEMU_JSON_SHAPE_BAD_ESCAPE;
             } else if (c == '"')
                 in_string = FALSE;
