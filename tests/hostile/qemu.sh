@@ -38,7 +38,7 @@ gone() {
 emu=$(fake hundred-mb "printf '%s\r\n' '$greeting'; read -r _; printf '%s\r\n' '$caps_ok'
 read -r _; head -c 100000000 /dev/zero | tr '\\\\0' 'x'; printf '\r\n'; sleep 60")
 ht_run domcapabilities --emulator "$emu" --no-cache --timeout 20
-HT_LIMIT_MB=256 ht_expect "QMP peer sending a 100 MB line: refused at 4 MiB, exit 2" 2 \
+HT_LIMIT_MB=64 ht_expect "QMP peer sending a 100 MB line: refused at 4 MiB, exit 2" 2 \
     "sent a QMP message longer than 4194304 bytes"
 ht_check "  the peer was killed" gone "$emu"
 
@@ -58,7 +58,7 @@ ht_check "  the emulator process is gone" gone "$emu"
 emu=$(fake event-flood "printf '%s\r\n' '$greeting'; read -r _; printf '%s\r\n' '$caps_ok'
 exec yes '{\"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 1}}'")
 ht_run domcapabilities --emulator "$emu" --no-cache --timeout 2
-HT_LIMIT_MB=256 ht_expect "QEMU flooding events, never answering: killed at --timeout, exit 2" 2 \
+HT_LIMIT_MB=64 ht_expect "QEMU flooding events, never answering: killed at --timeout, exit 2" 2 \
     "did not answer"
 ht_check "  within the timeout although data never stops ($HT_SECS s)" \
     python3 -c "import sys; sys.exit(not float('$HT_SECS') <= 5)"
