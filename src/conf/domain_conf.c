@@ -389,6 +389,22 @@ virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node)
     return GPOINTER_TO_SIZE(node->_private) - 1;
 }
 
+/**
+ * virDomainDefNodeMessageV:
+ *
+ * A message about @node in the "FILE:LINE: message" form of every input
+ * error, or "FILE: message" when there is no node to point at.
+ */
+char *
+virDomainDefNodeMessageV(const virDomainDef *def, xmlNodePtr node, const char *fmt, va_list ap)
+{
+    g_autofree char *message = g_strdup_vprintf(fmt, ap);
+
+    if (!node)
+        return g_strdup_printf("%s: %s", def->path, message);
+    return g_strdup_printf("%s:%ld: %s", def->path, xmlGetLineNo(node), message);
+}
+
 static gboolean
 virDomainInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt,
                  ...) G_GNUC_PRINTF(4, 5);
@@ -400,10 +416,9 @@ virDomainInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const
     va_list ap;
 
     va_start(ap, fmt);
-    message = g_strdup_vprintf(fmt, ap);
+    message = virDomainDefNodeMessageV(def, node, fmt, ap);
     va_end(ap);
-    g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_INVALID, "%s:%ld: %s", def->path,
-                xmlGetLineNo(node), message);
+    g_set_error_literal(error, VIR_CONF_ERROR, VIR_CONF_ERROR_INVALID, message);
     return FALSE;
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdarg.h>
+
 #include <glib.h>
 #include <libxml/tree.h>
 
@@ -181,6 +183,9 @@ gsize virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node);
 /* Convenience queries. */
 gboolean virDomainDefHasPVMarker(const virDomainDef *def);
 gboolean virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type);
+char *virDomainDefNodeMessageV(const virDomainDef *def, xmlNodePtr node, const char *fmt,
+                               va_list ap) G_GNUC_PRINTF(3, 0);
+
 gboolean virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus);
 
 const virDomainDevice *virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,

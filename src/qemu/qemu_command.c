@@ -77,13 +77,9 @@ virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const c
     va_list ap;
 
     va_start(ap, fmt);
-    message = g_strdup_vprintf(fmt, ap);
+    message = virDomainDefNodeMessageV(def, node, fmt, ap);
     va_end(ap);
-    if (node)
-        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, "%s:%ld: %s", def->path,
-                    xmlGetLineNo(node), message);
-    else
-        g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, "%s: %s", def->path, message);
+    g_set_error_literal(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, message);
     return FALSE;
 }
 
@@ -97,14 +93,11 @@ virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fm
 static void
 virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
 {
-    g_autofree char *message = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    message = g_strdup_vprintf(fmt, ap);
+    g_ptr_array_add(b->warnings, virDomainDefNodeMessageV(b->def, dev->node, fmt, ap));
     va_end(ap);
-    g_ptr_array_add(b->warnings,
-                    g_strdup_printf("%s:%ld: %s", b->def->path, xmlGetLineNo(dev->node), message));
 }
 
 /* libvirt names a guest's state directories after the first 20
