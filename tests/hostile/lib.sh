@@ -57,14 +57,15 @@ ht_init() {
 
 # ht_program PATH: a path that runs the build's binary PATH, behind the
 # exe_wrapper of a cross build (tap_command); PATH itself in a native one.
+# The script has PATH's name, in a directory of its own.
 ht_program() {
     local script
     if [ -z "${MESON_EXE_WRAPPER:-}" ]; then
         echo "$1"
         return
     fi
-    script=$(mktemp "$HT_DIR/.wrapped-XXXXXX")
-    tap_command_file "$1" "$script" && echo "$script"
+    script=$HT_DIR/.wrapped/$(basename "$1")
+    mkdir -p "$HT_DIR/.wrapped" && tap_command_file "$1" "$script" && echo "$script"
 }
 
 ht_skip_all() {
