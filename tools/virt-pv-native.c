@@ -55,7 +55,7 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(virQEMUCommandLine) cmd = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *text = NULL;
-    virQEMUValidateContext ctx = { .force_pv = virtPVNativeForcePV };
+    g_auto(virQEMUValidateContext) ctx = { .force_pv = virtPVNativeForcePV };
     guint i;
 
     if (argc != 2) {
@@ -76,6 +76,15 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virQEMUBuildCommandLine(def, caps, result->mode, &cmd, &error))
         return virtPVReportError(error);
 
+    /* What validation warns about concerns the argv too (a machine type
+     * this QEMU does not have, say); notes stay with validate. */
+    for (i = 0; i < result->findings->len; i++) {
+        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
+
+        if (f->severity == VIR_QEMU_FINDING_WARNING)
+            fprintf(stderr, _("warning: %s: %s at '%s': %s\n"), argv[1], f->code, f->xpath,
+                    f->message);
+    }
     for (i = 0; i < cmd->warnings->len; i++)
         fprintf(stderr, _("warning: %s\n"), (const char *)g_ptr_array_index(cmd->warnings, i));
     text = virQEMUCommandLineFormat(cmd);

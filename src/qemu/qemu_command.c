@@ -1366,6 +1366,13 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
             return FALSE;
     }
 
+    /* libvirt's -run-with async-teardown=on|off (QEMU 8.1) for
+     * <features><async-teardown>, after the devices. */
+    if (def->async_teardown != VIR_TRISTATE_SWITCH_ABSENT)
+        virQEMUOption(&b, "-run-with",
+                      def->async_teardown == VIR_TRISTATE_SWITCH_ON ? "async-teardown=on"
+                                                                    : "async-teardown=off");
+
     cmd = g_new0(virQEMUCommandLine, 1);
     cmd->args = g_steal_pointer(&args);
     cmd->warnings = g_steal_pointer(&warnings);
