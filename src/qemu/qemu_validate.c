@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -899,13 +900,13 @@ virQEMUValidateAsyncTeardown(virQEMUValidateRun *run, const virQEMUValidateRule 
     if (def->async_teardown == VIR_TRISTATE_SWITCH_OFF)
         virQEMUValidateAdd(run, rule, def->async_teardown_node,
                            g_strdup_printf(_("asynchronous teardown is off for a guest of "
-                                             "%" G_GUINT64_FORMAT " MiB: stopping or "
+                                             "%" PRIu64 " MiB: stopping or "
                                              "rebooting it blocks the host while its protected "
                                              "memory is cleared"),
                                            def->memory_mib));
     else
         virQEMUValidateAdd(run, rule, def->memory_node,
-                           g_strdup_printf(_("a guest of %" G_GUINT64_FORMAT " MiB without "
+                           g_strdup_printf(_("a guest of %" PRIu64 " MiB without "
                                              "asynchronous teardown: stopping or rebooting it "
                                              "blocks the host while its protected memory is "
                                              "cleared"),
