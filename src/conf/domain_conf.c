@@ -717,6 +717,7 @@ virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char 
     dev->type = g_strdup(type);
     dev->model = g_strdup(model);
     dev->virtio = TRUE;
+    dev->takes_iommu = virDomainDeviceKinds[kind].takes_iommu;
     dev->node = node;
     dev->xpath = cause ? g_strdup(cause->xpath) : virDomainDefNodeXPath(def, node);
     dev->implicit = TRUE;
@@ -949,28 +950,32 @@ virDomainParseOS(virDomainDef *def, xmlNodePtr node, GError **error)
     return virDomainParseBootDevs(def, node, error);
 }
 
-typedef struct {
-    const char *unit;
-    guint64 bytes;
-} virDomainMemoryUnit;
+/* The scale of a memory unit as libvirt reads it (virScaleInteger): case
+ * does not matter, "b"/"byte"/"bytes" are bytes, a prefix k, m, g, t, p,
+ * e alone or with "iB" is binary, with "B" decimal; 0 for anything else. */
+static guint64
+virDomainMemoryUnitScale(const char *unit)
+{
+    static const char prefixes[] = "kmgtpe";
+    const char *prefix;
+    guint64 scale = 1;
+    guint64 base;
 
-/* libvirt's memory units (virScaleInteger): the short forms are binary. */
-static const virDomainMemoryUnit virDomainMemoryUnits[] = {
-    { "b", 1 },
-    { "bytes", 1 },
-    { "KB", 1000 },
-    { "k", 1024 },
-    { "KiB", 1024 },
-    { "MB", 1000 * 1000 },
-    { "M", 1024 * 1024 },
-    { "MiB", 1024 * 1024 },
-    { "GB", 1000 * 1000 * 1000 },
-    { "G", 1024 * 1024 * 1024 },
-    { "GiB", 1024 * 1024 * 1024 },
-    { "TB", G_GUINT64_CONSTANT(1000000000000) },
-    { "T", G_GUINT64_CONSTANT(1) << 40 },
-    { "TiB", G_GUINT64_CONSTANT(1) << 40 },
-};
+    if (!g_ascii_strcasecmp(unit, "b") || !g_ascii_strcasecmp(unit, "byte") ||
+        !g_ascii_strcasecmp(unit, "bytes"))
+        return 1;
+    if (!*unit || !(prefix = strchr(prefixes, g_ascii_tolower(*unit))))
+        return 0;
+    if (!unit[1] || !g_ascii_strcasecmp(unit + 1, "iB"))
+        base = 1024;
+    else if (!g_ascii_strcasecmp(unit + 1, "B"))
+        base = 1000;
+    else
+        return 0;
+    for (; prefix >= prefixes; prefix--)
+        scale *= base;
+    return scale;
+}
 
 /* <memory unit='...'>N</memory>, in MiB rounded up: libvirt aligns the
  * memory of an s390x guest to 1 MiB before QEMU sees it. */
@@ -979,16 +984,11 @@ virDomainParseMemory(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     g_autofree char *text = virXMLText(node);
     g_autofree char *unit = virXMLProp(node, "unit");
-    guint64 scale = 0;
+    guint64 scale = virDomainMemoryUnitScale(unit ? unit : "KiB");
     guint64 value = 0;
-    gsize i;
 
     if (def->memory_node)
         return TRUE;
-    for (i = 0; i < G_N_ELEMENTS(virDomainMemoryUnits); i++) {
-        if (g_str_equal(virDomainMemoryUnits[i].unit, unit ? unit : "KiB"))
-            scale = virDomainMemoryUnits[i].bytes;
-    }
     if (!scale || !text ||
         !g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT64 / scale, &value, NULL))
         return virDomainInvalid(def, node, error, _("invalid memory size '%s %s'"),
