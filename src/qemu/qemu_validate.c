@@ -752,12 +752,13 @@ virQEMUValidateKernel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 }
 
 /*
- * docs/system/s390x/protvirt.rst: a Secure Execution image carries its
- * own command line and initrd in the encrypted part; -append and -initrd
- * are ignored for it.  hw/s390x/ipl.c, s390_ipl_realize(), still writes
- * them into guest memory, which the unpack (diag 308 subcode 10) then
- * replaces.  Guests converted to PV keep the old elements.  Not reported
- * for a kernel known not to be an SE image (kernel-not-se-image is).
+ * docs/system/s390x/protvirt.rst ("Boot Process"): an image passed with
+ * -kernel carries its kernel, initrd and command line encrypted, and "the
+ * command line options -initrd and -cmdline are ineffective".
+ * hw/s390x/ipl.c, s390_ipl_realize(), loads the -initrd file all the same;
+ * the unpacked guest never looks at it.  Guests converted to PV keep the
+ * old elements.  Not reported for a kernel known not to be an SE image
+ * (kernel-not-se-image is).
  */
 static void
 virQEMUValidateKernelArgs(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
