@@ -274,6 +274,14 @@ virQEMUValidateMachineAge(virQEMUValidateRun *run, const virQEMUValidateRule *ru
                                            def->os_machine));
 }
 
+/* policy='disable' or 'forbid': the guest's CPU does not have it. */
+static gboolean
+virQEMUValidateFeatureIsOff(const virDomainCPUFeature *feature)
+{
+    return feature->policy &&
+           (g_str_equal(feature->policy, "disable") || g_str_equal(feature->policy, "forbid"));
+}
+
 static gboolean
 virQEMUValidateFeatureIsUnpack(const virDomainCPUFeature *feature)
 {
@@ -328,8 +336,7 @@ virQEMUValidateCPUUnpack(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     for (i = 0; i < run->def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(run->def->cpu_features, i);
 
-        if (virQEMUValidateFeatureIsUnpack(f) && f->policy &&
-            (g_str_equal(f->policy, "disable") || g_str_equal(f->policy, "forbid")))
+        if (virQEMUValidateFeatureIsUnpack(f) && virQEMUValidateFeatureIsOff(f))
             virQEMUValidateAddAt(run, rule, f->node, f->xpath,
                                g_strdup_printf(_("the CPU feature unpack has policy '%s'"),
                                                f->policy));
@@ -622,8 +629,7 @@ virQEMUValidateCPUFeatureDisabled(const virDomainDef *def, const char *name)
     for (i = 0; i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
 
-        if (g_strcmp0(f->name, name) == 0 && f->policy &&
-            (g_str_equal(f->policy, "disable") || g_str_equal(f->policy, "forbid")))
+        if (g_strcmp0(f->name, name) == 0 && virQEMUValidateFeatureIsOff(f))
             return TRUE;
     }
     return FALSE;
