@@ -9,6 +9,7 @@
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-findings.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv domxml-to-native: the QEMU argv of a guest, one argument per
@@ -55,6 +56,7 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(virQEMUCommandLine) cmd = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *text = NULL;
+    g_autofree char *file = NULL;
     g_auto(virQEMUValidateContext) ctx = { .force_pv = virtPVNativeForcePV };
     guint i;
 
@@ -78,15 +80,20 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
 
     /* What validation warns about concerns the argv too (a machine type
      * this QEMU does not have, say); notes stay with validate. */
+    file = virStringEscapeControl(argv[1]);
     for (i = 0; i < result->findings->len; i++) {
         const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
 
         if (f->severity == VIR_QEMU_FINDING_WARNING)
-            fprintf(stderr, _("warning: %s: %s at '%s': %s\n"), argv[1], f->code, f->xpath,
+            fprintf(stderr, _("warning: %s: %s at '%s': %s\n"), file, f->code, f->xpath,
                     f->message);
     }
-    for (i = 0; i < cmd->warnings->len; i++)
-        fprintf(stderr, _("warning: %s\n"), (const char *)g_ptr_array_index(cmd->warnings, i));
+    for (i = 0; i < cmd->warnings->len; i++) {
+        g_autofree char *warning =
+            virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));
+
+        fprintf(stderr, _("warning: %s\n"), warning);
+    }
     text = virQEMUCommandLineFormat(cmd);
     fputs(text, stdout);
     return VIRT_PV_EXIT_OK;
