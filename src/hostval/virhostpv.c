@@ -29,6 +29,7 @@ virHostPVStateFree(virHostPVState *state)
     g_free(state->kernel_release);
     g_free(state->libvirt_guests_config);
     g_free(state->libvirt_guests_on_shutdown);
+    g_free(state->libvirt_guests_error);
     g_free(state);
 }
 
@@ -229,8 +230,11 @@ static const char *const virHostPVGuestsConfigs[] = {
     "/etc/sysconfig/libvirt-guests",
 };
 
-static gboolean
-virHostPVReadLibvirtGuests(virHostPVState *state, GError **error)
+/* A configuration that cannot be read is reported by the check, not an
+ * error here: the hook reads the host state at every guest start, and
+ * libvirt-guests has nothing to do with starting a guest. */
+static void
+virHostPVReadLibvirtGuests(virHostPVState *state)
 {
     gsize i;
 
@@ -242,16 +246,22 @@ virHostPVReadLibvirtGuests(virHostPVState *state, GError **error)
 
     for (i = 0; i < G_N_ELEMENTS(virHostPVGuestsConfigs) && !state->libvirt_guests_config; i++) {
         g_autofree char *text = NULL;
+        g_autoptr(GError) error = NULL;
 
         if (!virHostPVReadFile(state, virHostPVGuestsConfigs[i], VIR_HOST_PV_MAX_CONFIG_FILE,
-                               &text, error))
-            return FALSE;
-        if (!text)
-            continue;
-        state->libvirt_guests_config = g_strdup(virHostPVGuestsConfigs[i]);
-        state->libvirt_guests_on_shutdown = virHostPVShellVar(text, "ON_SHUTDOWN");
+                               &text, &error)) {
+            g_autofree char *full = virFileBuildPath(state->root, virHostPVGuestsConfigs[i]);
+            GString *message = g_string_new(error->message);
+
+            /* Messages name host paths, not where --root put them. */
+            g_string_replace(message, full, virHostPVGuestsConfigs[i], 0);
+            state->libvirt_guests_config = g_strdup(virHostPVGuestsConfigs[i]);
+            state->libvirt_guests_error = g_string_free(message, FALSE);
+        } else if (text) {
+            state->libvirt_guests_config = g_strdup(virHostPVGuestsConfigs[i]);
+            state->libvirt_guests_on_shutdown = virHostPVShellVar(text, "ON_SHUTDOWN");
+        }
     }
-    return TRUE;
 }
 
 /**
@@ -270,9 +280,9 @@ virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error)
     state->prot_virt_host = VIR_HOST_PV_FILE_ABSENT;
 
     if (!virHostPVReadCPUInfo(state, error) || !virHostPVReadUltravisor(state, error) ||
-        !virHostPVReadCmdline(state, error) || !virHostPVReadKernelRelease(state, error) ||
-        !virHostPVReadLibvirtGuests(state, error))
+        !virHostPVReadCmdline(state, error) || !virHostPVReadKernelRelease(state, error))
         return FALSE;
+    virHostPVReadLibvirtGuests(state);
     state->kvm = virHostPVPathExists(state, "/dev/kvm");
 
     *ret_state = g_steal_pointer(&state);

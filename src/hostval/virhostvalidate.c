@@ -169,6 +169,15 @@ virHostValidateLibvirtGuests(const virHostValidateContext *ctx, virHostValidateC
                            _("the libvirt-guests service is not enabled"), NULL);
         return;
     }
+    if (state->libvirt_guests_error) {
+        message = g_strdup_printf(_("libvirt-guests is enabled, and its configuration cannot "
+                                    "be read: %s"),
+                                  state->libvirt_guests_error);
+        virHostValidateSet(check, VIR_HOST_VALIDATE_WARN, message,
+                           _("make it a regular file that sets ON_SHUTDOWN=shutdown, or "
+                             "disable libvirt-guests"));
+        return;
+    }
     if (g_strcmp0(on_shutdown, "shutdown") == 0) {
         virHostValidateSet(check, VIR_HOST_VALIDATE_PASS,
                            _("libvirt-guests shuts guests down at host shutdown"), NULL);
