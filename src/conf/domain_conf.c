@@ -430,7 +430,7 @@ typedef gboolean (*virDomainDeviceVirtioFunc)(const virDomainDevice *dev);
 typedef struct {
     const char *element;
     virDomainDeviceVirtioFunc virtio; /* NULL: never a virtio device */
-    gboolean takes_iommu; /* libvirt's schema gives it <driver iommu> */
+    gboolean takes_iommu; /* libvirt reads <driver iommu> for it */
 } virDomainDeviceKindInfo;
 
 static gboolean

@@ -88,7 +88,7 @@ typedef struct {
     char *disk_device;     /* <disk device>: disk (libvirt's default),
                             * cdrom, floppy, lun; NULL for other kinds */
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
-    gboolean takes_iommu;  /* libvirt's schema lets it carry <driver iommu> */
+    gboolean takes_iommu;  /* libvirt reads <driver iommu> for it */
     virTristateSwitch iommu; /* driver/@iommu */
     guint boot_order;      /* <boot order='N'/>; 0: none */
     guint boot_index;      /* the bootindex libvirt gives it: its boot
