@@ -109,7 +109,8 @@ virQEMUShortName(const virDomainDef *def)
 
 /* ---- QEMU's key=value syntax -------------------------------------------- */
 
-/* QemuOpts and keyval read ",," as a literal comma. */
+/* QemuOpts and keyval read ",," as a literal comma; -cpu does not (its
+ * names are checked by virQEMUValidateNameIsPlain() instead). */
 static void
 virQEMUAppendEscaped(GString *buf, const char *value)
 {
