@@ -190,6 +190,8 @@ mymain(void)
     DO_TEST("bad-boot-dev");
     DO_TEST("bad-async-teardown");
     DO_TEST("bad-memory-unit");
+    DO_TEST("memory-bytes");
+    DO_TEST("memory-too-large");
     DO_TEST("missing-file");
 
     if (virTestRun("parse from memory", testDomainConfParseString, "every-kind") < 0)
