@@ -226,6 +226,7 @@ mymain(void)
     DO_TEST_ERR("err-ccw-invalid");
     DO_TEST_ERR("err-ccw-pci-address");
     DO_TEST_ERR("err-disk-no-source");
+    DO_TEST_ERR("err-no-memory");
     DO_TEST_ERR("err-disk-scsi-no-controller");
     DO_TEST_ERR("err-malformed");
 
