@@ -27,6 +27,20 @@ virTristateSwitchToString(virTristateSwitch value)
     return virTristateSwitchStrings[value];
 }
 
+static const char *const virDomainDiskErrorPolicyStrings[] = {
+    "default", "stop", "report", "ignore", "enospace",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskErrorPolicyStrings) ==
+                VIR_DOMAIN_DISK_ERROR_POLICY_LAST);
+
+const char *
+virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value)
+{
+    if ((guint)value >= VIR_DOMAIN_DISK_ERROR_POLICY_LAST)
+        return NULL;
+    return virDomainDiskErrorPolicyStrings[value];
+}
+
 /* ---- safe parsing ------------------------------------------------------ */
 
 /* What the SAX hooks learn while libxml2 parses one document. */
@@ -590,6 +604,7 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->bus);
     g_free(dev->target_type);
     g_free(dev->model);
+    g_free(dev->loadparm);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -615,6 +630,109 @@ virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
     return TRUE;
 }
 
+/* An attribute of libvirt's virTristateBool kind: yes or no. */
+static gboolean
+virDomainBoolParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                   virTristateSwitch *ret_value, GError **error)
+{
+    g_autofree char *value = virXMLProp(node, attr);
+
+    if (!value) {
+        *ret_value = VIR_TRISTATE_SWITCH_ABSENT;
+    } else if (g_str_equal(value, "yes")) {
+        *ret_value = VIR_TRISTATE_SWITCH_ON;
+    } else if (g_str_equal(value, "no")) {
+        *ret_value = VIR_TRISTATE_SWITCH_OFF;
+    } else {
+        return virDomainInvalid(def, node, error,
+                                _("invalid value '%s' of attribute '%s' (expected 'yes' or 'no')"),
+                                value, attr);
+    }
+    return TRUE;
+}
+
+/* A positive decimal number below G_MAXUINT32, as libvirt's ids are. */
+static gboolean
+virDomainIdParse(const virDomainDef *def, xmlNodePtr node, const char *attr, guint *ret_value,
+                 GError **error)
+{
+    g_autofree char *value = virXMLProp(node, attr);
+    guint64 number = 0;
+
+    if (!value) {
+        *ret_value = 0;
+        return TRUE;
+    }
+    if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32 - 1, &number, NULL))
+        return virDomainInvalid(def, node, error,
+                                _("invalid value '%s' of attribute '%s' (expected a positive "
+                                  "number)"),
+                                value, attr);
+    *ret_value = (guint)number;
+    return TRUE;
+}
+
+static gboolean
+virDomainErrorPolicyParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                          gboolean enospace, virDomainDiskErrorPolicy *ret_value, GError **error)
+{
+    g_autofree char *value = virXMLProp(node, attr);
+    guint i;
+
+    *ret_value = VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT;
+    if (!value)
+        return TRUE;
+    /* libvirt: virDomainDiskDefDriverParseXML; enospace is not a read
+     * error policy (QEMU's rerror has no enospc). */
+    for (i = VIR_DOMAIN_DISK_ERROR_POLICY_STOP; i < VIR_DOMAIN_DISK_ERROR_POLICY_LAST; i++) {
+        if (g_str_equal(value, virDomainDiskErrorPolicyStrings[i]) &&
+            (enospace || i != VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)) {
+            *ret_value = i;
+            return TRUE;
+        }
+    }
+    return virDomainInvalid(def, node, error, _("invalid value '%s' of attribute '%s'"), value,
+                            attr);
+}
+
+/* <boot loadparm>: libvirt (virDomainDeviceBootParseXML and
+ * virDomainDeviceLoadparmIsValid) keeps it in upper case and takes 1 to
+ * 8 characters of A-Z, 0-9, '.' and blank. */
+static gboolean
+virDomainLoadparmParse(const virDomainDef *def, xmlNodePtr boot, char **ret_value,
+                       GError **error)
+{
+    g_autofree char *value = virXMLProp(boot, "loadparm");
+    g_autofree char *upper = NULL;
+    gsize len;
+
+    *ret_value = NULL;
+    if (!value)
+        return TRUE;
+    upper = g_ascii_strup(value, -1);
+    len = strlen(upper);
+    if (len == 0 || len > 8 || strspn(upper, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789. ") != len)
+        return virDomainInvalid(def, boot, error,
+                                _("invalid loadparm '%s' (1 to 8 characters of A-Z, 0-9, "
+                                  "'.' and blank)"),
+                                value);
+    *ret_value = g_steal_pointer(&upper);
+    return TRUE;
+}
+
+/* What the first <driver> and <boot> of a device say beyond iommu. */
+static gboolean
+virDomainDeviceParseDriverBoot(virDomainDef *def, virDomainDevice *dev, xmlNodePtr driver,
+                               xmlNodePtr boot, GError **error)
+{
+    return virDomainLoadparmParse(def, boot, &dev->loadparm, error) &&
+           virDomainErrorPolicyParse(def, driver, "error_policy", TRUE, &dev->error_policy,
+                                     error) &&
+           virDomainErrorPolicyParse(def, driver, "rerror_policy", FALSE, &dev->rerror_policy,
+                                     error) &&
+           virDomainIdParse(def, driver, "iothread", &dev->iothread, error);
+}
+
 /* Takes @xpath. */
 static gboolean
 virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kind, char *xpath,
@@ -624,6 +742,7 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     xmlNodePtr driver = NULL;
     xmlNodePtr target = NULL;
     xmlNodePtr model = NULL;
+    xmlNodePtr boot = NULL;
     const virDomainDeviceKindInfo *info;
     xmlNodePtr cur;
 
@@ -645,7 +764,11 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
             target = cur;
         else if (!model && virXMLNodeIs(cur, "model"))
             model = cur;
+        else if (!boot && virXMLNodeIs(cur, "boot"))
+            boot = cur;
     }
+    if (!virDomainDeviceParseDriverBoot(def, dev, driver, boot, error))
+        return FALSE;
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
@@ -783,6 +906,9 @@ virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
         return TRUE;
     def->cpu_node = node;
     def->cpu_mode = virXMLProp(node, "mode");
+    if (!virDomainSwitchParse(def, node, "deprecated_features", &def->cpu_deprecated_features,
+                              error))
+        return FALSE;
     def->cpu_model = virXMLText(virXMLChild(node, "model"));
     for (cur = node->children; cur; cur = cur->next) {
         virDomainCPUFeature *feature;
@@ -829,6 +955,107 @@ virDomainParseMemoryBacking(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     if (!def->hugepages_node)
         def->hugepages_node = virXMLChild(node, "hugepages");
+    return TRUE;
+}
+
+static gboolean
+virDomainParseIOThreads(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    g_autofree char *text = virXMLText(node);
+    guint64 value = 0;
+
+    if (!text || !g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT16, &value, NULL))
+        return virDomainInvalid(def, node, error, _("invalid IOThread count '%s'"),
+                                text ? text : "");
+    def->iothreads = (guint)value;
+    return TRUE;
+}
+
+static gboolean
+virDomainParseIOThreadIds(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        guint id = 0;
+
+        if (!virXMLNodeIs(cur, "iothread"))
+            continue;
+        if (!virDomainIdParse(def, cur, "id", &id, error))
+            return FALSE;
+        if (id == 0)
+            return virDomainInvalid(def, cur, error, "%s", _("<iothread> without an id"));
+        g_array_append_val(def->iothread_ids, id);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainIOThreadIdTaken(const virDomainDef *def, guint id)
+{
+    guint i;
+
+    for (i = 0; i < def->iothread_ids->len; i++) {
+        if (g_array_index(def->iothread_ids, guint, i) == id)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* libvirt (virDomainDefParseIOThreads) gives the IOThreads that
+ * <iothreadids> does not name the lowest free ids. */
+static void
+virDomainDefFillIOThreadIds(virDomainDef *def)
+{
+    guint id = 1;
+
+    while (def->iothread_ids->len < def->iothreads) {
+        if (!virDomainIOThreadIdTaken(def, id))
+            g_array_append_val(def->iothread_ids, id);
+        id++;
+    }
+}
+
+/* <keywrap><cipher name='aes|dea' state='on|off'/>: the s390 machine's
+ * aes-key-wrap and dea-key-wrap. */
+static gboolean
+virDomainParseKeywrap(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        g_autofree char *name = NULL;
+        virTristateSwitch *target;
+
+        if (!virXMLNodeIs(cur, "cipher"))
+            continue;
+        name = virXMLProp(cur, "name");
+        if (g_strcmp0(name, "aes") == 0)
+            target = &def->keywrap_aes;
+        else if (g_strcmp0(name, "dea") == 0)
+            target = &def->keywrap_dea;
+        else
+            return virDomainInvalid(def, cur, error,
+                                    _("unknown keywrap cipher '%s' (expected 'aes' or 'dea')"),
+                                    name ? name : "");
+        if (!virDomainSwitchParse(def, cur, "state", target, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainParseFeatures(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr teardown = virXMLChild(node, "async-teardown");
+
+    if (!teardown)
+        return TRUE;
+    if (!virDomainBoolParse(def, teardown, "enabled", &def->async_teardown, error))
+        return FALSE;
+    /* libvirt reads <async-teardown/> as enabled='yes'. */
+    if (def->async_teardown == VIR_TRISTATE_SWITCH_ABSENT)
+        def->async_teardown = VIR_TRISTATE_SWITCH_ON;
     return TRUE;
 }
 
@@ -933,6 +1160,10 @@ static const virDomainPart virDomainParts[] = {
     { "memoryBacking", virDomainParseMemoryBacking },
     { "launchSecurity", virDomainParseLaunchSecurity },
     { "metadata", virDomainParseMetadata },
+    { "iothreads", virDomainParseIOThreads },
+    { "iothreadids", virDomainParseIOThreadIds },
+    { "keywrap", virDomainParseKeywrap },
+    { "features", virDomainParseFeatures },
     { "devices", virDomainParseDevices },
 };
 
@@ -973,6 +1204,7 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
         if (cur->type == XML_ELEMENT_NODE && !virDomainParsePart(def, cur, error))
             return FALSE;
     }
+    virDomainDefFillIOThreadIds(def);
     virDomainDefAddImplicitDevices(def);
     /* Edits after parsing would make the recorded steps wrong. */
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
@@ -989,6 +1221,7 @@ virDomainDefNew(const char *name)
     def->launch_security =
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainLaunchSecurityFree);
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDeviceFree);
+    def->iothread_ids = g_array_new(FALSE, FALSE, sizeof(guint));
     return def;
 }
 
@@ -1000,6 +1233,7 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->devices, g_ptr_array_unref);
     g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
     g_clear_pointer(&def->launch_security, g_ptr_array_unref);
+    g_clear_pointer(&def->iothread_ids, g_array_unref);
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     g_clear_pointer(&def->doc, xmlFreeDoc);
     g_free(def->path);
@@ -1108,6 +1342,37 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
                            VIR_DUMP_STR(dev->type), VIR_DUMP_STR(dev->bus),
                            VIR_DUMP_STR(dev->target_type), VIR_DUMP_STR(dev->model),
                            virTristateSwitchToString(dev->iommu), dev->virtio ? " virtio" : "");
+    if (dev->loadparm || dev->error_policy || dev->rerror_policy || dev->iothread)
+        g_string_append_printf(out, "  loadparm=%s error_policy=%s rerror_policy=%s iothread=%u\n",
+                               VIR_DUMP_STR(dev->loadparm),
+                               virDomainDiskErrorPolicyToString(dev->error_policy),
+                               virDomainDiskErrorPolicyToString(dev->rerror_policy),
+                               dev->iothread);
+}
+
+/* The machine-wide settings the argv builder translates; printed only
+ * when the definition has them. */
+static void
+virDomainDefDumpMachine(GString *out, const virDomainDef *def)
+{
+    guint i;
+
+    if (def->iothread_ids->len > 0) {
+        g_string_append(out, "iothreads:");
+        for (i = 0; i < def->iothread_ids->len; i++)
+            g_string_append_printf(out, " %u", g_array_index(def->iothread_ids, guint, i));
+        g_string_append_c(out, '\n');
+    }
+    if (def->keywrap_aes || def->keywrap_dea)
+        g_string_append_printf(out, "keywrap: aes=%s dea=%s\n",
+                               virTristateSwitchToString(def->keywrap_aes),
+                               virTristateSwitchToString(def->keywrap_dea));
+    if (def->async_teardown)
+        g_string_append_printf(out, "async-teardown: %s\n",
+                               virTristateSwitchToString(def->async_teardown));
+    if (def->cpu_deprecated_features)
+        g_string_append_printf(out, "cpu deprecated_features: %s\n",
+                               virTristateSwitchToString(def->cpu_deprecated_features));
 }
 
 static void
@@ -1138,6 +1403,7 @@ virDomainDefDump(const virDomainDef *def)
     guint i;
 
     virDomainDefDumpHeader(out, def);
+    virDomainDefDumpMachine(out, def);
     for (i = 0; i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
 

@@ -35,6 +35,20 @@ typedef enum {
 
 const char *virTristateSwitchToString(virTristateSwitch value);
 
+/* What QEMU does on an I/O error of a disk (<driver error_policy>,
+ * <driver rerror_policy>), libvirt's names. */
+typedef enum {
+    VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT = 0,
+    VIR_DOMAIN_DISK_ERROR_POLICY_STOP,
+    VIR_DOMAIN_DISK_ERROR_POLICY_REPORT,
+    VIR_DOMAIN_DISK_ERROR_POLICY_IGNORE,
+    VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE,
+
+    VIR_DOMAIN_DISK_ERROR_POLICY_LAST
+} virDomainDiskErrorPolicy;
+
+const char *virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value);
+
 /* The element names below <devices>.  The string of a kind is its
  * element name. */
 typedef enum {
@@ -87,6 +101,10 @@ typedef struct {
     char *model;           /* @model, else model/@type */
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     virTristateSwitch iommu; /* driver/@iommu */
+    char *loadparm;        /* boot/@loadparm, in upper case as libvirt keeps it */
+    virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
+    virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */
+    guint iothread;        /* driver/@iothread; 0: none */
     char *xpath;           /* /domain/devices/disk[1]; for an implicit
                             * device, the element that causes it */
     xmlNodePtr node;       /* the element; for an implicit device, the
@@ -136,6 +154,15 @@ typedef struct {
                                 * <vcpus><vcpu>; 0 when neither is there */
 
     xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
+
+    guint iothreads;           /* <iothreads> */
+    GArray *iothread_ids;      /* of guint: <iothreadids><iothread id>, filled
+                                * up to <iothreads> with the lowest free ids */
+    virTristateSwitch keywrap_aes; /* <keywrap><cipher name='aes' state> */
+    virTristateSwitch keywrap_dea; /* <keywrap><cipher name='dea' state> */
+    virTristateSwitch async_teardown; /* <features><async-teardown enabled>;
+                                       * the element alone means on */
+    virTristateSwitch cpu_deprecated_features; /* <cpu deprecated_features> */
 
     GPtrArray *launch_security; /* of virDomainLaunchSecurity */
     xmlNodePtr pv_marker;      /* <metadata><pv:protected xmlns:pv=...> */
