@@ -142,6 +142,8 @@ mymain(void)
     DO_TEST("path-special");
     DO_TEST("ccw-explicit");
     DO_TEST("ccw-mixed");
+    DO_TEST_WARN("ccw-pci-address");
+    DO_TEST("machine-settings");
 
     /* Devices. */
     DO_TEST("net-kinds");
@@ -159,7 +161,12 @@ mymain(void)
     /* With capabilities: machine aliases resolved, PV support checked. */
     DO_TEST_CAPS("caps-kvm-pv", "qemu-8.2-s390x-kvm-pv");
     DO_TEST_CAPS("caps-qemu-5.2-iommu", "qemu-5.2-s390x-kvm-iommu");
+    /* QEMU 7.2: loadparm on the machine, no -run-with async-teardown. */
+    DO_TEST_FULL("machine-settings-qemu-7.2", "qemuxml2argvdata/machine-settings-tcg.xml",
+                 TEST_ARGS_WARN, "qemu-7.2-s390x-tcg", FALSE);
     DO_TEST_CAPS_ERR("caps-kvm-no-pv", "qemu-8.2-s390x-kvm-no-pv");
+    DO_TEST_FULL("caps-machine-unknown", "qemuxml2argvdata/caps-machine-unknown.xml",
+                 TEST_ARGS_WARN, "qemu-8.2-s390x-kvm-pv", FALSE);
     DO_TEST_CAPS_ERR("caps-qemu-5.2-ls", "qemu-5.2-s390x-kvm-iommu");
     DO_TEST_CAPS_ERR("err-caps-missing", "absent");
 
@@ -208,7 +215,6 @@ mymain(void)
     DO_TEST_ERR("err-x86-guest");
     DO_TEST_ERR("err-ccw-duplicate");
     DO_TEST_ERR("err-ccw-invalid");
-    DO_TEST_ERR("err-ccw-pci-address");
     DO_TEST_ERR("err-disk-no-source");
     DO_TEST_ERR("err-disk-scsi-no-controller");
     DO_TEST_ERR("err-malformed");

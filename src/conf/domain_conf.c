@@ -605,6 +605,7 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->target_type);
     g_free(dev->model);
     g_free(dev->loadparm);
+    g_free(dev->address_type);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -766,6 +767,8 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
             model = cur;
         else if (!boot && virXMLNodeIs(cur, "boot"))
             boot = cur;
+        else if (!dev->address_type && virXMLNodeIs(cur, "address"))
+            dev->address_type = virXMLProp(cur, "type");
     }
     if (!virDomainDeviceParseDriverBoot(def, dev, driver, boot, error))
         return FALSE;
@@ -1051,6 +1054,7 @@ virDomainParseFeatures(virDomainDef *def, xmlNodePtr node, GError **error)
 
     if (!teardown)
         return TRUE;
+    def->async_teardown_node = teardown;
     if (!virDomainBoolParse(def, teardown, "enabled", &def->async_teardown, error))
         return FALSE;
     /* libvirt reads <async-teardown/> as enabled='yes'. */

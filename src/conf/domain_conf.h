@@ -101,6 +101,7 @@ typedef struct {
     char *model;           /* @model, else model/@type */
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     virTristateSwitch iommu; /* driver/@iommu */
+    char *address_type;    /* address/@type: ccw, pci, ... */
     char *loadparm;        /* boot/@loadparm, in upper case as libvirt keeps it */
     virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
     virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */
@@ -160,8 +161,9 @@ typedef struct {
                                 * up to <iothreads> with the lowest free ids */
     virTristateSwitch keywrap_aes; /* <keywrap><cipher name='aes' state> */
     virTristateSwitch keywrap_dea; /* <keywrap><cipher name='dea' state> */
-    virTristateSwitch async_teardown; /* <features><async-teardown enabled>;
-                                       * the element alone means on */
+    xmlNodePtr async_teardown_node; /* <features><async-teardown> */
+    virTristateSwitch async_teardown; /* its enabled; the element alone
+                                       * means on */
     virTristateSwitch cpu_deprecated_features; /* <cpu deprecated_features> */
 
     GPtrArray *launch_security; /* of virDomainLaunchSecurity */

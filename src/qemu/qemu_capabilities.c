@@ -28,6 +28,7 @@ struct _virQEMUCaps {
     gboolean machine_cgs; /* the machine has confidential-guest-support */
     char *host_model;     /* NULL: no host CPU model (TCG) */
     gboolean host_unpack;
+    GStrv host_deprecated; /* the host model's deprecated features */
     GPtrArray *machines;  /* of virQEMUCapsMachine, sorted by name */
     JsonNode *key;        /* what the cache compares; may be NULL */
 };
@@ -61,6 +62,7 @@ virQEMUCapsFree(virQEMUCaps *caps)
     g_free(caps->arch);
     g_free(caps->package);
     g_free(caps->host_model);
+    g_strfreev(caps->host_deprecated);
     g_ptr_array_unref(caps->machines);
     g_clear_pointer(&caps->key, json_node_unref);
     g_free(caps);
@@ -130,6 +132,14 @@ virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps)
 }
 
 /* Everything QEMU must offer for a guest with launchSecurity s390-pv. */
+/* The features of the host model that QEMU calls deprecated (QEMU >= 9.1,
+ * query-cpu-model-expansion "deprecated-props"); NULL when none. */
+const char *const *
+virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps)
+{
+    return (const char *const *)caps->host_deprecated;
+}
+
 gboolean
 virQEMUCapsSupportsPV(const virQEMUCaps *caps)
 {
@@ -416,6 +426,29 @@ virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
     return json_builder_get_root(b);
 }
 
+/* The strings of a JSON array; NULL when it has none. */
+static GStrv
+virQEMUCapsStringList(JsonNode *node)
+{
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+    JsonArray *list;
+    guint i;
+    guint n = 0;
+
+    if (!node || !JSON_NODE_HOLDS_ARRAY(node))
+        return NULL;
+    list = json_node_get_array(node);
+    for (i = 0; i < json_array_get_length(list); i++) {
+        JsonNode *elem = json_array_get_element(list, i);
+
+        if (JSON_NODE_HOLDS_VALUE(elem) && json_node_get_value_type(elem) == G_TYPE_STRING) {
+            g_strv_builder_add(builder, json_node_get_string(elem));
+            n++;
+        }
+    }
+    return n ? g_strv_builder_end(builder) : NULL;
+}
+
 static gboolean
 virQEMUCapsParseHostModel(virQEMUCaps *caps, JsonNode *reply, GError **error)
 {
@@ -432,6 +465,7 @@ virQEMUCapsParseHostModel(virQEMUCaps *caps, JsonNode *reply, GError **error)
         return FALSE;
     }
     caps->host_model = g_strdup(name);
+    caps->host_deprecated = virQEMUCapsStringList(json_object_get_member(obj, "deprecated-props"));
     if (props && JSON_NODE_HOLDS_OBJECT(props))
         caps->host_unpack = json_object_get_boolean_member_with_default(
             json_node_get_object(props), VIR_QEMU_CAPS_UNPACK, FALSE);
@@ -614,6 +648,15 @@ virQEMUCapsToJSON(const virQEMUCaps *caps)
         json_builder_begin_object(b);
         virQEMUJSONAddString(b, "name", caps->host_model);
         virQEMUJSONAddBool(b, VIR_QEMU_CAPS_UNPACK, caps->host_unpack);
+        if (caps->host_deprecated) {
+            guint i;
+
+            json_builder_set_member_name(b, "deprecated-props");
+            json_builder_begin_array(b);
+            for (i = 0; caps->host_deprecated[i]; i++)
+                json_builder_add_string_value(b, caps->host_deprecated[i]);
+            json_builder_end_array(b);
+        }
         json_builder_end_object(b);
     } else {
         json_builder_add_null_value(b);
@@ -753,6 +796,9 @@ virQEMUCapsReadTop(virQEMUCapsReader *r, JsonObject *top, virQEMUCaps *caps)
     if (host) {
         caps->host_model = virQEMUCapsReadString(r, host, "name", FALSE);
         caps->host_unpack = virQEMUCapsReadBool(r, host, VIR_QEMU_CAPS_UNPACK);
+        /* Optional: written only when QEMU names deprecated features. */
+        caps->host_deprecated =
+            virQEMUCapsStringList(json_object_get_member(host, "deprecated-props"));
     }
     virQEMUCapsReadMachines(r, top, caps);
     if (key && !r->failed)

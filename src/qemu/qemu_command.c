@@ -86,17 +86,17 @@ virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const c
 /* "FILE:LINE: <disk> at '/domain/devices/disk[2]' is left out: ..." */
 /* clang-format off */
 static void
-virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
+virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 /* clang-format on */
 
 static void
-virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
+virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    g_ptr_array_add(b->warnings, virDomainDefNodeMessageV(b->def, dev->node, fmt, ap));
+    g_ptr_array_add(b->warnings, virDomainDefNodeMessageV(b->def, node, fmt, ap));
     va_end(ap);
 }
 
@@ -220,19 +220,52 @@ virQEMUVirtioProps(virQEMUCommandBuilder *b, const virDomainDevice *dev, const c
     return g_steal_pointer(&props);
 }
 
-/* <boot order='N'/> of the device, else its place in <os><boot dev>. */
-static void
-virQEMUPropBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props)
+/* <boot order='N'/> of the device, else its place in <os><boot dev>;
+ * 0 for none. */
+static guint64
+virQEMUBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 {
     g_autofree char *order = virXMLChildProp(virQEMUDeviceNode(dev), "boot", "order");
     guint64 value;
 
-    if (order && virQEMUParseUInt(order, G_MAXINT32, &value)) {
+    if (order && virQEMUParseUInt(order, G_MAXINT32, &value))
+        return value;
+    return GPOINTER_TO_UINT(g_hash_table_lookup(b->boot, dev));
+}
+
+/* QEMU >= 9.2 takes a loadparm per boot device (hw/s390x/ccw-device.c
+ * and hw/scsi/scsi-disk.c, property "loadparm"); libvirt then puts it on
+ * the device, and before on the machine (qemuAppendLoadparmMachineParm).
+ * Without capabilities the builder writes for a current QEMU. */
+#define VIR_QEMU_VERSION_DEVICE_LOADPARM 9002000
+
+static gboolean
+virQEMUDeviceLoadparm(virQEMUCommandBuilder *b)
+{
+    return !b->caps || virQEMUCapsGetVersion(b->caps) >= VIR_QEMU_VERSION_DEVICE_LOADPARM;
+}
+
+static void
+virQEMUPropBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props)
+{
+    guint64 value = virQEMUBootIndex(b, dev);
+
+    if (value)
         virQEMUPropUInt(props, "bootindex", value);
+    if (value && virQEMUDeviceLoadparm(b))
+        virQEMUPropStr(props, "loadparm", dev->loadparm);
+}
+
+/* The IOThread a virtio disk or SCSI controller runs in. */
+static void
+virQEMUPropIOThread(const virDomainDevice *dev, GString *props)
+{
+    g_autofree char *id = NULL;
+
+    if (!dev->iothread)
         return;
-    }
-    if ((value = GPOINTER_TO_UINT(g_hash_table_lookup(b->boot, dev))))
-        virQEMUPropUInt(props, "bootindex", value);
+    id = g_strdup_printf("iothread%u", dev->iothread);
+    virQEMUPropStr(props, "iothread", id);
 }
 
 /* ---- disks ------------------------------------------------------------ */
@@ -274,6 +307,25 @@ virQEMUPropCache(GString *props, const virQEMUDiskCache *cache)
         return;
     virQEMUPropBool(props, "cache.direct", cache->direct);
     virQEMUPropBool(props, "cache.no-flush", cache->no_flush);
+}
+
+/* werror and rerror as libvirt derives them (qemuBuildDiskGetErrorPolicy):
+ * QEMU spells enospace "enospc", which is no read error policy; any
+ * other write policy is also the read policy unless one is given. */
+static void
+virQEMUPropErrorPolicy(const virDomainDevice *dev, GString *props)
+{
+    virDomainDiskErrorPolicy write = dev->error_policy;
+    virDomainDiskErrorPolicy read = dev->rerror_policy;
+
+    if (write == VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)
+        virQEMUPropStr(props, "werror", "enospc");
+    else if (write)
+        virQEMUPropStr(props, "werror", virDomainDiskErrorPolicyToString(write));
+    if (!read && write != VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)
+        read = write;
+    if (read)
+        virQEMUPropStr(props, "rerror", virDomainDiskErrorPolicyToString(read));
 }
 
 /* vda -> 0, vdz -> 25, vdaa -> 26, as libvirt numbers disk ids. */
@@ -442,11 +494,13 @@ virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **
         id = g_strdup_printf("virtio-disk%u", index);
         if (!(props = virQEMUVirtioProps(b, dev, "virtio-blk-ccw", id, error)))
             return FALSE;
+        virQEMUPropIOThread(dev, props);
     }
     virQEMUPropStr(props, "drive", node);
     virQEMUPropBootIndex(b, dev, props);
     if (cache)
         virQEMUPropBool(props, "write-cache", cache->write_cache);
+    virQEMUPropErrorPolicy(dev, props);
     virQEMUOptionProps(b, "-device", props);
     return TRUE;
 }
@@ -564,6 +618,8 @@ virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GEr
     if (!(props = virQEMUVirtioProps(b, dev, serial ? "virtio-serial-ccw" : "virtio-scsi-ccw", id,
                                      error)))
         return FALSE;
+    if (!serial)
+        virQEMUPropIOThread(dev, props);
     virQEMUOptionProps(b, "-device", props);
     return TRUE;
 }
@@ -834,7 +890,7 @@ virQEMUVsockNotice(virQEMUCommandBuilder *b, const virDomainDevice *dev)
     g_autofree char *automatic = virXMLProp(cid, "auto");
 
     if (!address && g_strcmp0(automatic, "yes") == 0)
-        virQEMUWarn(b, dev,
+        virQEMUWarn(b, dev->node,
                     _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
                       "libvirt picks a free CID at start"),
                     dev->xpath);
@@ -941,7 +997,7 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
         if (dev->kind == VIR_DOMAIN_DEVICE_PANIC && g_strcmp0(dev->model, "s390") == 0)
             return FALSE;
         if (warn)
-            virQEMUWarn(b, dev,
+            virQEMUWarn(b, dev->node,
                         _("<%s> at '%s' is left out: "
                           "domxml-to-native does not support this device kind"),
                         dev->element, dev->xpath);
@@ -949,9 +1005,14 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     }
     if (builder->ignored && builder->ignored(dev))
         return FALSE;
-    if ((reason = builder->unsupported(dev))) {
+    if (!(reason = builder->unsupported(dev)) && builder->ccw && dev->virtio &&
+        dev->address_type && !g_str_equal(dev->address_type, "ccw"))
+        /* libvirt makes it a virtio-*-pci device behind a zpci device
+         * (qemuBuildZPCIDevProps); this builder knows ccw only. */
+        reason = N_("only ccw addresses are supported: zPCI (PCI) devices are not built");
+    if (reason) {
         if (warn)
-            virQEMUWarn(b, dev, _("<%s> at '%s' is left out: %s"), dev->element, dev->xpath,
+            virQEMUWarn(b, dev->node, _("<%s> at '%s' is left out: %s"), dev->element, dev->xpath,
                         _(reason));
         return FALSE;
     }
@@ -971,6 +1032,10 @@ virQEMUCCWParse(virQEMUCommandBuilder *b, const virDomainDevice *dev, xmlNodePtr
     g_autofree char *devno = virXMLProp(address, "devno");
     guint64 c, s, d;
 
+    /* Any channel subsystem: libvirt (util/virccw.c,
+     * virCCWDeviceAddressIsValid) checks only the ranges, and QEMU's
+     * virtual css bridge lets a device use any cssid
+     * (hw/s390x/css-bridge.c: "cssid-unrestricted", always true). */
     if (!virQEMUParseUInt(cssid, VIR_QEMU_CCW_CSSID_VIRTUAL, &c) ||
         !virQEMUParseUInt(ssid, VIR_QEMU_CCW_SSID_MAX, &s) ||
         !virQEMUParseUInt(devno, VIR_QEMU_CCW_DEVNO_MAX, &d))
@@ -978,10 +1043,6 @@ virQEMUCCWParse(virQEMUCommandBuilder *b, const virDomainDevice *dev, xmlNodePtr
                               _("<%s> at '%s' has an invalid ccw address "
                                 "(cssid 0..0xfe, ssid 0..3, devno 0..0xffff)"),
                               dev->element, dev->xpath);
-    if (c != VIR_QEMU_CCW_CSSID_VIRTUAL)
-        return virQEMUInvalid(b->def, address, error,
-                              _("<%s> at '%s': virtio devices need cssid 0xfe"), dev->element,
-                              dev->xpath);
     *ret_key = (guint32)(c << 24 | s << 16 | d);
     return TRUE;
 }
@@ -1212,13 +1273,48 @@ virQEMUMachineType(virQEMUCommandBuilder *b)
     const char *machine = b->def->os_machine ? b->def->os_machine : VIR_QEMU_CAPS_PV_MACHINE;
     guint i;
 
-    for (i = 0; b->caps && i < virQEMUCapsGetMachineCount(b->caps); i++) {
+    if (!b->caps)
+        return machine;
+    for (i = 0; i < virQEMUCapsGetMachineCount(b->caps); i++) {
         const virQEMUCapsMachine *m = virQEMUCapsGetMachine(b->caps, i);
 
         if (m->alias && g_str_equal(m->alias, machine))
             return m->name;
+        if (g_str_equal(m->name, machine))
+            return machine;
     }
+    virQEMUWarn(b, b->def->os_type_node,
+                _("machine type '%s' is not among those QEMU %u.%u.%u lists; "
+                  "QEMU will refuse to start"),
+                machine, virQEMUCapsGetVersion(b->caps) / 1000000,
+                virQEMUCapsGetVersion(b->caps) / 1000 % 1000, virQEMUCapsGetVersion(b->caps) % 1000);
     return machine;
+}
+
+/* Before QEMU 9.2 the loadparm of the device with boot index 1 is the
+ * machine's (libvirt: qemuAppendLoadparmMachineParm). */
+static const char *
+virQEMUMachineLoadparm(virQEMUCommandBuilder *b)
+{
+    guint i;
+
+    if (virQEMUDeviceLoadparm(b))
+        return NULL;
+    for (i = 0; i < b->def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+
+        if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE) &&
+            dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && virQEMUBootIndex(b, dev) == 1)
+            return dev->loadparm;
+    }
+    return NULL;
+}
+
+static void
+virQEMUPropSwitch(GString *buf, const char *key, virTristateSwitch value)
+{
+    if (value != VIR_TRISTATE_SWITCH_ABSENT)
+        virQEMUPropBool(buf, key, value == VIR_TRISTATE_SWITCH_ON);
 }
 
 static void
@@ -1227,7 +1323,12 @@ virQEMUBuildMachine(virQEMUCommandBuilder *b)
     GString *props = virQEMUPropsNew(virQEMUMachineType(b));
 
     virQEMUPropBool(props, "usb", FALSE);
+    /* <keywrap>: the CPACF key wrapping of the s390-ccw-virtio machine
+     * (hw/s390x/s390-virtio-ccw.c, "aes-key-wrap", "dea-key-wrap"). */
+    virQEMUPropSwitch(props, "aes-key-wrap", b->def->keywrap_aes);
+    virQEMUPropSwitch(props, "dea-key-wrap", b->def->keywrap_dea);
     virQEMUPropBool(props, "dump-guest-core", FALSE);
+    virQEMUPropStr(props, "loadparm", virQEMUMachineLoadparm(b));
     if (b->mode == VIR_QEMU_PV_MODE_LAUNCH_SECURITY)
         virQEMUPropStr(props, "confidential-guest-support", "lsec0");
     virQEMUOptionProps(b, "-machine", props);
@@ -1251,6 +1352,31 @@ virQEMUFeatureEnabled(const char *policy)
 {
     return !policy || g_str_equal(policy, "require") || g_str_equal(policy, "force") ||
            g_str_equal(policy, "optional");
+}
+
+/* <cpu mode='host-model' deprecated_features='off'>: libvirt switches off
+ * the features QEMU calls deprecated for the host model
+ * (virQEMUCapsUpdateCPUDeprecatedFeatures); which ones only QEMU knows. */
+static void
+virQEMUCPUDeprecated(virQEMUCommandBuilder *b, GString *props)
+{
+    const char *const *names;
+    gsize i;
+
+    if (b->def->cpu_deprecated_features == VIR_TRISTATE_SWITCH_ABSENT)
+        return;
+    if (b->def->cpu_deprecated_features == VIR_TRISTATE_SWITCH_ON ||
+        g_strcmp0(b->def->cpu_mode, "host-model") != 0)
+        return; /* on: QEMU's own choice, nothing to add */
+    if (!b->caps) {
+        virQEMUWarn(b, b->def->cpu_node,
+                    _("deprecated_features='off' of <cpu> is not translated: which features "
+                      "are deprecated comes from QEMU's capabilities (--caps or --emulator)"));
+        return;
+    }
+    names = virQEMUCapsGetHostDeprecated(b->caps);
+    for (i = 0; names && names[i]; i++)
+        virQEMUPropBool(props, names[i], FALSE);
 }
 
 static gboolean
@@ -1287,6 +1413,7 @@ virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
         if (feature->name)
             virQEMUPropBool(props, feature->name, virQEMUFeatureEnabled(feature->policy));
     }
+    virQEMUCPUDeprecated(b, props);
     virQEMUOptionProps(b, "-cpu", props);
     return TRUE;
 }
@@ -1367,6 +1494,44 @@ virQEMUBuildMemLock(virQEMUCommandBuilder *b)
         virQEMUOption(b, "-overcommit", "mem-lock=on");
 }
 
+/* <iothreads>, <iothreadids>: one iothread object each, named as libvirt
+ * names them (qemuBuildIOThreadCommandLine). */
+static void
+virQEMUBuildIOThreads(virQEMUCommandBuilder *b)
+{
+    guint i;
+
+    for (i = 0; i < b->def->iothread_ids->len; i++) {
+        GString *props = virQEMUPropsNew("iothread");
+
+        g_string_append_printf(props, ",id=iothread%u",
+                               g_array_index(b->def->iothread_ids, guint, i));
+        virQEMUOptionProps(b, "-object", props);
+    }
+}
+
+/* QEMU 8.1 has -run-with async-teardown (system/vl.c), 9.0 dropped the
+ * older -async-teardown; libvirt writes the switch only where QEMU has
+ * it (qemuBuildAsyncTeardownCommandLine). */
+#define VIR_QEMU_VERSION_RUN_WITH_ASYNC_TEARDOWN 8001000
+
+static void
+virQEMUBuildAsyncTeardown(virQEMUCommandBuilder *b)
+{
+    virTristateSwitch enabled = b->def->async_teardown;
+
+    if (enabled == VIR_TRISTATE_SWITCH_ABSENT)
+        return;
+    if (b->caps && virQEMUCapsGetVersion(b->caps) < VIR_QEMU_VERSION_RUN_WITH_ASYNC_TEARDOWN) {
+        virQEMUWarn(b, b->def->async_teardown_node,
+                    _("<async-teardown> is not translated: QEMU before 8.1 has no "
+                      "-run-with async-teardown"));
+        return;
+    }
+    virQEMUOption(b, "-run-with",
+                  enabled == VIR_TRISTATE_SWITCH_ON ? "async-teardown=on" : "async-teardown=off");
+}
+
 static const char *
 virQEMUEmulator(virQEMUCommandBuilder *b)
 {
@@ -1405,6 +1570,7 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     virQEMUBuildMemLock(b);
     if (!virQEMUBuildSMP(b, error))
         return FALSE;
+    virQEMUBuildIOThreads(b);
     if (uuid && *uuid)
         virQEMUOption(b, "-uuid", uuid);
     virQEMUOption(b, "-display", "none");
@@ -1463,6 +1629,27 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
         virQEMUDeviceWanted(b, g_ptr_array_index(b->def->devices, i), TRUE);
 }
 
+/* A device may only name an IOThread the domain has (libvirt:
+ * virDomainDefValidateIOThreads). */
+static gboolean
+virQEMUCheckIOThreads(const virDomainDef *def, GError **error)
+{
+    guint i, j;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        gboolean found = FALSE;
+
+        for (j = 0; dev->iothread && j < def->iothread_ids->len; j++)
+            found = found || g_array_index(def->iothread_ids, guint, j) == dev->iothread;
+        if (dev->iothread && !found)
+            return virQEMUInvalid(def, dev->node, error,
+                                  _("<%s> at '%s' names IOThread %u, which the domain lacks"),
+                                  dev->element, dev->xpath, dev->iothread);
+    }
+    return TRUE;
+}
+
 /* Without an arch libvirt takes the host's, which for a guest meant for
  * this builder is s390x. */
 static gboolean
@@ -1508,7 +1695,8 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     virQEMUCommandLine *cmd;
     gsize i;
 
-    if (!virQEMUCheckArch(def, error) || !virQEMUCCWAssign(&b, error))
+    if (!virQEMUCheckArch(def, error) || !virQEMUCheckIOThreads(def, error) ||
+        !virQEMUCCWAssign(&b, error))
         return FALSE;
     virQEMUWarnUnwanted(&b);
     virQEMUBootFromOS(&b);
@@ -1525,6 +1713,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         if (!virQEMUBuildDevices(&b, &virQEMUDeviceBuilders[i], error))
             return FALSE;
     }
+    virQEMUBuildAsyncTeardown(&b);
 
     cmd = g_new0(virQEMUCommandLine, 1);
     cmd->args = g_steal_pointer(&args);

@@ -29,6 +29,10 @@
 #   -machine s390-ccw-virtio-X.Y   -> s390-ccw-virtio when this QEMU is
 #                                     older than X.Y (cases made with the
 #                                     capabilities of a newer QEMU)
+#   -run-with async-teardown=...   -> dropped when this QEMU has no
+#                                     -run-with (QEMU < 8.1)
+#   -device ...,loadparm=X         -> loadparm dropped when this QEMU's
+#                                     ccw devices lack it (QEMU < 9.2)
 # QMP talks over stdio; every QEMU run is bounded by a timeout.
 set -uo pipefail
 
@@ -43,6 +47,11 @@ fi
 
 # The machine types this QEMU knows, one per line.
 MACHINES=$("$qemu" -machine help | awk 'NR > 1 { print $1 }')
+# Whether this QEMU has -run-with, and a loadparm on its ccw devices.
+HAS_RUN_WITH=no
+"$qemu" -run-with help >/dev/null 2>&1 && HAS_RUN_WITH=yes
+HAS_DEVICE_LOADPARM=no
+"$qemu" -device virtio-blk-ccw,help 2>/dev/null | grep -q 'loadparm=' && HAS_DEVICE_LOADPARM=yes
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-argv.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -126,9 +135,13 @@ rewrite() {
     -device)
         if [[ $value == vhost-vsock-ccw,* && ! -e /dev/vhost-vsock ]]; then
             :
+        elif [ "$HAS_DEVICE_LOADPARM" = no ]; then
+            sed -E 's/,loadparm=[^,]*//' <<<"$value"
         else
             echo "$value"
         fi ;;
+    -run-with)
+        if [ "$HAS_RUN_WITH" = yes ]; then echo "$value"; fi ;;
     *)
         echo "$value" ;;
     esac
@@ -165,7 +178,7 @@ takes_value() {
     case $1 in
     -name | -machine | -accel | -cpu | -m | -smp | -uuid | -display | -chardev | -mon | \
         -blockdev | -device | -netdev | -object | -kernel | -initrd | -append | \
-        -overcommit) return 0 ;;
+        -overcommit | -run-with) return 0 ;;
     esac
     return 1
 }
@@ -194,6 +207,12 @@ run_case() {
         fi
         [ -n "$new" ] && QEMU_ARGV+=("$option" "$new")
     done
+    if [[ " ${ARGS[*]} " == *" -run-with "* && $HAS_RUN_WITH = no ]]; then
+        NOTES+="${NOTES:+; }-run-with left out: this QEMU does not have it"
+    fi
+    if [ "$HAS_DEVICE_LOADPARM" = no ] && printf '%s\n' "${ARGS[@]}" | grep -q '^[a-z-]*-ccw,.*,loadparm='; then
+        NOTES+="${NOTES:+; }device loadparm left out: this QEMU does not have it"
+    fi
     if [[ " ${ARGS[*]} " == *" vhost-vsock-ccw,"* && ! -e /dev/vhost-vsock ]]; then
         NOTES+="${NOTES:+; }vhost-vsock-ccw left out: there is no /dev/vhost-vsock on this host"
     fi
