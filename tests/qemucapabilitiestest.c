@@ -215,10 +215,13 @@ mymain(void)
     DO_TEST("qemu-8.2-s390x-kvm-pv");
     DO_TEST("qemu-8.2-s390x-kvm-no-pv");
     DO_TEST("qemu-5.2-s390x-kvm-iommu");
+    /* libvirt's form of a recording: no greeting, libvirt's commands. */
+    DO_TEST("libvirt-form-7.2-s390x-tcg");
 
     DO_TEST_ERROR("bad-truncated");
     DO_TEST_ERROR("bad-wrong-order");
     DO_TEST_ERROR("bad-not-json");
+    DO_TEST_ERROR("bad-libvirt-form-no-types");
 
     DO_TEST_BAD_FILE("empty", "", "is not a virt-pv capabilities file");
     DO_TEST_BAD_FILE("garbage", "\x7f" "ELF\x02\x01", "is not a virt-pv capabilities file");

@@ -327,6 +327,18 @@ virQEMUCapsParsePVObject(virQEMUCaps *caps, JsonNode *reply, GError **error)
     return TRUE;
 }
 
+/* From a recording of libvirt's, which lists every type instead. */
+static gboolean
+virQEMUCapsParsePVObjectFromTypes(virQEMUCaps *caps, JsonNode *reply, GError **error)
+{
+    if (!JSON_NODE_HOLDS_ARRAY(reply)) {
+        virQEMUCapsSetBadReply("qom-list-types", error);
+        return FALSE;
+    }
+    caps->pv_object = virQEMUCapsListHasName(reply, VIR_QEMU_CAPS_PV_OBJECT);
+    return TRUE;
+}
+
 static gint
 virQEMUCapsMachineCompare(gconstpointer a, gconstpointer b)
 {
@@ -391,6 +403,21 @@ virQEMUCapsArgsMachineProps(const virQEMUCaps *caps)
     return json_builder_get_root(b);
 }
 
+/* libvirt asks the properties of the machine it probes with, "none".
+ * confidential-guest-support is a property of every machine (QEMU's
+ * hw/core/machine.c, machine_class_init), so that answer serves. */
+static JsonNode *
+virQEMUCapsArgsNoneMachineProps(const virQEMUCaps *caps)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "typename");
+    json_builder_add_string_value(b, "none-machine");
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
 static gboolean
 virQEMUCapsParseMachineProps(virQEMUCaps *caps, JsonNode *reply, GError **error)
 {
@@ -410,13 +437,13 @@ virQEMUCapsWantHostModel(const virQEMUCaps *caps)
 }
 
 static JsonNode *
-virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
+virQEMUCapsArgsHostModelType(const char *type)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "type");
-    json_builder_add_string_value(b, "full");
+    json_builder_add_string_value(b, type);
     json_builder_set_member_name(b, "model");
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "name");
@@ -424,6 +451,21 @@ virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
     json_builder_end_object(b);
     json_builder_end_object(b);
     return json_builder_get_root(b);
+}
+
+static JsonNode *
+virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
+{
+    return virQEMUCapsArgsHostModelType("full");
+}
+
+/* Older libvirt recordings hold only the static expansion; it names the
+ * features the host model has beyond its base model, so an unpack the
+ * host offers is there too (QEMU target/s390x/cpu_models_sysemu.c). */
+static JsonNode *
+virQEMUCapsArgsHostModelStatic(const virQEMUCaps *caps)
+{
+    return virQEMUCapsArgsHostModelType("static");
 }
 
 /* The strings of a JSON array; NULL when it has none. */
@@ -472,25 +514,42 @@ virQEMUCapsParseHostModel(virQEMUCaps *caps, JsonNode *reply, GError **error)
     return TRUE;
 }
 
-typedef struct {
+typedef struct _virQEMUCapsQuery virQEMUCapsQuery;
+struct _virQEMUCapsQuery {
     const char *command;
     gboolean (*wanted)(const virQEMUCaps *caps);  /* NULL: always asked */
     JsonNode *(*arguments)(const virQEMUCaps *caps); /* NULL: none */
     gboolean (*parse)(virQEMUCaps *caps, JsonNode *reply, GError **error);
     gboolean optional; /* an error answer means "not there" */
-} virQEMUCapsQuery;
+    /* What a recording of libvirt's answers instead, when libvirt never
+     * asked this; NULL: nothing. */
+    const virQEMUCapsQuery *recorded;
+};
+
+static const virQEMUCapsQuery virQEMUCapsQueryPVObjectRecorded = {
+    "qom-list-types", NULL, NULL, virQEMUCapsParsePVObjectFromTypes, FALSE, NULL,
+};
+static const virQEMUCapsQuery virQEMUCapsQueryMachinePropsRecorded = {
+    "qom-list-properties", virQEMUCapsWantMachineProps, virQEMUCapsArgsNoneMachineProps,
+    virQEMUCapsParseMachineProps, TRUE, NULL,
+};
+static const virQEMUCapsQuery virQEMUCapsQueryHostModelRecorded = {
+    "query-cpu-model-expansion", virQEMUCapsWantHostModel, virQEMUCapsArgsHostModelStatic,
+    virQEMUCapsParseHostModel, TRUE, NULL,
+};
 
 /* What the probe asks, in order; later rows may depend on earlier ones. */
 static const virQEMUCapsQuery virQEMUCapsQueries[] = {
-    { "query-version", NULL, NULL, virQEMUCapsParseVersion, FALSE },
-    { "query-target", NULL, NULL, virQEMUCapsParseTarget, FALSE },
-    { "query-kvm", NULL, NULL, virQEMUCapsParseKVM, FALSE },
-    { "qom-list-properties", NULL, virQEMUCapsArgsPVObject, virQEMUCapsParsePVObject, TRUE },
-    { "query-machines", NULL, NULL, virQEMUCapsParseMachines, FALSE },
+    { "query-version", NULL, NULL, virQEMUCapsParseVersion, FALSE, NULL },
+    { "query-target", NULL, NULL, virQEMUCapsParseTarget, FALSE, NULL },
+    { "query-kvm", NULL, NULL, virQEMUCapsParseKVM, FALSE, NULL },
+    { "qom-list-properties", NULL, virQEMUCapsArgsPVObject, virQEMUCapsParsePVObject, TRUE,
+      &virQEMUCapsQueryPVObjectRecorded },
+    { "query-machines", NULL, NULL, virQEMUCapsParseMachines, FALSE, NULL },
     { "qom-list-properties", virQEMUCapsWantMachineProps, virQEMUCapsArgsMachineProps,
-      virQEMUCapsParseMachineProps, TRUE },
+      virQEMUCapsParseMachineProps, TRUE, &virQEMUCapsQueryMachinePropsRecorded },
     { "query-cpu-model-expansion", virQEMUCapsWantHostModel, virQEMUCapsArgsHostModel,
-      virQEMUCapsParseHostModel, TRUE },
+      virQEMUCapsParseHostModel, TRUE, &virQEMUCapsQueryHostModelRecorded },
 };
 
 static gboolean
@@ -506,6 +565,9 @@ virQEMUCapsRunQuery(virQEMUCaps *caps, virQEMUMonitor *mon, const virQEMUCapsQue
     if (query->arguments)
         args = query->arguments(caps);
     if (!virQEMUMonitorCommand(mon, query->command, args, &reply, &cmd_error)) {
+        if (query->recorded &&
+            g_error_matches(cmd_error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_NOT_RECORDED))
+            return virQEMUCapsRunQuery(caps, mon, query->recorded, error);
         if (query->optional &&
             g_error_matches(cmd_error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_COMMAND))
             return TRUE;

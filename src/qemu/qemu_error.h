@@ -14,6 +14,7 @@ typedef enum {
     VIR_QEMU_ERROR_PROTOCOL, /* QEMU (or a recording) broke the QMP protocol */
     VIR_QEMU_ERROR_COMMAND,  /* QEMU answered a command with an error */
     VIR_QEMU_ERROR_CACHE,    /* a capabilities file is unusable */
+    VIR_QEMU_ERROR_NOT_RECORDED, /* a recording has no answer to the command */
 } virQEMUError;
 
 GQuark virQEMUError_quark(void);
