@@ -143,6 +143,8 @@ mymain(void)
     DO_TEST("ccw-explicit");
     DO_TEST("ccw-mixed");
     DO_TEST_WARN("ccw-pci-address");
+    /* libvirt sorts disks by target within a bus, then assigns ccw addresses. */
+    DO_TEST("disk-order");
     DO_TEST("machine-settings");
 
     /* Devices. */

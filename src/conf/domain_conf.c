@@ -603,6 +603,7 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->type);
     g_free(dev->bus);
     g_free(dev->target_type);
+    g_free(dev->target_dev);
     g_free(dev->model);
     g_free(dev->loadparm);
     g_free(dev->address_type);
@@ -779,6 +780,7 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     if (!(dev->bus = virXMLProp(node, "bus")))
         dev->bus = virXMLProp(target, "bus");
     dev->target_type = virXMLProp(target, "type");
+    dev->target_dev = virXMLProp(target, "dev");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
     info = &virDomainDeviceKinds[dev->kind];
@@ -867,6 +869,73 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
                                 scsi_cause);
     if (!balloon)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio", NULL);
+}
+
+/* A disk's index from its target name the way libvirt's
+ * virDiskNameToIndex reads it: the letters after the prefix (hd, sd, vd,
+ * xvd, ubd, fd) in base 26, vda = 0, vdaa = 26; -1 when it has none. */
+static gint64
+virDomainDiskNameIndex(const char *name)
+{
+    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd" };
+    const char *p = NULL;
+    gint64 index = 0;
+    gsize i;
+
+    for (i = 0; name && i < G_N_ELEMENTS(prefixes) && !p; i++) {
+        if (g_str_has_prefix(name, prefixes[i]))
+            p = name + strlen(prefixes[i]);
+    }
+    if (!p || !*p)
+        return -1;
+    for (; *p >= 'a' && *p <= 'z'; p++) {
+        index = index * 26 + (*p - 'a' + 1);
+        if (index > G_MAXINT32)
+            return -1;
+    }
+    return *p && !g_ascii_isdigit(*p) ? -1 : index - 1;
+}
+
+static const char *
+virDomainDiskBusKey(const virDomainDevice *dev)
+{
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(virDomainDiskBusPrefixes); i++) {
+        if (virDomainDiskIsOnBus(dev, virDomainDiskBusPrefixes[i].bus))
+            return virDomainDiskBusPrefixes[i].bus;
+    }
+    return dev->bus ? dev->bus : "";
+}
+
+/* libvirt inserts every disk it parses before the first disk of the same
+ * bus with a greater index, else after the last disk of that bus
+ * (virDomainDiskInsert); the argv and the ccw addresses follow that. */
+static void
+virDomainDefOrderDisks(virDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        virDomainDevice *disk = g_ptr_array_index(def->devices, i);
+        gint64 index = virDomainDiskNameIndex(disk->target_dev);
+        gint at = -1;
+        gint j;
+
+        if (disk->kind != VIR_DOMAIN_DEVICE_DISK || disk->implicit)
+            continue;
+        for (j = (gint)def->disks->len - 1; j >= 0; j--) {
+            const virDomainDevice *other = g_ptr_array_index(def->disks, j);
+            gboolean same_bus = g_str_equal(virDomainDiskBusKey(other), virDomainDiskBusKey(disk));
+
+            if (same_bus && other->target_dev && disk->target_dev &&
+                virDomainDiskNameIndex(other->target_dev) > index)
+                at = j;
+            else if (same_bus && at == -1)
+                at = j + 1;
+        }
+        g_ptr_array_insert(def->disks, at, disk);
+    }
 }
 
 /* ---- the parts of <domain> -------------------------------------------- */
@@ -1209,6 +1278,7 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
             return FALSE;
     }
     virDomainDefFillIOThreadIds(def);
+    virDomainDefOrderDisks(def);
     virDomainDefAddImplicitDevices(def);
     /* Edits after parsing would make the recorded steps wrong. */
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
@@ -1226,6 +1296,7 @@ virDomainDefNew(const char *name)
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainLaunchSecurityFree);
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDeviceFree);
     def->iothread_ids = g_array_new(FALSE, FALSE, sizeof(guint));
+    def->disks = g_ptr_array_new();
     return def;
 }
 
@@ -1238,6 +1309,7 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
     g_clear_pointer(&def->launch_security, g_ptr_array_unref);
     g_clear_pointer(&def->iothread_ids, g_array_unref);
+    g_clear_pointer(&def->disks, g_ptr_array_unref);
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     g_clear_pointer(&def->doc, xmlFreeDoc);
     g_free(def->path);

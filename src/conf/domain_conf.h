@@ -98,6 +98,7 @@ typedef struct {
     char *type;            /* @type */
     char *bus;             /* @bus, else target/@bus */
     char *target_type;     /* target/@type (console, serial, channel) */
+    char *target_dev;      /* target/@dev (disk) */
     char *model;           /* @model, else model/@type */
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     virTristateSwitch iommu; /* driver/@iommu */
@@ -175,6 +176,9 @@ typedef struct {
     xmlNodePtr devices_node;   /* <devices> */
     GPtrArray *devices;        /* of virDomainDevice; document order, the
                                 * implicit ones last */
+    GPtrArray *disks;          /* the disks of @devices (not owned) in the
+                                * order libvirt keeps them: by target name
+                                * within a bus (virDomainDiskInsert) */
 
     GHashTable *xpath_steps;   /* private to the parser: NULL afterwards */
 } virDomainDef;

@@ -23,6 +23,7 @@
 
 typedef struct {
     const virDomainDef *def;
+    GPtrArray *devices;      /* def->devices, its disks in libvirt's order */
     const virQEMUCaps *caps;
     virQEMUPVMode mode;
     GPtrArray *args;
@@ -580,8 +581,8 @@ virQEMUControllerIndexTaken(virQEMUCommandBuilder *b, const virDomainDevice *dev
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *other = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *other = g_ptr_array_index(b->devices, i);
         g_autofree char *text = NULL;
         guint64 value;
 
@@ -679,13 +680,20 @@ static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
 };
 /* clang-format on */
 
+/* @def: (nullable): NULL leaves out the alias rule below */
 static const virQEMUConsoleTarget *
-virQEMUConsoleTargetFind(const virDomainDevice *dev)
+virQEMUConsoleTargetFind(const virDomainDef *def, const virDomainDevice *dev)
 {
+    const char *target = dev->target_type;
     gsize i;
 
+    /* The first console without a target type is the alias of the first
+     * <serial> when there is one (libvirt: virDomainDefAddConsoleCompat). */
+    if (!target && def && virDomainDefFindDevice(def, VIR_DOMAIN_DEVICE_SERIAL, FALSE) &&
+        virDomainDefFindDevice(def, VIR_DOMAIN_DEVICE_CONSOLE, FALSE) == dev)
+        target = "serial";
     for (i = 0; i < G_N_ELEMENTS(virQEMUConsoleTargets); i++) {
-        if (g_strcmp0(virQEMUConsoleTargets[i].target, dev->target_type) == 0)
+        if (g_strcmp0(virQEMUConsoleTargets[i].target, target) == 0)
             return &virQEMUConsoleTargets[i];
     }
     return NULL;
@@ -694,7 +702,8 @@ virQEMUConsoleTargetFind(const virDomainDevice *dev)
 static const char *
 virQEMUConsoleUnsupported(const virDomainDevice *dev)
 {
-    if (!virQEMUConsoleTargetFind(dev))
+    /* @def NULL: whether the target is known at all */
+    if (!virQEMUConsoleTargetFind(NULL, dev))
         return N_("only sclp, sclplm, serial and virtio console targets are supported");
     return NULL;
 }
@@ -720,7 +729,7 @@ virQEMUBuildConsoleDevice(virQEMUCommandBuilder *b, const virDomainDevice *dev, 
 static gboolean
 virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    const virQEMUConsoleTarget *target = virQEMUConsoleTargetFind(dev);
+    const virQEMUConsoleTarget *target = virQEMUConsoleTargetFind(b->def, dev);
 
     if (target && target->driver)
         return virQEMUBuildConsoleDevice(b, dev, target->driver, "console", error);
@@ -737,7 +746,9 @@ virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
 static const char *
 virQEMUSerialUnsupported(const virDomainDevice *dev)
 {
-    if (g_strcmp0(dev->target_type, "sclp-serial") != 0)
+    /* Without a target type, libvirt makes it sclp-serial on s390x
+     * (qemuDomainChrDefPostParse). */
+    if (dev->target_type && !g_str_equal(dev->target_type, "sclp-serial"))
         return N_("only serial devices of target type sclp-serial are supported");
     return NULL;
 }
@@ -1053,6 +1064,17 @@ virQEMUCCWFormat(guint32 key)
     return g_strdup_printf("%x.%x.%04x", key >> 24, (key >> 16) & 0xff, key & 0xffff);
 }
 
+/* <address type='ccw'/> without cssid, ssid and devno asks libvirt to
+ * pick one (virCCWDeviceAddressParseXML); a part of them is an error
+ * found when parsing. */
+static gboolean
+virQEMUCCWAddressEmpty(xmlNodePtr address)
+{
+    return !xmlHasProp(address, (const xmlChar *)"cssid") &&
+           !xmlHasProp(address, (const xmlChar *)"ssid") &&
+           !xmlHasProp(address, (const xmlChar *)"devno");
+}
+
 static gboolean
 virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDevice *dev,
                   GError **error)
@@ -1061,7 +1083,7 @@ virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDev
     g_autofree char *type = virXMLProp(address, "type");
     guint32 key = 0;
 
-    if (!address)
+    if (!address || virQEMUCCWAddressEmpty(address))
         return TRUE;
     if (g_strcmp0(type, "ccw") != 0)
         return virQEMUInvalid(b->def, address, error,
@@ -1095,7 +1117,7 @@ static gboolean
 virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
 {
     g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GPtrArray *devices = b->def->devices;
+    GPtrArray *devices = b->devices;
     guint32 next = VIR_QEMU_CCW_FIRST;
     gsize k;
     guint i;
@@ -1132,8 +1154,8 @@ virQEMUFirstWanted(virQEMUCommandBuilder *b, virDomainDeviceKind kind, const cha
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
         g_autofree char *device = NULL;
 
         if (dev->kind != kind || dev->implicit || !virQEMUDeviceWanted(b, dev, FALSE))
@@ -1300,8 +1322,8 @@ virQEMUMachineLoadparm(virQEMUCommandBuilder *b)
 
     if (virQEMUDeviceLoadparm(b))
         return NULL;
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
 
         if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE) &&
             dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && virQEMUBootIndex(b, dev) == 1)
@@ -1596,8 +1618,8 @@ virQEMUBuildDevices(virQEMUCommandBuilder *b, const virQEMUDeviceBuilder *builde
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
 
         if (dev->kind != builder->kind || !virQEMUDeviceWanted(b, dev, FALSE))
             continue;
@@ -1612,8 +1634,8 @@ virQEMUCountDisks(virQEMUCommandBuilder *b)
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
 
         if (dev->kind == VIR_DOMAIN_DEVICE_DISK && virQEMUDeviceWanted(b, dev, FALSE))
             b->ndisks++;
@@ -1625,8 +1647,8 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++)
-        virQEMUDeviceWanted(b, g_ptr_array_index(b->def->devices, i), TRUE);
+    for (i = 0; i < b->devices->len; i++)
+        virQEMUDeviceWanted(b, g_ptr_array_index(b->devices, i), TRUE);
 }
 
 /* A device may only name an IOThread the domain has (libvirt:
@@ -1682,6 +1704,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     g_autoptr(GHashTable) boot = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GPtrArray) devices = NULL;
     virQEMUCommandBuilder b = {
         .def = def,
         .caps = caps,
@@ -1694,6 +1717,20 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     };
     virQEMUCommandLine *cmd;
     gsize i;
+    guint k;
+    guint ndisks = 0;
+
+    /* Disks take libvirt's order among themselves; the other devices keep
+     * theirs. */
+    b.devices = g_ptr_array_sized_new(def->devices->len);
+    for (k = 0; k < def->devices->len; k++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, k);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_DISK && !dev->implicit && ndisks < def->disks->len)
+            dev = g_ptr_array_index(def->disks, ndisks++);
+        g_ptr_array_add(b.devices, (gpointer)dev);
+    }
+    devices = b.devices;
 
     if (!virQEMUCheckArch(def, error) || !virQEMUCheckIOThreads(def, error) ||
         !virQEMUCCWAssign(&b, error))
