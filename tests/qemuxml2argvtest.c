@@ -145,6 +145,8 @@ mymain(void)
     DO_TEST_WARN("ccw-pci-address");
     /* libvirt sorts disks by target within a bus, then assigns ccw addresses. */
     DO_TEST("disk-order");
+    /* What the builder does not translate, each with its line. */
+    DO_TEST_WARN("not-translated");
     DO_TEST("machine-settings");
 
     /* Devices. */

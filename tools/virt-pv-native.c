@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "conf/domain_conf.h"
+#include "util/virstring.h"
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-findings.h"
@@ -76,8 +77,13 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virQEMUBuildCommandLine(def, caps, result->mode, &cmd, &error))
         return virtPVReportError(error);
 
-    for (i = 0; i < cmd->warnings->len; i++)
-        fprintf(stderr, _("warning: %s\n"), (const char *)g_ptr_array_index(cmd->warnings, i));
+    for (i = 0; i < cmd->warnings->len; i++) {
+        /* Warnings quote the definition: no control characters to the
+         * terminal (SPEC section 11). */
+        g_autofree char *safe = virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));
+
+        fprintf(stderr, _("warning: %s\n"), safe);
+    }
     text = virQEMUCommandLineFormat(cmd);
     fputs(text, stdout);
     return VIRT_PV_EXIT_OK;

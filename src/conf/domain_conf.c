@@ -908,34 +908,76 @@ virDomainDiskBusKey(const virDomainDevice *dev)
     return dev->bus ? dev->bus : "";
 }
 
+/* A disk in virDomainDefOrderDisks: its place in the list and its key. */
+typedef struct {
+    gint64 index;
+    guint serial;  /* parse order: a disk goes after those of equal index */
+    GList *link;
+} virDomainDiskSlot;
+
+static gint
+virDomainDiskSlotCompare(gconstpointer a, gconstpointer b, gpointer opaque)
+{
+    const virDomainDiskSlot *x = a;
+    const virDomainDiskSlot *y = b;
+
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
 /* libvirt inserts every disk it parses before the first disk of the same
- * bus with a greater index, else after the last disk of that bus
- * (virDomainDiskInsert); the argv and the ccw addresses follow that. */
+ * bus with a greater index, else after the last disk of that bus, else at
+ * the end (virDomainDiskInsert); the argv and the ccw addresses follow
+ * that order.  Within a bus that is a stable sort by index, so one sorted
+ * sequence per bus finds the place without libvirt's quadratic walk. */
 static void
 virDomainDefOrderDisks(virDomainDef *def)
 {
+    g_autoptr(GHashTable) buses = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify)g_sequence_free);
+    g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func(g_free);
+    GQueue order = G_QUEUE_INIT;
+    GList *link;
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
         virDomainDevice *disk = g_ptr_array_index(def->devices, i);
-        gint64 index = virDomainDiskNameIndex(disk->target_dev);
-        gint at = -1;
-        gint j;
+        const char *bus = virDomainDiskBusKey(disk);
+        virDomainDiskSlot *slot;
+        GSequence *seq;
+        GSequenceIter *at;
 
         if (disk->kind != VIR_DOMAIN_DEVICE_DISK || disk->implicit)
             continue;
-        for (j = (gint)def->disks->len - 1; j >= 0; j--) {
-            const virDomainDevice *other = g_ptr_array_index(def->disks, j);
-            gboolean same_bus = g_str_equal(virDomainDiskBusKey(other), virDomainDiskBusKey(disk));
-
-            if (same_bus && other->target_dev && disk->target_dev &&
-                virDomainDiskNameIndex(other->target_dev) > index)
-                at = j;
-            else if (same_bus && at == -1)
-                at = j + 1;
+        if (!(seq = g_hash_table_lookup(buses, bus))) {
+            seq = g_sequence_new(NULL);
+            g_hash_table_insert(buses, (gpointer)bus, seq);
         }
-        g_ptr_array_insert(def->disks, at, disk);
+        slot = g_new0(virDomainDiskSlot, 1);
+        slot->index = virDomainDiskNameIndex(disk->target_dev);
+        slot->serial = i;
+        g_ptr_array_add(slots, slot);
+        at = g_sequence_search(seq, slot, virDomainDiskSlotCompare, NULL);
+        if (!g_sequence_iter_is_end(at)) {
+            virDomainDiskSlot *next = g_sequence_get(at);
+
+            g_queue_insert_before(&order, next->link, disk);
+            slot->link = next->link->prev;
+        } else if (!g_sequence_iter_is_begin(at)) {
+            virDomainDiskSlot *last = g_sequence_get(g_sequence_iter_prev(at));
+
+            g_queue_insert_after(&order, last->link, disk);
+            slot->link = last->link->next;
+        } else {
+            g_queue_push_tail(&order, disk);
+            slot->link = order.tail;
+        }
+        g_sequence_insert_before(at, slot);
     }
+    for (link = order.head; link; link = link->next)
+        g_ptr_array_add(def->disks, link->data);
+    g_queue_clear(&order);
 }
 
 /* ---- the parts of <domain> -------------------------------------------- */
@@ -1401,6 +1443,151 @@ virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
             return dev;
     }
     return NULL;
+}
+
+/* ---- coverage ----------------------------------------------------------- */
+
+typedef struct {
+    gboolean subtree;
+    GHashTable *texts;  /* allowed texts; NULL: any */
+    GHashTable *attrs;  /* name -> allowed value, or "" for any */
+} virDomainCoverage;
+
+static void
+virDomainCoverageFree(virDomainCoverage *c)
+{
+    g_clear_pointer(&c->texts, g_hash_table_unref);
+    g_hash_table_unref(c->attrs);
+    g_free(c);
+}
+
+static virDomainCoverage *
+virDomainCoverageGet(GHashTable *table, const char *path)
+{
+    virDomainCoverage *c = g_hash_table_lookup(table, path);
+
+    if (!c) {
+        c = g_new0(virDomainCoverage, 1);
+        c->attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_insert(table, g_strdup(path), c);
+    }
+    return c;
+}
+
+/* One entry of the table virDomainDefFindUncovered() takes. */
+static void
+virDomainCoverageAdd(GHashTable *table, const char *entry)
+{
+    const char *at = strchr(entry, '@');
+    g_autofree char *path = g_strndup(entry, at ? (gsize)(at - entry) : strlen(entry));
+    char *eq = strchr(path, '=');
+    gsize len;
+    virDomainCoverage *c;
+
+    if (eq) {
+        *eq = '\0';
+        c = virDomainCoverageGet(table, path);
+        if (!c->texts)
+            c->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(c->texts, g_strdup(eq + 1));
+    } else if ((len = strlen(path)) >= 4 && g_str_equal(path + len - 4, "/...")) {
+        path[len - 4] = '\0';
+        virDomainCoverageGet(table, path)->subtree = TRUE;
+    }
+    c = virDomainCoverageGet(table, path);
+    if (at) {
+        g_auto(GStrv) attrs = g_strsplit(at + 1, ",", -1);
+        guint i;
+
+        for (i = 0; attrs[i]; i++) {
+            char *value = strchr(attrs[i], '=');
+
+            if (value)
+                *value++ = '\0';
+            g_hash_table_insert(c->attrs, g_strdup(attrs[i]), g_strdup(value ? value : ""));
+        }
+    }
+}
+
+static void
+virDomainUncoveredAdd(GPtrArray *list, xmlNodePtr node, const char *attr)
+{
+    virDomainUncovered *u = g_new0(virDomainUncovered, 1);
+
+    u->node = node;
+    u->attr = g_strdup(attr);
+    u->xpath = virDomainNodeXPath(node);
+    g_ptr_array_add(list, u);
+}
+
+void
+virDomainUncoveredFree(virDomainUncovered *u)
+{
+    if (!u)
+        return;
+    g_free(u->attr);
+    g_free(u->xpath);
+    g_free(u);
+}
+
+static gboolean
+virDomainCoverageHasText(const virDomainCoverage *c, xmlNodePtr node)
+{
+    g_autofree char *text = NULL;
+
+    if (!c->texts)
+        return TRUE;
+    text = virXMLText(node);
+    return g_hash_table_contains(c->texts, text ? text : "");
+}
+
+static void
+virDomainFindUncoveredIn(GHashTable *table, GHashTable *skip, xmlNodePtr node, const char *path,
+                         GPtrArray *list)
+{
+    const virDomainCoverage *c = g_hash_table_lookup(table, path);
+    xmlAttrPtr attr;
+    xmlNodePtr cur;
+
+    if (skip && g_hash_table_contains(skip, node))
+        return;
+    if (!c || node->ns || !virDomainCoverageHasText(c, node)) {
+        virDomainUncoveredAdd(list, node, NULL);
+        return;
+    }
+    if (c->subtree)
+        return;
+    for (attr = node->properties; attr; attr = attr->next) {
+        const char *want = attr->ns ? NULL : g_hash_table_lookup(c->attrs, attr->name);
+        g_autofree char *value = NULL;
+
+        if (want && *want)
+            value = virXMLProp(node, (const char *)attr->name);
+        if (!want || (*want && g_strcmp0(value, want) != 0))
+            virDomainUncoveredAdd(list, node, (const char *)attr->name);
+    }
+    for (cur = node->children; cur; cur = cur->next) {
+        g_autofree char *child = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        child = *path ? g_strdup_printf("%s/%s", path, cur->name) : g_strdup((char *)cur->name);
+        virDomainFindUncoveredIn(table, skip, cur, child, list);
+    }
+}
+
+GPtrArray *
+virDomainDefFindUncovered(const virDomainDef *def, const char *const *covered, GHashTable *skip)
+{
+    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify)virDomainCoverageFree);
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainUncoveredFree);
+    gsize i;
+
+    for (i = 0; covered[i]; i++)
+        virDomainCoverageAdd(table, covered[i]);
+    virDomainFindUncoveredIn(table, skip, def->root, "", list);
+    return list;
 }
 
 /* ---- dump --------------------------------------------------------------- */

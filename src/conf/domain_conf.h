@@ -224,6 +224,30 @@ gboolean virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus);
 const virDomainDevice *virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
                                               gboolean include_implicit);
 
+/* An element or attribute of the definition that a consumer does not
+ * cover (see virDomainDefFindUncovered). */
+typedef struct {
+    xmlNodePtr node; /* the element, or the element of the attribute */
+    char *attr;      /* the attribute's name; NULL for the element */
+    char *xpath;     /* of the element */
+} virDomainUncovered;
+
+void virDomainUncoveredFree(virDomainUncovered *u);
+
+/*
+ * Every element and attribute of @def that @covered does not name, in
+ * document order, an element's own attributes and children left out once
+ * the element is reported.  @covered lists paths below <domain> ("" for
+ * <domain> itself, "devices/disk/driver"), each optionally followed by
+ * "=TEXT" (covered only with that text), "/..." (its whole subtree) or
+ * "@a,b=VALUE" (these attributes; b only with that value).  A path may
+ * appear more than once.  Elements in @skip (a set of xmlNodePtr, may be
+ * NULL) and their subtrees are passed over: the caller has spoken of
+ * them.  Elements in a namespace are reported like any other.
+ */
+GPtrArray *virDomainDefFindUncovered(const virDomainDef *def, const char *const *covered,
+                                     GHashTable *skip);
+
 /* A readable dump of the model, one line per fact; the golden format of
  * tests/domainconftest. */
 char *virDomainDefDump(const virDomainDef *def);

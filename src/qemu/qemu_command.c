@@ -1003,9 +1003,12 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     const char *reason;
 
     if (!builder) {
-        /* A panic device of model s390 is libvirt's default and needs no
-         * argument. */
-        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC && g_strcmp0(dev->model, "s390") == 0)
+        /* A panic device of model s390 (libvirt's default on s390x) is
+         * part of the machine, and audio of type none is no audio: neither
+         * needs an argument. */
+        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC && (!dev->model || g_str_equal(dev->model, "s390")))
+            return FALSE;
+        if (dev->kind == VIR_DOMAIN_DEVICE_AUDIO && g_strcmp0(dev->type, "none") == 0)
             return FALSE;
         if (warn)
             virQEMUWarn(b, dev->node,
@@ -1651,6 +1654,104 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
         virQEMUDeviceWanted(b, g_ptr_array_index(b->devices, i), TRUE);
 }
 
+/* ---- what the command line covers ---------------------------------------- */
+
+/*
+ * Every element and attribute this builder translates, by path below
+ * <domain> (see virDomainDefFindUncovered for the syntax), and those that
+ * have no place on QEMU's command line at all because libvirt handles
+ * them outside QEMU: pinning and placement on the host, the reaction to
+ * guest events, the balloon target set over QMP after start, checks that
+ * libvirt makes before start.  Everything else gets a warning, so that
+ * nothing of a definition is dropped without a word.
+ */
+static const char *const virQEMUCovered[] = {
+    "@type",
+    "name", "uuid", "title", "description",
+    "metadata/...",          /* other applications' data */
+    "memory@unit",
+    "currentMemory@unit",    /* the balloon target: QMP after start */
+    "vcpu@placement,current",
+    "iothreads", "iothreadids", "iothreadids/iothread@id",
+    "os", "os/type@arch,machine", "os/boot@dev", "os/kernel", "os/initrd", "os/cmdline",
+    "features", "features/async-teardown@enabled",
+    "cpu@mode,deprecated_features",
+    "cpu@check,match",       /* how libvirt compares the model with the host */
+    "cpu/model@fallback", "cpu/feature@name,policy",
+    "cpu/topology@sockets,dies,cores,threads",
+    "cpu/topology@clusters=1", /* QEMU's default */
+    "keywrap", "keywrap/cipher@name,state",
+    "clock@offset=utc",      /* QEMU's default -rtc base=utc */
+    "on_poweroff", "on_crash", /* libvirt acts on QEMU's events */
+    "on_reboot=restart",     /* QEMU's own behaviour */
+    "memoryBacking", "memoryBacking/locked",
+    "launchSecurity@type",
+    "devices", "devices/emulator",
+    "devices/audio@id,type=none", "devices/panic@model=s390",
+    "devices/disk@type,device",
+    "devices/disk/driver@name,type,cache,io,iommu,error_policy,rerror_policy,iothread",
+    "devices/disk/source@file,dev", "devices/disk/target@dev,bus",
+    "devices/disk/address@type,cssid,ssid,devno,controller,bus,target,unit",
+    "devices/disk/boot@order,loadparm", "devices/disk/readonly",
+    "devices/interface@type",
+    "devices/interface/source@network,bridge,dev", /* libvirt opens the tap */
+    "devices/interface/target@dev", "devices/interface/mac@address",
+    "devices/interface/model@type", "devices/interface/driver@name,iommu",
+    "devices/interface/address@type,cssid,ssid,devno",
+    "devices/interface/boot@order,loadparm",
+    "devices/controller@type,index,model", "devices/controller/driver@iothread,iommu",
+    "devices/controller/address@type,cssid,ssid,devno",
+    "devices/serial@type", "devices/serial/target@type,port",
+    "devices/serial/target/model@name", "devices/serial/source@path,mode",
+    "devices/console@type", "devices/console/target@type,port",
+    "devices/console/source@path,mode",
+    "devices/channel@type", "devices/channel/target@type,name",
+    "devices/channel/source@path,mode",
+    "devices/input@type,bus", "devices/input/driver@iommu",
+    "devices/input/address@type,cssid,ssid,devno",
+    "devices/memballoon@model,autodeflate,freePageReporting",
+    "devices/memballoon/stats@period", /* set over QMP after start */
+    "devices/memballoon/driver@iommu", "devices/memballoon/address@type,cssid,ssid,devno",
+    "devices/rng@model", "devices/rng/backend@model", "devices/rng/rate@bytes,period",
+    "devices/rng/driver@iommu", "devices/rng/address@type,cssid,ssid,devno",
+    "devices/vsock@model", "devices/vsock/cid@auto,address", "devices/vsock/driver@iommu",
+    "devices/vsock/address@type,cssid,ssid,devno",
+    NULL,
+};
+
+/* "FILE:LINE: <clock offset> at '/domain/clock' is not translated". */
+static void
+virQEMUWarnUncovered(virQEMUCommandBuilder *b)
+{
+    g_autoptr(GHashTable) skip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GPtrArray) uncovered = NULL;
+    guint i;
+
+    /* Devices left out have their own warning; the ignored ones (a PCI
+     * root, <memballoon model='none'>) need none. */
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
+
+        if (!dev->implicit && !virQEMUDeviceWanted(b, dev, FALSE))
+            g_hash_table_add(skip, dev->node);
+    }
+    uncovered = virDomainDefFindUncovered(b->def, virQEMUCovered, skip);
+    for (i = 0; i < uncovered->len; i++) {
+        const virDomainUncovered *u = g_ptr_array_index(uncovered, i);
+        g_autofree char *name = NULL;
+
+        if (u->node->ns && u->node->ns->prefix)
+            name = g_strdup_printf("%s:%s", u->node->ns->prefix, u->node->name);
+        else
+            name = g_strdup((const char *)u->node->name);
+        if (u->attr)
+            virQEMUWarn(b, u->node, _("<%s %s> at '%s' is not translated"), name, u->attr,
+                        u->xpath);
+        else
+            virQEMUWarn(b, u->node, _("<%s> at '%s' is not translated"), name, u->xpath);
+    }
+}
+
 /* A device may only name an IOThread the domain has (libvirt:
  * virDomainDefValidateIOThreads). */
 static gboolean
@@ -1736,6 +1837,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         !virQEMUCCWAssign(&b, error))
         return FALSE;
     virQEMUWarnUnwanted(&b);
+    virQEMUWarnUncovered(&b);
     virQEMUBootFromOS(&b);
     virQEMUCountDisks(&b);
     if (!virQEMUBuildGeneral(&b, error))
