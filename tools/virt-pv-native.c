@@ -78,11 +78,10 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
         return virtPVReportError(error);
 
     for (i = 0; i < cmd->warnings->len; i++) {
-        /* Warnings quote the definition: no control characters to the
-         * terminal (SPEC section 11). */
-        g_autofree char *safe = virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));
+        g_autofree char *warning =
+            virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));
 
-        fprintf(stderr, _("warning: %s\n"), safe);
+        fprintf(stderr, _("warning: %s\n"), warning);
     }
     text = virQEMUCommandLineFormat(cmd);
     fputs(text, stdout);

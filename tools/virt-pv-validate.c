@@ -16,6 +16,7 @@
 #include "virt-pv-connect.h"
 #include "virt-pv-findings.h"
 #include "virt-pv-validate.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv validate: every reason a definition would not run protected. */
@@ -112,7 +113,11 @@ virtPVValidateCheckIgnore(char **codes)
 {
     for (; codes && *codes; codes++) {
         if (!virQEMUValidateCodeIsKnown(*codes)) {
-            fprintf(stderr, _("error: unknown finding code '%s'\n"), *codes);
+            g_autoptr(GError) error = NULL;
+
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("unknown finding code '%s'"), *codes);
+            virtPVReportError(error);
             return FALSE;
         }
     }
@@ -122,14 +127,7 @@ virtPVValidateCheckIgnore(char **codes)
 static gboolean
 virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
 {
-    g_autofree char *xml = NULL;
-    gsize len = 0;
-
-    if (!g_str_equal(file, "-"))
-        return virDomainDefParseFile(file, 0, ret_def, error);
-    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, error))
-        return FALSE;
-    return virDomainDefParseString(xml, len, file, 0, ret_def, error);
+    return virDomainDefParseFile(file, 0, ret_def, error);
 }
 
 /* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
@@ -250,9 +248,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virtPVValidateLoadCaps(opts, &ctx.caps, &error))
         return virtPVReportError(error);
     if (virtPVValidateConnectURI) {
-        ret = virtPVValidateConnect(opts, &ctx, argv + 1);
-        fflush(stdout);
-        return ret;
+        return virtPVValidateConnect(opts, &ctx, argv + 1);
     }
 
     /* The worst status wins: an input error over findings over fine. */
@@ -261,7 +257,6 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
 
         ret = MAX(ret, status);
     }
-    fflush(stdout);
     return ret;
 }
 
