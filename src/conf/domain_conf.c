@@ -31,8 +31,7 @@ virTristateSwitchToString(virTristateSwitch value)
 static const char *const virDomainDiskErrorPolicyStrings[] = {
     "default", "stop", "report", "ignore", "enospace",
 };
-G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskErrorPolicyStrings) ==
-                VIR_DOMAIN_DISK_ERROR_POLICY_LAST);
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskErrorPolicyStrings) == VIR_DOMAIN_DISK_ERROR_POLICY_LAST);
 
 const char *
 virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value)
@@ -702,8 +701,7 @@ virDomainErrorPolicyParse(const virDomainDef *def, xmlNodePtr node, const char *
  * virDomainDeviceLoadparmIsValid) keeps it in upper case and takes 1 to
  * 8 characters of A-Z, 0-9, '.' and blank. */
 static gboolean
-virDomainLoadparmParse(const virDomainDef *def, xmlNodePtr boot, char **ret_value,
-                       GError **error)
+virDomainLoadparmParse(const virDomainDef *def, xmlNodePtr boot, char **ret_value, GError **error)
 {
     g_autofree char *value = virXMLProp(boot, "loadparm");
     g_autofree char *upper = NULL;
@@ -912,7 +910,7 @@ virDomainDiskBusKey(const virDomainDevice *dev)
 /* A disk in virDomainDefOrderDisks: its place in the list and its key. */
 typedef struct {
     gint64 index;
-    guint serial;  /* parse order: a disk goes after those of equal index */
+    guint serial; /* parse order: a disk goes after those of equal index */
     GList *link;
 } virDomainDiskSlot;
 
@@ -935,8 +933,8 @@ virDomainDiskSlotCompare(gconstpointer a, gconstpointer b, gpointer opaque)
 static void
 virDomainDefOrderDisks(virDomainDef *def)
 {
-    g_autoptr(GHashTable) buses = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-                                                        (GDestroyNotify)g_sequence_free);
+    g_autoptr(GHashTable) buses =
+        g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_sequence_free);
     g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func(g_free);
     GQueue order = G_QUEUE_INIT;
     GList *link;
@@ -1456,8 +1454,8 @@ virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
 
 typedef struct {
     gboolean subtree;
-    GHashTable *texts;  /* allowed texts; NULL: any */
-    GHashTable *attrs;  /* name -> allowed value, or "" for any */
+    GHashTable *texts; /* allowed texts; NULL: any */
+    GHashTable *attrs; /* name -> allowed value, or "" for any */
 } virDomainCoverage;
 
 static void
@@ -1616,8 +1614,7 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
         g_string_append_printf(out, "  loadparm=%s error_policy=%s rerror_policy=%s iothread=%u\n",
                                VIR_DUMP_STR(dev->loadparm),
                                virDomainDiskErrorPolicyToString(dev->error_policy),
-                               virDomainDiskErrorPolicyToString(dev->rerror_policy),
-                               dev->iothread);
+                               virDomainDiskErrorPolicyToString(dev->rerror_policy), dev->iothread);
 }
 
 /* The machine-wide settings the argv builder translates; printed only

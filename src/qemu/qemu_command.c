@@ -23,7 +23,7 @@
 
 typedef struct {
     const virDomainDef *def;
-    GPtrArray *devices;      /* def->devices, its disks in libvirt's order */
+    GPtrArray *devices; /* def->devices, its disks in libvirt's order */
     const virQEMUCaps *caps;
     virQEMUPVMode mode;
     GPtrArray *args;
@@ -1006,7 +1006,8 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
         /* A panic device of model s390 (libvirt's default on s390x) is
          * part of the machine, and audio of type none is no audio: neither
          * needs an argument. */
-        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC && (!dev->model || g_str_equal(dev->model, "s390")))
+        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC &&
+            (!dev->model || g_str_equal(dev->model, "s390")))
             return FALSE;
         if (dev->kind == VIR_DOMAIN_DEVICE_AUDIO && g_strcmp0(dev->type, "none") == 0)
             return FALSE;
@@ -1019,8 +1020,8 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     }
     if (builder->ignored && builder->ignored(dev))
         return FALSE;
-    if (!(reason = builder->unsupported(dev)) && builder->ccw && dev->virtio &&
-        dev->address_type && !g_str_equal(dev->address_type, "ccw"))
+    if (!(reason = builder->unsupported(dev)) && builder->ccw && dev->virtio && dev->address_type &&
+        !g_str_equal(dev->address_type, "ccw"))
         /* libvirt makes it a virtio-*-pci device behind a zpci device
          * (qemuBuildZPCIDevProps); this builder knows ccw only. */
         reason = N_("only ccw addresses are supported: zPCI (PCI) devices are not built");
@@ -1312,7 +1313,8 @@ virQEMUMachineType(virQEMUCommandBuilder *b)
                 _("machine type '%s' is not among those QEMU %u.%u.%u lists; "
                   "QEMU will refuse to start"),
                 machine, virQEMUCapsGetVersion(b->caps) / 1000000,
-                virQEMUCapsGetVersion(b->caps) / 1000 % 1000, virQEMUCapsGetVersion(b->caps) % 1000);
+                virQEMUCapsGetVersion(b->caps) / 1000 % 1000,
+                virQEMUCapsGetVersion(b->caps) % 1000);
     return machine;
 }
 
@@ -1677,6 +1679,7 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
  * libvirt makes before start.  Everything else gets a warning, so that
  * nothing of a definition is dropped without a word.
  */
+/* clang-format off */
 static const char *const virQEMUCovered[] = {
     "@type",
     "name", "uuid", "title", "description",
@@ -1730,6 +1733,7 @@ static const char *const virQEMUCovered[] = {
     "devices/vsock/address@type,cssid,ssid,devno",
     NULL,
 };
+/* clang-format on */
 
 /* "FILE:LINE: <clock offset> at '/domain/clock' is not translated". */
 static void

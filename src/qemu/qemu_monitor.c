@@ -551,8 +551,7 @@ virQEMUMonitorReplayIsCommand(virQEMUMonitor *mon, guint i, JsonObject *want)
     if (g_strcmp0(json_object_get_string_member_with_default(have, "execute", NULL),
                   json_object_get_string_member(want, "execute")) != 0)
         return FALSE;
-    return want_args && have_args ? json_node_equal(want_args, have_args)
-                                  : want_args == have_args;
+    return want_args && have_args ? json_node_equal(want_args, have_args) : want_args == have_args;
 }
 
 /* A recording of libvirt's: the command wherever the first session has
