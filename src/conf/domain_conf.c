@@ -612,45 +612,41 @@ virDomainDeviceFree(virDomainDevice *dev)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDevice, virDomainDeviceFree)
 
+/* An attribute of libvirt's two-valued kinds: virTristateSwitch (on,
+ * off) or virTristateBool (yes, no); absent is the third value. */
 static gboolean
-virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
-                     virTristateSwitch *ret_value, GError **error)
+virDomainTristateParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                       const char *on, const char *off, virTristateSwitch *ret_value,
+                       GError **error)
 {
     g_autofree char *value = virXMLProp(node, attr);
 
     if (!value) {
         *ret_value = VIR_TRISTATE_SWITCH_ABSENT;
-    } else if (g_str_equal(value, "on")) {
+    } else if (g_str_equal(value, on)) {
         *ret_value = VIR_TRISTATE_SWITCH_ON;
-    } else if (g_str_equal(value, "off")) {
+    } else if (g_str_equal(value, off)) {
         *ret_value = VIR_TRISTATE_SWITCH_OFF;
     } else {
         return virDomainInvalid(def, node, error,
-                                _("invalid value '%s' of attribute '%s' (expected 'on' or 'off')"),
-                                value, attr);
+                                _("invalid value '%s' of attribute '%s' (expected '%s' or '%s')"),
+                                value, attr, on, off);
     }
     return TRUE;
 }
 
-/* An attribute of libvirt's virTristateBool kind: yes or no. */
+static gboolean
+virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                     virTristateSwitch *ret_value, GError **error)
+{
+    return virDomainTristateParse(def, node, attr, "on", "off", ret_value, error);
+}
+
 static gboolean
 virDomainBoolParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
                    virTristateSwitch *ret_value, GError **error)
 {
-    g_autofree char *value = virXMLProp(node, attr);
-
-    if (!value) {
-        *ret_value = VIR_TRISTATE_SWITCH_ABSENT;
-    } else if (g_str_equal(value, "yes")) {
-        *ret_value = VIR_TRISTATE_SWITCH_ON;
-    } else if (g_str_equal(value, "no")) {
-        *ret_value = VIR_TRISTATE_SWITCH_OFF;
-    } else {
-        return virDomainInvalid(def, node, error,
-                                _("invalid value '%s' of attribute '%s' (expected 'yes' or 'no')"),
-                                value, attr);
-    }
-    return TRUE;
+    return virDomainTristateParse(def, node, attr, "yes", "no", ret_value, error);
 }
 
 /* A positive decimal number below G_MAXUINT32, as libvirt's ids are. */
