@@ -926,9 +926,10 @@ virDomainDiskSlotCompare(gconstpointer a, gconstpointer b, gpointer opaque)
  * the end (virDomainDiskInsert); the argv and the ccw addresses follow
  * that order.  Within a bus that is a stable sort by index, so one sorted
  * sequence per bus finds the place without libvirt's quadratic walk. */
-static void
-virDomainDefOrderDisks(virDomainDef *def)
+GPtrArray *
+virDomainDefDisksInOrder(const virDomainDef *def)
 {
+    GPtrArray *disks = g_ptr_array_new();
     g_autoptr(GHashTable) buses =
         g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_sequence_free);
     g_autoptr(GPtrArray) slots = g_ptr_array_new_with_free_func(g_free);
@@ -971,8 +972,9 @@ virDomainDefOrderDisks(virDomainDef *def)
         g_sequence_insert_before(at, slot);
     }
     for (link = order.head; link; link = link->next)
-        g_ptr_array_add(def->disks, link->data);
+        g_ptr_array_add(disks, link->data);
     g_queue_clear(&order);
+    return disks;
 }
 
 /* ---- the parts of <domain> -------------------------------------------- */
@@ -1315,7 +1317,6 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
             return FALSE;
     }
     virDomainDefFillIOThreadIds(def);
-    virDomainDefOrderDisks(def);
     virDomainDefAddImplicitDevices(def);
     /* Edits after parsing would make the recorded steps wrong. */
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
@@ -1333,7 +1334,6 @@ virDomainDefNew(const char *name)
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainLaunchSecurityFree);
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDeviceFree);
     def->iothread_ids = g_array_new(FALSE, FALSE, sizeof(guint));
-    def->disks = g_ptr_array_new();
     return def;
 }
 
@@ -1346,7 +1346,6 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
     g_clear_pointer(&def->launch_security, g_ptr_array_unref);
     g_clear_pointer(&def->iothread_ids, g_array_unref);
-    g_clear_pointer(&def->disks, g_ptr_array_unref);
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     g_clear_pointer(&def->doc, xmlFreeDoc);
     g_free(def->path);

@@ -176,9 +176,6 @@ typedef struct {
     xmlNodePtr devices_node;   /* <devices> */
     GPtrArray *devices;        /* of virDomainDevice; document order, the
                                 * implicit ones last */
-    GPtrArray *disks;          /* the disks of @devices (not owned) in the
-                                * order libvirt keeps them: by target name
-                                * within a bus (virDomainDiskInsert) */
 
     GHashTable *xpath_steps;   /* private to the parser: NULL afterwards */
 } virDomainDef;
@@ -247,6 +244,10 @@ void virDomainUncoveredFree(virDomainUncovered *u);
  */
 GPtrArray *virDomainDefFindUncovered(const virDomainDef *def, const char *const *covered,
                                      GHashTable *skip);
+
+/* The disks of @def (borrowed from def->devices) in the order libvirt
+ * keeps them: by target name within a bus (virDomainDiskInsert). */
+GPtrArray *virDomainDefDisksInOrder(const virDomainDef *def);
 
 /* A readable dump of the model, one line per fact; the golden format of
  * tests/domainconftest. */

@@ -1822,6 +1822,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     g_autoptr(GHashTable) boot = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GPtrArray) devices = NULL;
+    g_autoptr(GPtrArray) disks = virDomainDefDisksInOrder(def);
     virQEMUCommandBuilder b = {
         .def = def,
         .caps = caps,
@@ -1843,8 +1844,8 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     for (k = 0; k < def->devices->len; k++) {
         const virDomainDevice *dev = g_ptr_array_index(def->devices, k);
 
-        if (dev->kind == VIR_DOMAIN_DEVICE_DISK && !dev->implicit && ndisks < def->disks->len)
-            dev = g_ptr_array_index(def->disks, ndisks++);
+        if (dev->kind == VIR_DOMAIN_DEVICE_DISK && !dev->implicit && ndisks < disks->len)
+            dev = g_ptr_array_index(disks, ndisks++);
         g_ptr_array_add(b.devices, (gpointer)dev);
     }
     devices = b.devices;
