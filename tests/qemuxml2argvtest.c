@@ -147,6 +147,7 @@ mymain(void)
     DO_TEST("disk-order");
     /* What the builder does not translate, each with its line. */
     DO_TEST_WARN("not-translated");
+    DO_TEST_WARN("hostdev-mdev-watchdog");
     DO_TEST("machine-settings");
 
     /* Devices. */
@@ -186,7 +187,7 @@ mymain(void)
     DO_TEST_VALIDATE("cpu-topology-only");
     DO_TEST_VALIDATE("emulator-custom-path");
     DO_TEST_VALIDATE_FULL("hostdev-usb", TEST_ARGS_WARN, FALSE);
-    DO_TEST_VALIDATE_FULL("hostdev-vfio-ap", TEST_ARGS_WARN, FALSE);
+    DO_TEST_VALIDATE("hostdev-vfio-ap");
     DO_TEST_VALIDATE("implicit-console-with-controller");
     DO_TEST_VALIDATE("implicit-ls-mode");
     DO_TEST_VALIDATE_FULL("interface-non-virtio", TEST_ARGS_WARN, FALSE);

@@ -607,6 +607,8 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->model);
     g_free(dev->loadparm);
     g_free(dev->address_type);
+    g_free(dev->source_uuid);
+    g_free(dev->action);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -776,6 +778,9 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
         dev->bus = virXMLProp(target, "bus");
     dev->target_type = virXMLProp(target, "type");
     dev->target_dev = virXMLProp(target, "dev");
+    dev->action = virXMLProp(node, "action");
+    if (kind == VIR_DOMAIN_DEVICE_HOSTDEV)
+        dev->source_uuid = virXMLChildProp(virXMLChild(node, "source"), "address", "uuid");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
     info = &virDomainDeviceKinds[dev->kind];

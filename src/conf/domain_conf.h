@@ -103,6 +103,8 @@ typedef struct {
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     virTristateSwitch iommu; /* driver/@iommu */
     char *address_type;    /* address/@type: ccw, pci, ... */
+    char *source_uuid;     /* source/address/@uuid (a mediated device) */
+    char *action;          /* @action (watchdog) */
     char *loadparm;        /* boot/@loadparm, in upper case as libvirt keeps it */
     virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
     virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */

@@ -37,6 +37,7 @@ typedef struct {
     guint nchannels;
     guint ninputs;
     guint nrngs;
+    guint nhostdevs;
 } virQEMUCommandBuilder;
 
 /* ---- reading the definition ----------------------------------------- */
@@ -935,6 +936,76 @@ virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError *
     return TRUE;
 }
 
+/* ---- host devices and the watchdog ---------------------------------------- */
+
+/* A mediated device of the s390 kinds libvirt builds: vfio-ccw (a
+ * subchannel, with a ccw address) and vfio-ap (crypto adapters). */
+static const char *
+virQEMUHostdevUnsupported(const virDomainDevice *dev)
+{
+    if (g_strcmp0(dev->type, "mdev") != 0 ||
+        (g_strcmp0(dev->model, "vfio-ccw") != 0 && g_strcmp0(dev->model, "vfio-ap") != 0) ||
+        !dev->source_uuid)
+        return N_("only mediated vfio-ccw and vfio-ap host devices are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUHostdevIsCCW(const virDomainDevice *dev)
+{
+    return dev->kind == VIR_DOMAIN_DEVICE_HOSTDEV && g_strcmp0(dev->model, "vfio-ccw") == 0;
+}
+
+static gboolean
+virQEMUBuildHostdev(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *id = g_strdup_printf("hostdev%u", b->nhostdevs++);
+    g_autofree char *sysfsdev = g_strdup_printf("/sys/bus/mdev/devices/%s", dev->source_uuid);
+    GString *props = virQEMUPropsNew(dev->model);
+
+    virQEMUPropStr(props, "id", id);
+    virQEMUPropStr(props, "sysfsdev", sysfsdev);
+    if (virQEMUHostdevIsCCW(dev)) {
+        virQEMUPropBootIndex(b, dev, props);
+        virQEMUPropStr(props, "devno", g_hash_table_lookup(b->devnos, dev));
+    }
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+/* The s390 watchdog (diag 288).  QEMU has no dump action: libvirt has QEMU
+ * pause and writes the dump itself on the event (qemuBuildWatchdogCommandLine). */
+static const char *
+virQEMUWatchdogUnsupported(const virDomainDevice *dev)
+{
+    if (g_strcmp0(dev->model, "diag288") != 0)
+        return N_("only the diag288 watchdog is supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildWatchdog(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    static const char *const actions[] = { "reset", "shutdown", "poweroff", "pause", "none",
+                                           "inject-nmi", "dump", NULL };
+    const char *action = dev->action ? dev->action : "reset";
+
+    if (!g_strv_contains(actions, action))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<watchdog> at '%s' has an unknown action '%s'"), dev->xpath,
+                              action);
+    if (g_str_equal(action, "dump")) {
+        virQEMUWarn(b, dev->node,
+                    _("<watchdog action='dump'> at '%s': QEMU pauses the guest; the dump "
+                      "libvirt then writes is not translated"),
+                    dev->xpath);
+        action = "pause";
+    }
+    virQEMUOption(b, "-device", "diag288,id=watchdog0");
+    virQEMUOption(b, "-watchdog-action", action);
+    return TRUE;
+}
+
 static const char *
 virQEMUVirtioUnsupported(const virDomainDevice *dev)
 {
@@ -968,6 +1039,8 @@ static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
     { VIR_DOMAIN_DEVICE_CHANNEL, FALSE, NULL, virQEMUChannelUnsupported, virQEMUBuildChannel },
     { VIR_DOMAIN_DEVICE_CONSOLE, FALSE, NULL, virQEMUConsoleUnsupported, virQEMUBuildConsole },
     { VIR_DOMAIN_DEVICE_INPUT, TRUE, NULL, virQEMUInputUnsupported, virQEMUBuildInput },
+    { VIR_DOMAIN_DEVICE_WATCHDOG, FALSE, NULL, virQEMUWatchdogUnsupported, virQEMUBuildWatchdog },
+    { VIR_DOMAIN_DEVICE_HOSTDEV, TRUE, NULL, virQEMUHostdevUnsupported, virQEMUBuildHostdev },
     { VIR_DOMAIN_DEVICE_MEMBALLOON, TRUE, virQEMUBalloonIgnored, virQEMUBalloonUnsupported,
       virQEMUBuildBalloon },
     { VIR_DOMAIN_DEVICE_RNG, TRUE, NULL, virQEMURNGUnsupported, virQEMUBuildRNG },
@@ -977,9 +1050,9 @@ static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
 
 /* The order in which devices without an address get one: libvirt's. */
 static const virDomainDeviceKind virQEMUCCWOrder[] = {
-    VIR_DOMAIN_DEVICE_DISK,  VIR_DOMAIN_DEVICE_INTERFACE,  VIR_DOMAIN_DEVICE_CONTROLLER,
-    VIR_DOMAIN_DEVICE_INPUT, VIR_DOMAIN_DEVICE_MEMBALLOON, VIR_DOMAIN_DEVICE_RNG,
-    VIR_DOMAIN_DEVICE_VSOCK,
+    VIR_DOMAIN_DEVICE_DISK,       VIR_DOMAIN_DEVICE_INTERFACE, VIR_DOMAIN_DEVICE_HOSTDEV,
+    VIR_DOMAIN_DEVICE_CONTROLLER, VIR_DOMAIN_DEVICE_INPUT,     VIR_DOMAIN_DEVICE_MEMBALLOON,
+    VIR_DOMAIN_DEVICE_RNG,        VIR_DOMAIN_DEVICE_VSOCK,
 };
 
 static const virQEMUDeviceBuilder *
@@ -1112,7 +1185,8 @@ virQEMUDeviceIsCCW(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 {
     const virQEMUDeviceBuilder *builder = virQEMUDeviceBuilderFind(dev->kind);
 
-    return builder && builder->ccw && dev->virtio && virQEMUDeviceWanted(b, dev, FALSE);
+    return builder && builder->ccw && (dev->virtio || virQEMUHostdevIsCCW(dev)) &&
+           virQEMUDeviceWanted(b, dev, FALSE);
 }
 
 /* Honour every <address type='ccw'>, then give the other virtio devices
@@ -1330,7 +1404,8 @@ virQEMUMachineLoadparm(virQEMUCommandBuilder *b)
     for (i = 0; i < b->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
 
-        if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE) &&
+        if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE ||
+             virQEMUHostdevIsCCW(dev)) &&
             dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && virQEMUBootIndex(b, dev) == 1)
             return dev->loadparm;
     }
@@ -1731,6 +1806,11 @@ static const char *const virQEMUCovered[] = {
     "devices/rng/driver@iommu", "devices/rng/address@type,cssid,ssid,devno",
     "devices/vsock@model", "devices/vsock/cid@auto,address", "devices/vsock/driver@iommu",
     "devices/vsock/address@type,cssid,ssid,devno",
+    "devices/hostdev@mode,type,model,managed", /* managed: libvirt detaches it */
+    "devices/hostdev/source", "devices/hostdev/source/address@uuid",
+    "devices/hostdev/boot@order,loadparm",
+    "devices/hostdev/address@type,cssid,ssid,devno",
+    "devices/watchdog@model,action",
     NULL,
 };
 /* clang-format on */

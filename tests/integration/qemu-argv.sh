@@ -33,6 +33,8 @@
 #                                     -run-with (QEMU < 8.1)
 #   -device ...,loadparm=X         -> loadparm dropped when this QEMU's
 #                                     ccw devices lack it (QEMU < 9.2)
+#   -device vfio-ccw|vfio-ap,...   -> dropped: the mediated device exists
+#                                     only on an s390x host
 # QMP talks over stdio; every QEMU run is bounded by a timeout.
 set -uo pipefail
 
@@ -135,6 +137,8 @@ rewrite() {
     -device)
         if [[ $value == vhost-vsock-ccw,* && ! -e /dev/vhost-vsock ]]; then
             :
+        elif [[ $value == vfio-ccw,* || $value == vfio-ap,* ]]; then
+            :
         elif [ "$HAS_DEVICE_LOADPARM" = no ]; then
             sed -E 's/,loadparm=[^,]*//' <<<"$value"
         else
@@ -178,7 +182,7 @@ takes_value() {
     case $1 in
     -name | -machine | -accel | -cpu | -m | -smp | -uuid | -display | -chardev | -mon | \
         -blockdev | -device | -netdev | -object | -kernel | -initrd | -append | \
-        -overcommit | -run-with) return 0 ;;
+        -overcommit | -run-with | -watchdog-action) return 0 ;;
     esac
     return 1
 }
@@ -212,6 +216,9 @@ run_case() {
     fi
     if [ "$HAS_DEVICE_LOADPARM" = no ] && printf '%s\n' "${ARGS[@]}" | grep -q '^[a-z-]*-ccw,.*,loadparm='; then
         NOTES+="${NOTES:+; }device loadparm left out: this QEMU does not have it"
+    fi
+    if printf '%s\n' "${ARGS[@]}" | grep -q '^vfio-\(ccw\|ap\),'; then
+        NOTES+="${NOTES:+; }mediated devices left out: they exist only on an s390x host"
     fi
     if [[ " ${ARGS[*]} " == *" vhost-vsock-ccw,"* && ! -e /dev/vhost-vsock ]]; then
         NOTES+="${NOTES:+; }vhost-vsock-ccw left out: there is no /dev/vhost-vsock on this host"
