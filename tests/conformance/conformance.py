@@ -111,7 +111,7 @@ def validate_lines(program, xml, pv):
         for line in out.splitlines():
             doc = json.loads(line)
             for p in doc.get("problems", []):
-                lines.append("%s: %s %s %s" % (mode, p["severity"], p["code"], p["xpath"]))
+                lines.append("%s: %s %s" % (mode, p["code"], p["xpath"]))
     return rc, lines, err
 
 
