@@ -216,6 +216,8 @@ mymain(void)
     DO_TEST_ERR("err-ls-iommu-off");
     DO_TEST_ERR("err-iommu-missing");
     DO_TEST_ERR("err-hostdev");
+    DO_TEST_ERR("err-watchdog-action");
+    DO_TEST_ERR("err-iothread-missing");
     DO_TEST_ERR("err-ls-x86-guest");
     DO_TEST_ERR("err-x86-guest");
     DO_TEST_ERR("err-ccw-duplicate");
