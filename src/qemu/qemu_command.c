@@ -29,7 +29,6 @@ typedef struct {
     GPtrArray *args;
     GPtrArray *warnings;
     GHashTable *devnos;      /* virDomainDevice * -> "fe.0.0001" */
-    GHashTable *boot;        /* virDomainDevice * -> bootindex (from <os><boot>) */
     GHashTable *controllers; /* VIR_QEMU_CONTROLLER_KEY of those emitted */
     guint ndisks;            /* disks still to emit: libvirt counts node names down */
     guint nnets;
@@ -112,7 +111,8 @@ virQEMUShortName(const virDomainDef *def)
 
 /* ---- QEMU's key=value syntax -------------------------------------------- */
 
-/* QemuOpts and keyval read ",," as a literal comma. */
+/* QemuOpts and keyval read ",," as a literal comma; -cpu does not (its
+ * names are checked by virQEMUValidateNameIsPlain() instead). */
 static void
 virQEMUAppendEscaped(GString *buf, const char *value)
 {
@@ -222,19 +222,6 @@ virQEMUVirtioProps(virQEMUCommandBuilder *b, const virDomainDevice *dev, const c
     return g_steal_pointer(&props);
 }
 
-/* <boot order='N'/> of the device, else its place in <os><boot dev>;
- * 0 for none. */
-static guint64
-virQEMUBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev)
-{
-    g_autofree char *order = virXMLChildProp(virQEMUDeviceNode(dev), "boot", "order");
-    guint64 value;
-
-    if (order && virQEMUParseUInt(order, G_MAXINT32, &value))
-        return value;
-    return GPOINTER_TO_UINT(g_hash_table_lookup(b->boot, dev));
-}
-
 /* QEMU >= 9.2 takes a loadparm per boot device (hw/s390x/ccw-device.c
  * and hw/scsi/scsi-disk.c, property "loadparm"); libvirt then puts it on
  * the device, and before on the machine (qemuAppendLoadparmMachineParm).
@@ -247,14 +234,15 @@ virQEMUDeviceLoadparm(virQEMUCommandBuilder *b)
     return !b->caps || virQEMUCapsGetVersion(b->caps) >= VIR_QEMU_VERSION_DEVICE_LOADPARM;
 }
 
+/* The bootindex libvirt gives the device (the model works it out), and
+ * its loadparm where QEMU takes one per device. */
 static void
 virQEMUPropBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props)
 {
-    guint64 value = virQEMUBootIndex(b, dev);
-
-    if (value)
-        virQEMUPropUInt(props, "bootindex", value);
-    if (value && virQEMUDeviceLoadparm(b))
+    if (!dev->boot_index)
+        return;
+    virQEMUPropUInt(props, "bootindex", dev->boot_index);
+    if (virQEMUDeviceLoadparm(b))
         virQEMUPropStr(props, "loadparm", dev->loadparm);
 }
 
@@ -422,19 +410,18 @@ virQEMUSCSIAddress(virQEMUCommandBuilder *b, const virDomainDevice *dev, guint i
                    guint64 ret_address[4], GError **error)
 {
     static const char *const names[] = { "controller", "bus", "target", "unit" };
-    xmlNodePtr address = virXMLChild(dev->node, "address");
-    g_autofree char *type = virXMLProp(address, "type");
+    xmlNodePtr address = dev->address_node;
     gsize i;
 
     ret_address[0] = ret_address[1] = ret_address[2] = 0;
     ret_address[3] = index;
     if (!address)
         return TRUE;
-    if (g_strcmp0(type, "drive") != 0)
+    if (g_strcmp0(dev->address_type, "drive") != 0)
         return virQEMUInvalid(b->def, address, error,
                               _("<disk> at '%s' has an address of type '%s'; "
                                 "a SCSI disk needs 'drive'"),
-                              dev->xpath, type ? type : "");
+                              dev->xpath, dev->address_type ? dev->address_type : "");
     for (i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autofree char *text = virXMLProp(address, names[i]);
 
@@ -1156,16 +1143,16 @@ static gboolean
 virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDevice *dev,
                   GError **error)
 {
-    xmlNodePtr address = virXMLChild(virQEMUDeviceNode(dev), "address");
-    g_autofree char *type = virXMLProp(address, "type");
+    xmlNodePtr address = dev->implicit ? NULL : dev->address_node;
     guint32 key = 0;
 
     if (!address || virQEMUCCWAddressEmpty(address))
         return TRUE;
-    if (g_strcmp0(type, "ccw") != 0)
+    if (g_strcmp0(dev->address_type, "ccw") != 0)
         return virQEMUInvalid(b->def, address, error,
                               _("<%s> at '%s' has an address of type '%s'; s390x needs 'ccw'"),
-                              dev->element, dev->xpath, type ? type : "");
+                              dev->element, dev->xpath,
+                              dev->address_type ? dev->address_type : "");
     if (!virQEMUCCWParse(b, dev, address, &key, error))
         return FALSE;
     if (g_hash_table_contains(used, GUINT_TO_POINTER(key))) {
@@ -1225,145 +1212,7 @@ virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
     return TRUE;
 }
 
-/* ---- boot order from <os><boot dev> ------------------------------------- */
-
-static const virDomainDevice *
-virQEMUFirstWanted(virQEMUCommandBuilder *b, virDomainDeviceKind kind, const char *disk_device)
-{
-    guint i;
-
-    for (i = 0; i < b->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
-        g_autofree char *device = NULL;
-
-        if (dev->kind != kind || dev->implicit || !virQEMUDeviceWanted(b, dev, FALSE))
-            continue;
-        device = virXMLProp(dev->node, "device");
-        if (!disk_device || g_str_equal(disk_device, device ? device : "disk"))
-            return dev;
-    }
-    return NULL;
-}
-
-typedef struct {
-    const char *dev; /* <os><boot dev> */
-    virDomainDeviceKind kind;
-    const char *disk_device; /* <disk device>, for disks */
-} virQEMUBootDev;
-
-static const virQEMUBootDev virQEMUBootDevs[] = {
-    { "hd", VIR_DOMAIN_DEVICE_DISK, "disk" },
-    { "cdrom", VIR_DOMAIN_DEVICE_DISK, "cdrom" },
-    { "network", VIR_DOMAIN_DEVICE_INTERFACE, NULL },
-};
-
-static const virDomainDevice *
-virQEMUBootDevFind(virQEMUCommandBuilder *b, const char *name)
-{
-    gsize i;
-
-    for (i = 0; name && i < G_N_ELEMENTS(virQEMUBootDevs); i++) {
-        if (g_str_equal(virQEMUBootDevs[i].dev, name))
-            return virQEMUFirstWanted(b, virQEMUBootDevs[i].kind, virQEMUBootDevs[i].disk_device);
-    }
-    return NULL;
-}
-
-static gboolean
-virQEMUAnyBootOrder(const virDomainDef *def)
-{
-    guint i;
-
-    for (i = 0; i < def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
-
-        if (!dev->implicit && virXMLChild(dev->node, "boot"))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* Without per-device <boot order>, libvirt gives the first disk (for
- * 'hd'), CD-ROM drive (for 'cdrom') and interface (for 'network') the
- * index of their <os><boot dev> entry; with no boot element at all it
- * boots from 'hd'. */
-static void
-virQEMUBootFromOS(virQEMUCommandBuilder *b)
-{
-    xmlNodePtr os = virXMLChild(b->def->root, "os");
-    const virDomainDevice *disk;
-    xmlNodePtr cur;
-    guint index = 0;
-
-    if (virQEMUAnyBootOrder(b->def))
-        return;
-    if (!virXMLChild(os, "boot")) {
-        if ((disk = virQEMUBootDevFind(b, "hd")))
-            g_hash_table_insert(b->boot, (gpointer)disk, GUINT_TO_POINTER(1));
-        return;
-    }
-    for (cur = os->children; cur; cur = cur->next) {
-        g_autofree char *dev_name = NULL;
-        const virDomainDevice *dev = NULL;
-
-        if (!virXMLNodeIs(cur, "boot"))
-            continue;
-        index++;
-        dev_name = virXMLProp(cur, "dev");
-        dev = virQEMUBootDevFind(b, dev_name);
-        if (dev && !g_hash_table_contains(b->boot, dev))
-            g_hash_table_insert(b->boot, (gpointer)dev, GUINT_TO_POINTER(index));
-    }
-}
-
 /* ---- the machine ------------------------------------------------------- */
-
-typedef struct {
-    const char *unit;
-    guint64 bytes;
-} virQEMUMemoryUnit;
-
-static const virQEMUMemoryUnit virQEMUMemoryUnits[] = {
-    { "b", 1 },
-    { "bytes", 1 },
-    { "KB", 1000 },
-    { "k", 1024 },
-    { "KiB", 1024 },
-    { "MB", 1000 * 1000 },
-    { "M", 1024 * 1024 },
-    { "MiB", 1024 * 1024 },
-    { "GB", 1000 * 1000 * 1000 },
-    { "G", 1024 * 1024 * 1024 },
-    { "GiB", 1024 * 1024 * 1024 },
-    { "TB", G_GUINT64_CONSTANT(1000000000000) },
-    { "T", G_GUINT64_CONSTANT(1) << 40 },
-    { "TiB", G_GUINT64_CONSTANT(1) << 40 },
-};
-
-/* <memory unit='...'> in MiB, rounded up as QEMU's -m takes it. */
-static gboolean
-virQEMUMemoryMiB(virQEMUCommandBuilder *b, guint64 *ret_mib, GError **error)
-{
-    xmlNodePtr node = virXMLChild(b->def->root, "memory");
-    g_autofree char *text = virXMLText(node);
-    g_autofree char *unit = virXMLProp(node, "unit");
-    guint64 scale = 0;
-    guint64 value;
-    gsize i;
-
-    if (!node)
-        return virQEMUInvalid(b->def, b->def->root, error, "%s",
-                              _("the domain has no <memory> element"));
-    for (i = 0; i < G_N_ELEMENTS(virQEMUMemoryUnits); i++) {
-        if (g_str_equal(virQEMUMemoryUnits[i].unit, unit ? unit : "KiB"))
-            scale = virQEMUMemoryUnits[i].bytes;
-    }
-    if (!scale || !virQEMUParseUInt(text, G_MAXUINT64 / scale, &value) || value == 0)
-        return virQEMUInvalid(b->def, node, error, _("invalid memory size '%s %s'"),
-                              text ? text : "", unit ? unit : "KiB");
-    *ret_mib = (value * scale + (1024 * 1024 - 1)) / (1024 * 1024);
-    return TRUE;
-}
 
 /* A machine alias (s390-ccw-virtio) as the versioned type it stands for,
  * when the capabilities know it. */
@@ -1373,22 +1222,13 @@ virQEMUMachineType(virQEMUCommandBuilder *b)
     const char *machine = b->def->os_machine ? b->def->os_machine : VIR_QEMU_CAPS_PV_MACHINE;
     guint i;
 
-    if (!b->caps)
-        return machine;
-    for (i = 0; i < virQEMUCapsGetMachineCount(b->caps); i++) {
+    /* A machine type QEMU does not list is validate's machine-unknown. */
+    for (i = 0; b->caps && i < virQEMUCapsGetMachineCount(b->caps); i++) {
         const virQEMUCapsMachine *m = virQEMUCapsGetMachine(b->caps, i);
 
         if (m->alias && g_str_equal(m->alias, machine))
             return m->name;
-        if (g_str_equal(m->name, machine))
-            return machine;
     }
-    virQEMUWarn(b, b->def->os_type_node,
-                _("machine type '%s' is not among those QEMU %u.%u.%u lists; "
-                  "QEMU will refuse to start"),
-                machine, virQEMUCapsGetVersion(b->caps) / 1000000,
-                virQEMUCapsGetVersion(b->caps) / 1000 % 1000,
-                virQEMUCapsGetVersion(b->caps) % 1000);
     return machine;
 }
 
@@ -1406,7 +1246,7 @@ virQEMUMachineLoadparm(virQEMUCommandBuilder *b)
 
         if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE ||
              virQEMUHostdevIsCCW(dev)) &&
-            dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && virQEMUBootIndex(b, dev) == 1)
+            dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && dev->boot_index == 1)
             return dev->loadparm;
     }
     return NULL;
@@ -1571,30 +1411,20 @@ virQEMUBuildSMP(virQEMUCommandBuilder *b, GError **error)
     return TRUE;
 }
 
-typedef struct {
-    const char *element; /* below <os> */
-    const char *option;
-} virQEMUOSOption;
-
-static const virQEMUOSOption virQEMUOSOptions[] = {
-    { "kernel", "-kernel" },
-    { "initrd", "-initrd" },
-    { "cmdline", "-append" },
-};
-
 /* Direct kernel boot: for a protected guest, the Secure Execution image. */
 static void
 virQEMUBuildOS(virQEMUCommandBuilder *b)
 {
-    xmlNodePtr os = virXMLChild(b->def->root, "os");
+    const char *const options[][2] = {
+        { "-kernel", b->def->os_kernel },
+        { "-initrd", b->def->os_initrd },
+        { "-append", b->def->os_cmdline },
+    };
     gsize i;
 
-    for (i = 0; i < G_N_ELEMENTS(virQEMUOSOptions); i++) {
-        xmlNodePtr node = virXMLChild(os, virQEMUOSOptions[i].element);
-        g_autofree char *value = virXMLText(node);
-
-        if (value && *value)
-            virQEMUOption(b, virQEMUOSOptions[i].option, value);
+    for (i = 0; i < G_N_ELEMENTS(options); i++) {
+        if (options[i][1] && *options[i][1])
+            virQEMUOption(b, options[i][0], options[i][1]);
     }
 }
 
@@ -1663,12 +1493,12 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     g_autofree char *monitor = NULL;
     g_autofree char *short_name = NULL;
     GString *props;
-    guint64 mib = 0;
 
     if (!b->def->name || !*b->def->name)
         return virQEMUInvalid(b->def, b->def->root, error, "%s", _("the domain has no <name>"));
-    if (!virQEMUMemoryMiB(b, &mib, error))
-        return FALSE;
+    if (!b->def->memory_node)
+        return virQEMUInvalid(b->def, b->def->root, error, "%s",
+                              _("the domain has no <memory> element"));
 
     virQEMUArg(b, virQEMUEmulator(b));
     props = virQEMUPropsNew("guest=");
@@ -1680,7 +1510,7 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     if (!virQEMUBuildCPU(b, error))
         return FALSE;
     virQEMUArg(b, "-m");
-    g_ptr_array_add(b->args, g_strdup_printf("%" G_GUINT64_FORMAT, mib));
+    g_ptr_array_add(b->args, g_strdup_printf("%" G_GUINT64_FORMAT, b->def->memory_mib));
     virQEMUBuildMemLock(b);
     if (!virQEMUBuildSMP(b, error))
         return FALSE;
@@ -1899,7 +1729,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GHashTable) devnos =
         g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    g_autoptr(GHashTable) boot = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GPtrArray) devices = NULL;
     g_autoptr(GPtrArray) disks = virDomainDefDisksInOrder(def);
@@ -1910,7 +1739,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         .args = args,
         .warnings = warnings,
         .devnos = devnos,
-        .boot = boot,
         .controllers = controllers,
     };
     virQEMUCommandLine *cmd;
@@ -1935,7 +1763,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         return FALSE;
     virQEMUWarnUnwanted(&b);
     virQEMUWarnUncovered(&b);
-    virQEMUBootFromOS(&b);
     virQEMUCountDisks(&b);
     if (!virQEMUBuildGeneral(&b, error))
         return FALSE;
@@ -1949,6 +1776,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         if (!virQEMUBuildDevices(&b, &virQEMUDeviceBuilders[i], error))
             return FALSE;
     }
+    /* libvirt's -run-with async-teardown=on|off, after the devices. */
     virQEMUBuildAsyncTeardown(&b);
 
     cmd = g_new0(virQEMUCommandLine, 1);

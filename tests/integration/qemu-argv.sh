@@ -30,7 +30,7 @@
 #                                     older than X.Y (cases made with the
 #                                     capabilities of a newer QEMU)
 #   -run-with async-teardown=...   -> dropped when this QEMU has no
-#                                     -run-with (QEMU < 8.1)
+#                                     -run-with (older than 8.1)
 #   -device ...,loadparm=X         -> loadparm dropped when this QEMU's
 #                                     ccw devices lack it (QEMU < 9.2)
 #   -device vfio-ccw|vfio-ap,...   -> dropped: the mediated device exists
@@ -49,9 +49,12 @@ fi
 
 # The machine types this QEMU knows, one per line.
 MACHINES=$("$qemu" -machine help | awk 'NR > 1 { print $1 }')
-# Whether this QEMU has -run-with, and a loadparm on its ccw devices.
-HAS_RUN_WITH=no
-"$qemu" -run-with help >/dev/null 2>&1 && HAS_RUN_WITH=yes
+# Whether it has -run-with (QEMU 8.1).
+RUN_WITH=no
+if "$qemu" -help | grep -q -- '^-run-with'; then
+    RUN_WITH=yes
+fi
+# Whether its ccw devices take a loadparm (QEMU 9.2).
 HAS_DEVICE_LOADPARM=no
 "$qemu" -device virtio-blk-ccw,help 2>/dev/null | grep -q 'loadparm=' && HAS_DEVICE_LOADPARM=yes
 
@@ -134,6 +137,10 @@ rewrite() {
     -kernel | -initrd)
         head -c 65536 /dev/zero >"$dir/${option#-}" || return 1
         echo "$dir/${option#-}" ;;
+    -run-with)
+        if [ "$RUN_WITH" = yes ]; then
+            echo "$value"
+        fi ;;
     -device)
         if [[ $value == vhost-vsock-ccw,* && ! -e /dev/vhost-vsock ]]; then
             :
@@ -144,8 +151,6 @@ rewrite() {
         else
             echo "$value"
         fi ;;
-    -run-with)
-        if [ "$HAS_RUN_WITH" = yes ]; then echo "$value"; fi ;;
     *)
         echo "$value" ;;
     esac
@@ -211,9 +216,6 @@ run_case() {
         fi
         [ -n "$new" ] && QEMU_ARGV+=("$option" "$new")
     done
-    if [[ " ${ARGS[*]} " == *" -run-with "* && $HAS_RUN_WITH = no ]]; then
-        NOTES+="${NOTES:+; }-run-with left out: this QEMU does not have it"
-    fi
     if [ "$HAS_DEVICE_LOADPARM" = no ] && printf '%s\n' "${ARGS[@]}" | grep -q '^[a-z-]*-ccw,.*,loadparm='; then
         NOTES+="${NOTES:+; }device loadparm left out: this QEMU does not have it"
     fi
@@ -222,6 +224,9 @@ run_case() {
     fi
     if [[ " ${ARGS[*]} " == *" vhost-vsock-ccw,"* && ! -e /dev/vhost-vsock ]]; then
         NOTES+="${NOTES:+; }vhost-vsock-ccw left out: there is no /dev/vhost-vsock on this host"
+    fi
+    if [[ " ${ARGS[*]} " == *" -run-with "* && $RUN_WITH = no ]]; then
+        NOTES+="${NOTES:+; }-run-with left out: this QEMU is older than 8.1"
     fi
 
 
