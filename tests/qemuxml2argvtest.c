@@ -172,6 +172,11 @@ mymain(void)
     DO_TEST_FULL("machine-settings-qemu-7.2", "qemuxml2argvdata/machine-settings-tcg.xml",
                  TEST_ARGS_WARN, "qemu-7.2-s390x-tcg", FALSE);
     DO_TEST_CAPS_ERR("caps-kvm-no-pv", "qemu-8.2-s390x-kvm-no-pv");
+    /* The host model's deprecated features, from the capabilities; without
+     * them only a warning. */
+    DO_TEST_CAPS("cpu-deprecated-features-off", "qemu-10.0-s390x-kvm-no-pv");
+    DO_TEST_FULL("cpu-deprecated-features-off-no-caps",
+                 "qemuxml2argvdata/cpu-deprecated-features-off.xml", TEST_ARGS_WARN, NULL, FALSE);
     DO_TEST_CAPS_ERR("caps-qemu-5.2-ls", "qemu-5.2-s390x-kvm-iommu");
     DO_TEST_CAPS_ERR("err-caps-missing", "absent");
 
