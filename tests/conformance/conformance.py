@@ -29,6 +29,8 @@ import subprocess
 import sys
 import time
 
+# The source tree stays as it is: no __pycache__ beside the script.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import argvdiff  # noqa: E402
 
