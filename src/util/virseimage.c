@@ -75,7 +75,7 @@ virSEImagePCFNames(guint64 pcf)
     for (bit = 0; bit < 64; bit++) {
         const char *name;
 
-        if (!(pcf & (G_GUINT64_CONSTANT(1) << (63 - bit))))
+        if (!virSEImagePCFHas(pcf, bit))
             continue;
         if ((name = virSEImagePCFFlagName(bit))) {
             g_strv_builder_add(names, name);
@@ -87,6 +87,60 @@ virSEImagePCFNames(guint64 pcf)
         }
     }
     return g_strv_builder_end(names);
+}
+
+gboolean
+virSEImagePCFHas(guint64 pcf, guint bit)
+{
+    return bit < 64 && (pcf & (G_GUINT64_CONSTANT(1) << (63 - bit)));
+}
+
+static char *
+virSEImageHex(const guint8 *bytes, gsize len)
+{
+    char *hex = g_malloc(2 * len + 1);
+    gsize i;
+
+    for (i = 0; i < len; i++)
+        g_snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+    hex[2 * len] = '\0';
+    return hex;
+}
+
+char *
+virSEImageSlotPHKH(const virSEImageHeader *header, guint slot)
+{
+    g_return_val_if_fail(slot < header->key_slots, NULL);
+    return virSEImageHex(header->slots[slot], VIR_SE_IMAGE_PHKH_SIZE);
+}
+
+char *
+virSEImageSlotWRPK(const virSEImageHeader *header, guint slot)
+{
+    g_return_val_if_fail(slot < header->key_slots, NULL);
+    return virSEImageHex(header->slots[slot] + VIR_SE_IMAGE_PHKH_SIZE, VIR_SE_IMAGE_WRPK_SIZE);
+}
+
+char *
+virSEImageSlotKST(const virSEImageHeader *header, guint slot)
+{
+    g_return_val_if_fail(slot < header->key_slots, NULL);
+    return virSEImageHex(header->slots[slot] + VIR_SE_IMAGE_PHKH_SIZE + VIR_SE_IMAGE_WRPK_SIZE,
+                         VIR_SE_IMAGE_KST_SIZE);
+}
+
+int
+virSEImageFindSlot(const virSEImageHeader *header, const char *hash)
+{
+    guint slot;
+
+    for (slot = 0; hash && slot < header->key_slots; slot++) {
+        g_autofree char *phkh = virSEImageSlotPHKH(header, slot);
+
+        if (g_ascii_strcasecmp(phkh, hash) == 0)
+            return (int)slot;
+    }
+    return -1;
 }
 
 /*
@@ -257,8 +311,7 @@ virSEImageReadField(const virSEImageSource *src, guint64 offset, const virSEImag
 static gboolean
 virSEImageCheckSizes(const virSEImageSource *src, const virSEImageHeader *h, GError **error)
 {
-    const guint64 max_slots = (VIR_SE_IMAGE_HEADER_MAX_SIZE - VIR_SE_IMAGE_HEADER_HEAD_SIZE -
-                               VIR_SE_IMAGE_TAG_SIZE) / VIR_SE_IMAGE_KEY_SLOT_SIZE;
+    const guint64 max_slots = VIR_SE_IMAGE_MAX_KEY_SLOTS;
     guint64 expected;
 
     if (h->size < VIR_SE_IMAGE_HEADER_MIN_SIZE || h->size > VIR_SE_IMAGE_HEADER_MAX_SIZE) {
@@ -358,6 +411,9 @@ virSEImageParseHeader(const virSEImageSource *src, guint64 offset, virSEImageFou
 
     if (!virSEImageCheckSizes(src, h, error) || !virSEImageCheckComplete(src, h, bytes.len, error))
         return FALSE;
+    /* Checked above: the slots are within the header and the buffer. */
+    memcpy(h->slots, buf + VIR_SE_IMAGE_HEADER_HEAD_SIZE,
+           (gsize)h->key_slots * VIR_SE_IMAGE_KEY_SLOT_SIZE);
     *ret_header = g_steal_pointer(&h);
     return TRUE;
 }
