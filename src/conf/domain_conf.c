@@ -590,6 +590,7 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->bus);
     g_free(dev->target_type);
     g_free(dev->model);
+    g_free(dev->action);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -655,6 +656,8 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     dev->target_type = virXMLProp(target, "type");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
+    if (kind == VIR_DOMAIN_DEVICE_WATCHDOG)
+        dev->action = virXMLProp(node, "action");
     info = &virDomainDeviceKinds[dev->kind];
     dev->virtio = info->virtio && info->virtio(dev);
     g_ptr_array_add(def->devices, g_steal_pointer(&dev));
@@ -770,6 +773,16 @@ virDomainParseOS(virDomainDef *def, xmlNodePtr node, GError **error)
     if (kernel && !def->os_kernel_node) {
         def->os_kernel_node = kernel;
         def->os_kernel = virXMLText(kernel);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainParseOnCrash(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    if (!def->on_crash_node) {
+        def->on_crash_node = node;
+        def->on_crash = virXMLText(node);
     }
     return TRUE;
 }
@@ -930,6 +943,7 @@ static const virDomainPart virDomainParts[] = {
     { "cpu", virDomainParseCPU },
     { "vcpu", virDomainParseVcpu },
     { "vcpus", virDomainParseVcpus },
+    { "on_crash", virDomainParseOnCrash },
     { "memoryBacking", virDomainParseMemoryBacking },
     { "launchSecurity", virDomainParseLaunchSecurity },
     { "metadata", virDomainParseMetadata },
@@ -1010,6 +1024,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os_arch);
     g_free(def->os_machine);
     g_free(def->os_kernel);
+    g_free(def->on_crash);
     g_free(def->cpu_mode);
     g_free(def->cpu_model);
     g_free(def->emulator);
@@ -1108,6 +1123,8 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
                            VIR_DUMP_STR(dev->type), VIR_DUMP_STR(dev->bus),
                            VIR_DUMP_STR(dev->target_type), VIR_DUMP_STR(dev->model),
                            virTristateSwitchToString(dev->iommu), dev->virtio ? " virtio" : "");
+    if (dev->action)
+        g_string_append_printf(out, "  action=%s\n", dev->action);
 }
 
 static void
@@ -1128,6 +1145,8 @@ virDomainDefDumpHeader(GString *out, const virDomainDef *def)
         g_string_append_printf(out, "vcpu max: %u (%s)\n", def->vcpu_max,
                                (const char *)def->vcpu_node->name);
     g_string_append_printf(out, "hugepages: %s\n", def->hugepages_node ? "yes" : "no");
+    if (def->on_crash_node)
+        g_string_append_printf(out, "on_crash: %s\n", VIR_DUMP_STR(def->on_crash));
     g_string_append_printf(out, "pv marker: %s\n", def->pv_marker ? "yes" : "no");
 }
 

@@ -87,6 +87,7 @@ typedef struct {
     char *model;           /* @model, else model/@type */
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     virTristateSwitch iommu; /* driver/@iommu */
+    char *action;          /* @action (watchdog) */
     char *xpath;           /* /domain/devices/disk[1]; for an implicit
                             * device, the element that causes it */
     xmlNodePtr node;       /* the element; for an implicit device, the
@@ -136,6 +137,9 @@ typedef struct {
                                 * <vcpus><vcpu>; 0 when neither is there */
 
     xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
+
+    xmlNodePtr on_crash_node;  /* <on_crash> */
+    char *on_crash;            /* its text (destroy, coredump-restart, ...) */
 
     GPtrArray *launch_security; /* of virDomainLaunchSecurity */
     xmlNodePtr pv_marker;      /* <metadata><pv:protected xmlns:pv=...> */

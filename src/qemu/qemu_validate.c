@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_validate.h"
+#include "util/virhostkey.h"
 #include "util/virstring.h"
 
 /* Protected guests are limited to this many vCPUs (QEMU >= 8.0 checks). */
@@ -70,6 +71,10 @@ typedef struct {
     const virQEMUValidateContext *ctx;
     const virDomainDef *def;
     virQEMUValidateResult *result;
+    /* The kernel's SE header, read once for every rule that needs it. */
+    gboolean image_read;        /* the kernel was there and readable */
+    virSEImageHeader *image;    /* NULL: not an SE image (or not read) */
+    GError *image_error;        /* why it could not be read */
 } virQEMUValidateRun;
 
 typedef struct _virQEMUValidateRule virQEMUValidateRule;
@@ -441,10 +446,35 @@ virQEMUValidateVirtioMem(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     }
 }
 
+/* The Ultravisor's own bound (query/max_cpus, the highest guest CPU id
+ * plus one: arch/s390/kernel/uv.c, uv_query_max_guest_cpus), or
+ * G_MAXUINT when the host is not known. */
+static guint
+virQEMUValidateUVMaxVcpus(const virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = run->ctx->host.uv;
+
+    if (!uv || !uv->values[VIR_UV_QUERY_MAX_CPUS].present)
+        return G_MAXUINT;
+    return (guint)MIN(uv->values[VIR_UV_QUERY_MAX_CPUS].value, G_MAXUINT);
+}
+
 static void
 virQEMUValidateVcpus(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    if (run->def->vcpu_max > VIR_QEMU_PV_MAX_VCPUS)
+    guint uv_max = virQEMUValidateUVMaxVcpus(run);
+    guint limit = MIN((guint)VIR_QEMU_PV_MAX_VCPUS, uv_max);
+
+    if (run->def->vcpu_max <= limit)
+        return;
+    if (uv_max < VIR_QEMU_PV_MAX_VCPUS)
+        virQEMUValidateAddFull(run, rule, rule->severity, run->def->vcpu_node, NULL,
+                               g_strdup_printf(_("the guest has up to %u vCPUs; this host's "
+                                                 "Ultravisor runs protected guests with at "
+                                                 "most %u"),
+                                               run->def->vcpu_max, uv_max),
+                               g_strdup_printf(_("set <vcpu> to %u or fewer"), uv_max));
+    else
         virQEMUValidateAdd(run, rule, run->def->vcpu_node,
                            g_strdup_printf(_("the guest has up to %u vCPUs; a protected guest "
                                              "has at most %d"),
@@ -512,27 +542,216 @@ static void
 virQEMUValidateKernel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
-    g_autoptr(GError) error = NULL;
-    gboolean is_se = FALSE;
 
-    if (!run->ctx->image_check || !def->os_kernel || !*def->os_kernel)
-        return;
-    if (!run->ctx->image_check(def->os_kernel, &is_se, &error)) {
-        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-            return;
+    if (run->image_error) {
         /* Often the definition is checked away from the host that holds
          * the image: say so, but it is no error. */
         virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-unchecked"),
                                VIR_QEMU_FINDING_NOTE, def->os_kernel_node, NULL,
                                g_strdup_printf(_("the kernel could not be checked: %s"),
-                                               error ? error->message : ""),
+                                               run->image_error->message),
                                NULL);
         return;
     }
-    if (!is_se)
+    if (run->image_read && !run->image)
         virQEMUValidateAdd(run, rule, def->os_kernel_node,
                            g_strdup_printf(_("the kernel '%s' is not a Secure Execution image"),
                                            def->os_kernel));
+}
+
+/* Read the kernel's header once, before the rules run. */
+static void
+virQEMUValidateReadImage(virQEMUValidateRun *run)
+{
+    const virDomainDef *def = run->def;
+    g_autoptr(GError) error = NULL;
+
+    if (!run->ctx->image_check || !def->os_kernel || !*def->os_kernel)
+        return;
+    if (run->ctx->image_check(def->os_kernel, &run->image, &error)) {
+        run->image_read = TRUE;
+        return;
+    }
+    if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        run->image_error = g_steal_pointer(&error);
+}
+
+/* The Ultravisor's facts, when both the host and an SE kernel are known. */
+static const virUVInfo *
+virQEMUValidateHostFit(const virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = run->ctx->host.uv;
+
+    if (!run->image || !run->ctx->host.have_host || !uv || !uv->query)
+        return NULL;
+    return uv;
+}
+
+/* "rebuild ... with this host's host-key document", naming the document
+ * when one of those given is this host's. */
+static char *
+virQEMUValidateHostKeyHint(const virQEMUValidateRun *run, const virUVInfo *uv)
+{
+    const virHostKeyDocument *doc =
+        virHostKeyDocumentFind(run->ctx->host_key_documents, uv->host_key);
+
+    if (doc)
+        return g_strdup_printf(_("rebuild the image with this host's host-key document '%s' "
+                                 "(pvimg create --host-key-document '%s')"),
+                               doc->path, doc->path);
+    return NULL;
+}
+
+/*
+ * The Ultravisor unpacks an image only through a key slot made for one of
+ * its keys: the boot loader fails with rc 0x108 otherwise.  s390-tools'
+ * `pvimg test --key-hashes` (rust/pvimg/src/cmd/test.rs,
+ * hdr_test_target_hashes) counts a slot for the host key or for the backup
+ * host key as a pass.
+ */
+static void
+virQEMUValidateHostKey(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    g_autofree char *host_short = NULL;
+    g_autofree char *backup_short = NULL;
+
+    if (!uv || uv->keys_state != VIR_UV_KEYS_OK)
+        return;
+    if (virSEImageFindSlot(run->image, uv->host_key) >= 0)
+        return;
+    host_short = virUVKeyHashShort(uv->host_key);
+    if (uv->backup_host_key[0] && virSEImageFindSlot(run->image, uv->backup_host_key) >= 0) {
+        backup_short = virUVKeyHashShort(uv->backup_host_key);
+        virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-backup-host-key-only"),
+                               VIR_QEMU_FINDING_WARNING, run->def->os_kernel_node, NULL,
+                               g_strdup_printf(_("the kernel '%s' opens only with this host's "
+                                                 "backup host key %s…, not with its host key "
+                                                 "%s…"),
+                                               run->def->os_kernel, backup_short, host_short),
+                               virQEMUValidateHostKeyHint(run, uv));
+        return;
+    }
+    if (uv->backup_host_key[0]) {
+        backup_short = virUVKeyHashShort(uv->backup_host_key);
+        virQEMUValidateAddFull(run, rule, rule->severity, run->def->os_kernel_node, NULL,
+                               g_strdup_printf(_("no key slot of the kernel '%s' is for this "
+                                                 "host: host key %s…, backup host key %s…"),
+                                               run->def->os_kernel, host_short, backup_short),
+                               virQEMUValidateHostKeyHint(run, uv));
+    } else {
+        virQEMUValidateAddFull(run, rule, rule->severity, run->def->os_kernel_node, NULL,
+                               g_strdup_printf(_("no key slot of the kernel '%s' is for this "
+                                                 "host: host key %s…"),
+                                               run->def->os_kernel, host_short),
+                               virQEMUValidateHostKeyHint(run, uv));
+    }
+}
+
+static void
+virQEMUValidateHostKeysUnknown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFit(run);
+
+    if (!uv || uv->keys_state == VIR_UV_KEYS_OK)
+        return;
+    if (uv->keys_state == VIR_UV_KEYS_INVALID)
+        virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                           g_strdup_printf(_("the host keys of this host cannot be read, so "
+                                             "the kernel's key slots were not checked: %s"),
+                                           uv->keys_problem));
+    else
+        virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                           g_strdup(_("this host does not publish its host-key hashes "
+                                      "(Linux before 6.13, or no query-keys call), so the "
+                                      "kernel's key slots were not checked")));
+}
+
+/* rc 0x104 at boot. */
+static void
+virQEMUValidateHeaderVersion(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    const virUVQueryValue *supp;
+    g_auto(GStrv) versions = NULL;
+    g_autofree char *joined = NULL;
+
+    if (!uv)
+        return;
+    supp = &uv->values[VIR_UV_QUERY_SUPP_SE_HDR_VER];
+    if (!supp->present || virUVSupportsHeaderVersion(supp->value, run->image->version))
+        return;
+    versions = virUVHeaderVersionNames(supp->value);
+    joined = versions[0] ? g_strjoinv(", ", versions) : g_strdup(_("none"));
+    virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                       g_strdup_printf(_("the kernel's SE header has version 0x%x; this "
+                                         "host's Ultravisor supports %s"),
+                                       run->image->version, joined));
+}
+
+/* rc 0x106/0x30 at boot. */
+static void
+virQEMUValidatePCF(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    const virUVQueryValue *supp;
+    g_auto(GStrv) names = NULL;
+    g_autofree char *joined = NULL;
+    guint64 unsupported;
+
+    if (!uv)
+        return;
+    supp = &uv->values[VIR_UV_QUERY_SUPP_SE_HDR_PCF];
+    if (!supp->present || !(unsupported = run->image->pcf & ~supp->value))
+        return;
+    names = virSEImagePCFNames(unsupported);
+    joined = g_strjoinv(", ", names);
+    virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                       g_strdup_printf(_("the kernel's SE header sets plaintext control flags "
+                                         "this host's Ultravisor does not support: %s"),
+                                       joined));
+}
+
+/* Why a dump of this guest would be useless, or NULL.  QEMU dumps a
+ * protected guest through the Ultravisor only when the dump calls work
+ * (target/s390x/arch_dump.c, arch_sections_add); otherwise, or when the
+ * image does not allow dumping, it quietly writes a plain dump of
+ * encrypted memory. */
+static char *
+virQEMUValidateDumpProblem(const virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = run->ctx->host.have_host ? run->ctx->host.uv : NULL;
+
+    if (run->image && !virSEImagePCFHas(run->image->pcf, VIR_SE_IMAGE_PCF_ALLOW_DUMPING))
+        return g_strdup(_("the kernel's SE header does not allow dumping"));
+    if (uv && uv->has_facilities && !virUVInfoCanDump(uv))
+        return g_strdup(_("this host's Ultravisor has no dump calls"));
+    return NULL;
+}
+
+static void
+virQEMUValidateCrashDump(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    g_autofree char *problem = NULL;
+    guint i;
+
+    if (!(problem = virQEMUValidateDumpProblem(run)))
+        return;
+    if (def->on_crash && g_str_has_prefix(def->on_crash, "coredump-"))
+        virQEMUValidateAdd(run, rule, def->on_crash_node,
+                           g_strdup_printf(_("<on_crash>%s</on_crash> would write a dump of "
+                                             "encrypted memory: %s"),
+                                           def->on_crash, problem));
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_WATCHDOG && g_strcmp0(dev->action, "dump") == 0)
+            virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
+                                 g_strdup_printf(_("the watchdog's action='dump' would write "
+                                                   "a dump of encrypted memory: %s"),
+                                                 problem));
+    }
 }
 
 static void
@@ -639,6 +858,30 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
     /* Reported by the rule above when the image cannot be read. */
     { "kernel-unchecked", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
       N_("run the validation where the image is readable"), NULL },
+    { "kernel-wrong-host-key", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("rebuild the image with this host's host-key document (pvimg create "
+         "--host-key-document)"),
+      virQEMUValidateHostKey },
+    /* Reported by the rule above.  A warning: s390-tools' pvimg test counts
+     * the backup host key as a match, and the Ultravisor has a return code
+     * of its own for a backup key that does not match (0x108/0x34), so it
+     * unpacks through that slot; but the image stops booting here when the
+     * backup key is retired. */
+    { "kernel-backup-host-key-only", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("rebuild the image with this host's host-key document as well, so that it does not "
+         "depend on the backup host key"),
+      NULL },
+    { "kernel-host-keys-unknown", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
+      N_("check by hand with 'pvimg test --host-key-document HKD IMAGE' against this host's "
+         "host-key document"),
+      virQEMUValidateHostKeysUnknown },
+    { "kernel-header-version-unsupported", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("rebuild the image with a header version this host supports (pvimg create "
+         "--hdr-version)"),
+      virQEMUValidateHeaderVersion },
+    { "kernel-pcf-unsupported", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("rebuild the image without those flags (pvimg create --disable-flags)"),
+      virQEMUValidatePCF },
     { "too-many-vcpus", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("set <vcpu> to 247 or fewer"), virQEMUValidateVcpus },
     { "hugepages", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
@@ -684,6 +927,11 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
       virQEMUValidateImplicitDevices },
     { "memballoon-enabled", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("set <memballoon model='none'/>"), virQEMUValidateBalloon },
+    { "crash-dump-not-allowed", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("build the image with dump support (pvimg create --enable-dump) on a host whose "
+         "Ultravisor has the dump calls, or set <on_crash>destroy</on_crash> and another "
+         "watchdog action"),
+      virQEMUValidateCrashDump },
 };
 
 static const virQEMUValidateRule *
@@ -756,6 +1004,8 @@ virQEMUValidateDomain(const virQEMUValidateContext *ctx, const virDomainDef *def
 
     result->mode = virQEMUValidateMode(ctx, def);
     result->findings = g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUFindingFree);
+    if (result->mode != VIR_QEMU_PV_MODE_NONE)
+        virQEMUValidateReadImage(&run);
     for (i = 0; i < G_N_ELEMENTS(virQEMUValidateRules); i++) {
         const virQEMUValidateRule *rule = &virQEMUValidateRules[i];
 
@@ -764,5 +1014,7 @@ virQEMUValidateDomain(const virQEMUValidateContext *ctx, const virDomainDef *def
     }
     g_ptr_array_sort(result->findings, virQEMUFindingCompare);
     virQEMUValidateCount(result, ctx->strict);
+    g_clear_pointer(&run.image, virSEImageHeaderFree);
+    g_clear_error(&run.image_error);
     return result;
 }
