@@ -597,8 +597,8 @@ virQEMUValidateHostKeyHint(const virQEMUValidateRun *run, const virUVInfo *uv)
 
     if (doc)
         return g_strdup_printf(_("rebuild the image with this host's host-key document '%s' "
-                                 "(pvimg create --host-key-document '%s')"),
-                               doc->path, doc->path);
+                                 "(pvimg create --host-key-document)"),
+                               doc->path);
     return NULL;
 }
 
