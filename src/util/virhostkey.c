@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -18,6 +19,79 @@
 #define VIR_HOST_KEY_COORD_PAD 80
 #define VIR_HOST_KEY_P521_COORD 66
 
+/*
+ * GnuTLS is opened with dlopen() when a host-key document is read, not
+ * linked: linking it would load eight more libraries, and run GnuTLS's
+ * initialisation, in every virt-pv process, the libvirt hook of every
+ * guest start included.  The table names every symbol used here.
+ */
+typedef struct {
+    void *handle;
+    int (*crt_init)(gnutls_x509_crt_t *);
+    int (*crt_import)(gnutls_x509_crt_t, const gnutls_datum_t *, gnutls_x509_crt_fmt_t);
+    void (*crt_deinit)(gnutls_x509_crt_t);
+    int (*pubkey_init)(gnutls_pubkey_t *);
+    int (*pubkey_import_x509)(gnutls_pubkey_t, gnutls_x509_crt_t, unsigned int);
+    int (*pubkey_export_ecc_raw2)(gnutls_pubkey_t, gnutls_ecc_curve_t *, gnutls_datum_t *,
+                                  gnutls_datum_t *, unsigned int);
+    void (*pubkey_deinit)(gnutls_pubkey_t);
+    int (*hash_fast)(gnutls_digest_algorithm_t, const void *, size_t, void *);
+    const char *(*strerror)(int);
+    const char *(*ecc_curve_get_name)(gnutls_ecc_curve_t);
+    gnutls_free_function *free;
+} virHostKeyGnuTLS;
+
+typedef struct {
+    const char *name;
+    gsize offset;
+} virHostKeyGnuTLSSymbol;
+
+static const virHostKeyGnuTLSSymbol virHostKeyGnuTLSSymbols[] = {
+    { "gnutls_x509_crt_init", G_STRUCT_OFFSET(virHostKeyGnuTLS, crt_init) },
+    { "gnutls_x509_crt_import", G_STRUCT_OFFSET(virHostKeyGnuTLS, crt_import) },
+    { "gnutls_x509_crt_deinit", G_STRUCT_OFFSET(virHostKeyGnuTLS, crt_deinit) },
+    { "gnutls_pubkey_init", G_STRUCT_OFFSET(virHostKeyGnuTLS, pubkey_init) },
+    { "gnutls_pubkey_import_x509", G_STRUCT_OFFSET(virHostKeyGnuTLS, pubkey_import_x509) },
+    { "gnutls_pubkey_export_ecc_raw2",
+      G_STRUCT_OFFSET(virHostKeyGnuTLS, pubkey_export_ecc_raw2) },
+    { "gnutls_pubkey_deinit", G_STRUCT_OFFSET(virHostKeyGnuTLS, pubkey_deinit) },
+    { "gnutls_hash_fast", G_STRUCT_OFFSET(virHostKeyGnuTLS, hash_fast) },
+    { "gnutls_strerror", G_STRUCT_OFFSET(virHostKeyGnuTLS, strerror) },
+    { "gnutls_ecc_curve_get_name", G_STRUCT_OFFSET(virHostKeyGnuTLS, ecc_curve_get_name) },
+    { "gnutls_free", G_STRUCT_OFFSET(virHostKeyGnuTLS, free) },
+};
+
+static virHostKeyGnuTLS virHostKeyGnuTLSAPI;
+
+static const virHostKeyGnuTLS *
+virHostKeyGnuTLSLoad(GError **error)
+{
+    virHostKeyGnuTLS *api = &virHostKeyGnuTLSAPI;
+    gsize i;
+
+    if (api->handle)
+        return api;
+    if (!(api->handle = dlopen(VIR_GNUTLS_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+        g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_FAILED,
+                    _("cannot load GnuTLS (%s): %s"), VIR_GNUTLS_SONAME, dlerror());
+        return NULL;
+    }
+    for (i = 0; i < G_N_ELEMENTS(virHostKeyGnuTLSSymbols); i++) {
+        void *sym = dlsym(api->handle, virHostKeyGnuTLSSymbols[i].name);
+
+        if (!sym) {
+            g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_FAILED,
+                        _("'%s' lacks the symbol '%s'"), VIR_GNUTLS_SONAME,
+                        virHostKeyGnuTLSSymbols[i].name);
+            dlclose(api->handle);
+            memset(api, 0, sizeof(*api));
+            return NULL;
+        }
+        G_STRUCT_MEMBER(void *, api, virHostKeyGnuTLSSymbols[i].offset) = sym;
+    }
+    return api;
+}
+
 void
 virHostKeyDocumentFree(virHostKeyDocument *doc)
 {
@@ -27,32 +101,35 @@ virHostKeyDocumentFree(virHostKeyDocument *doc)
     g_free(doc);
 }
 
-static void
-virHostKeyCrtFree(gnutls_x509_crt_t *crt)
-{
-    if (*crt)
-        gnutls_x509_crt_deinit(*crt);
-}
+/* What GnuTLS hands out while one document is read, freed together. */
+typedef struct {
+    const virHostKeyGnuTLS *api;
+    gnutls_x509_crt_t crt;
+    gnutls_pubkey_t key;
+    gnutls_datum_t x;
+    gnutls_datum_t y;
+} virHostKeyParse;
 
 static void
-virHostKeyPubkeyFree(gnutls_pubkey_t *key)
+virHostKeyParseClear(virHostKeyParse *p)
 {
-    if (*key)
-        gnutls_pubkey_deinit(*key);
+    if (p->crt)
+        p->api->crt_deinit(p->crt);
+    if (p->key)
+        p->api->pubkey_deinit(p->key);
+    if (p->x.data)
+        (*p->api->free)(p->x.data);
+    if (p->y.data)
+        (*p->api->free)(p->y.data);
 }
-
-static void
-virHostKeyDatumFree(gnutls_datum_t *datum)
-{
-    gnutls_free(datum->data);
-}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virHostKeyParse, virHostKeyParseClear)
 
 static gboolean
-virHostKeyFail(GError **error, const char *name, const char *what, int rc)
+virHostKeyFail(const virHostKeyGnuTLS *api, GError **error, const char *name, const char *what,
+               int rc)
 {
     g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE,
-                _("'%s' is not a host-key document: %s (%s)"), name, what,
-                gnutls_strerror(rc));
+                _("'%s' is not a host-key document: %s (%s)"), name, what, api->strerror(rc));
     return FALSE;
 }
 
@@ -73,8 +150,9 @@ virHostKeyFormat(const guint8 *data, gsize len)
 
 /* SHA-256 over X and Y, each left-padded to 80 bytes. */
 static gboolean
-virHostKeyHashPoint(const char *name, const gnutls_datum_t *x, const gnutls_datum_t *y,
-                    char ret_hash[VIR_UV_KEY_HASH_HEX_LEN + 1], GError **error)
+virHostKeyHashPoint(const virHostKeyGnuTLS *api, const char *name, const gnutls_datum_t *x,
+                    const gnutls_datum_t *y, char ret_hash[VIR_UV_KEY_HASH_HEX_LEN + 1],
+                    GError **error)
 {
     guint8 buf[2 * VIR_HOST_KEY_COORD_PAD] = { 0 };
     guint8 digest[VIR_UV_KEY_HASH_SIZE];
@@ -90,8 +168,8 @@ virHostKeyHashPoint(const char *name, const gnutls_datum_t *x, const gnutls_datu
     }
     memcpy(buf + VIR_HOST_KEY_COORD_PAD - x->size, x->data, x->size);
     memcpy(buf + 2 * VIR_HOST_KEY_COORD_PAD - y->size, y->data, y->size);
-    if ((rc = gnutls_hash_fast(GNUTLS_DIG_SHA256, buf, sizeof(buf), digest)) < 0)
-        return virHostKeyFail(error, name, _("cannot hash its key"), rc);
+    if ((rc = api->hash_fast(GNUTLS_DIG_SHA256, buf, sizeof(buf), digest)) < 0)
+        return virHostKeyFail(api, error, name, _("cannot hash its key"), rc);
     for (i = 0; i < sizeof(digest); i++)
         g_snprintf(ret_hash + 2 * i, 3, "%02x", digest[i]);
     return TRUE;
@@ -101,10 +179,7 @@ gboolean
 virHostKeyDocumentParse(const char *name, const guint8 *data, gsize len,
                         virHostKeyDocument **ret_doc, GError **error)
 {
-    __attribute__((cleanup(virHostKeyCrtFree))) gnutls_x509_crt_t crt = NULL;
-    __attribute__((cleanup(virHostKeyPubkeyFree))) gnutls_pubkey_t key = NULL;
-    __attribute__((cleanup(virHostKeyDatumFree))) gnutls_datum_t x = { NULL, 0 };
-    __attribute__((cleanup(virHostKeyDatumFree))) gnutls_datum_t y = { NULL, 0 };
+    g_auto(virHostKeyParse) p = { NULL };
     g_autoptr(virHostKeyDocument) doc = g_new0(virHostKeyDocument, 1);
     gnutls_datum_t raw = { (unsigned char *)data, (unsigned int)len };
     gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
@@ -115,21 +190,28 @@ virHostKeyDocumentParse(const char *name, const guint8 *data, gsize len,
                     _("'%s' is larger than %zu bytes"), name, (gsize)VIR_HOST_KEY_DOCUMENT_MAX);
         return FALSE;
     }
-    if ((rc = gnutls_x509_crt_init(&crt)) < 0)
-        return virHostKeyFail(error, name, _("out of memory"), rc);
-    if ((rc = gnutls_x509_crt_import(crt, &raw, virHostKeyFormat(data, len))) < 0)
-        return virHostKeyFail(error, name, _("no X.509 certificate"), rc);
-    if ((rc = gnutls_pubkey_init(&key)) < 0 || (rc = gnutls_pubkey_import_x509(key, crt, 0)) < 0)
-        return virHostKeyFail(error, name, _("cannot read its public key"), rc);
-    if ((rc = gnutls_pubkey_export_ecc_raw2(key, &curve, &x, &y, GNUTLS_EXPORT_FLAG_NO_LZ)) < 0)
-        return virHostKeyFail(error, name, _("its key is not an elliptic-curve key"), rc);
+    if (!(p.api = virHostKeyGnuTLSLoad(error)))
+        return FALSE;
+    if ((rc = p.api->crt_init(&p.crt)) < 0)
+        return virHostKeyFail(p.api, error, name, _("out of memory"), rc);
+    if ((rc = p.api->crt_import(p.crt, &raw, virHostKeyFormat(data, len))) < 0)
+        return virHostKeyFail(p.api, error, name, _("no X.509 certificate"), rc);
+    if ((rc = p.api->pubkey_init(&p.key)) < 0 ||
+        (rc = p.api->pubkey_import_x509(p.key, p.crt, 0)) < 0)
+        return virHostKeyFail(p.api, error, name, _("cannot read its public key"), rc);
+    if ((rc = p.api->pubkey_export_ecc_raw2(p.key, &curve, &p.x, &p.y,
+                                            GNUTLS_EXPORT_FLAG_NO_LZ)) < 0)
+        return virHostKeyFail(p.api, error, name, _("its key is not an elliptic-curve key"),
+                              rc);
     if (curve != GNUTLS_ECC_CURVE_SECP521R1) {
+        const char *curve_name = p.api->ecc_curve_get_name(curve);
+
         g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE,
                     _("'%s' is not a host-key document: its key is on curve %s, not P-521"),
-                    name, gnutls_ecc_curve_get_name(curve));
+                    name, curve_name ? curve_name : "?");
         return FALSE;
     }
-    if (!virHostKeyHashPoint(name, &x, &y, doc->hash, error))
+    if (!virHostKeyHashPoint(p.api, name, &p.x, &p.y, doc->hash, error))
         return FALSE;
     doc->path = g_strdup(name);
     *ret_doc = g_steal_pointer(&doc);
