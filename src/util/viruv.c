@@ -218,7 +218,7 @@ static void
 virUVAddProblem(virUVInfo *info, const char *name, const GError *error)
 {
     g_ptr_array_add(info->problems,
-                    g_strdup_printf(_("%s/%s: %s"), VIR_UV_DIR, name, error->message));
+                    g_strdup_printf("%s/%s: %s", VIR_UV_DIR, name, error->message));
 }
 
 static void
@@ -260,7 +260,7 @@ static void
 virUVKeysInvalid(virUVInfo *info, const char *name, const GError *error)
 {
     info->keys_state = VIR_UV_KEYS_INVALID;
-    info->keys_problem = g_strdup_printf(_("%s/%s: %s"), VIR_UV_DIR, name, error->message);
+    info->keys_problem = g_strdup_printf("%s/%s: %s", VIR_UV_DIR, name, error->message);
     info->host_key[0] = info->backup_host_key[0] = '\0';
 }
 
