@@ -305,6 +305,7 @@ typedef struct {
     const char *expect;        /* the host-fit codes found, space-separated */
     int status;                /* validate's exit status */
     const char *in_message;    /* a text the findings must contain, or NULL */
+    const char *not_in_message; /* a text they must not contain, or NULL */
 } testFitCase;
 
 /* The codes this test is about, in the order they are listed. */
@@ -403,7 +404,8 @@ testFitValidate(const void *data)
     status = virTestRunCommand(argv, NULL, &out, NULL);
     codes = testFoundCodes(out ? out : "");
     if (status != c->status || !g_str_equal(codes, c->expect) ||
-        (c->in_message && !strstr(out, c->in_message))) {
+        (c->in_message && !strstr(out, c->in_message)) ||
+        (c->not_in_message && strstr(out, c->not_in_message))) {
         virTestDiag("expected [%s] and exit %d%s%s, got [%s] and exit %d:\n%s", c->expect,
                     c->status, c->in_message ? " with " : "",
                     c->in_message ? c->in_message : "", codes, status, out ? out : "");
@@ -506,6 +508,7 @@ testImageInfoDocuments(const void *data)
 
 #define PCF_PCKMO G_GUINT64_CONSTANT(0xe0)
 #define PCF_DUMP G_GUINT64_CONSTANT(0x20000000)
+#define PCF_BACKUP G_GUINT64_CONSTANT(0x2)
 
 static int
 testFitCases(void)
@@ -530,7 +533,12 @@ testFitCases(void)
                 .slots = { "C", "A" }, .pcf = PCF_PCKMO, .layout = TEST_LAYOUT_GENPROTIMG);
     DO_TEST_FIT("host-key-from-all", "", 0, HOST_KEYS(TEST_KEYS_ALL_ONLY), .slots = { "A" });
     DO_TEST_FIT("backup-key-only", "kernel-backup-host-key-only", 0,
-                HOST_KEYS(TEST_KEYS_FILES), .slots = { "B", "C" });
+                HOST_KEYS(TEST_KEYS_FILES), .slots = { "B", "C" }, .pcf = PCF_PCKMO,
+                .in_message = "does not enable backup target keys");
+    DO_TEST_FIT("backup-key-only-backup-keys-enabled", "kernel-backup-host-key-only", 0,
+                HOST_KEYS(TEST_KEYS_FILES), .slots = { "C", "B" },
+                .pcf = PCF_PCKMO | PCF_BACKUP, .in_message = "not with its host key",
+                .not_in_message = "may refuse");
     DO_TEST_FIT("no-key-matches", "kernel-wrong-host-key", 1, HOST_KEYS(TEST_KEYS_FILES),
                 .slots = { "C" }, .in_message = "host-key document '");
     /* One hex digit off the host key's hash. */

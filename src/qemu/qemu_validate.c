@@ -623,13 +623,19 @@ virQEMUValidateHostKey(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
     host_short = virUVKeyHashShort(uv->host_key);
     if (uv->backup_host_key[0] && virSEImageFindSlot(run->image, uv->backup_host_key) >= 0) {
         backup_short = virUVKeyHashShort(uv->backup_host_key);
-        virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-backup-host-key-only"),
-                               VIR_QEMU_FINDING_WARNING, run->def->os_kernel_node, NULL,
-                               g_strdup_printf(_("the kernel '%s' opens only with this host's "
-                                                 "backup host key %s…, not with its host key "
-                                                 "%s…"),
-                                               run->def->os_kernel, backup_short, host_short),
-                               virQEMUValidateHostKeyHint(run, uv));
+        virQEMUValidateAddFull(
+            run, virQEMUValidateRuleFind("kernel-backup-host-key-only"),
+            VIR_QEMU_FINDING_WARNING, run->def->os_kernel_node, NULL,
+            g_strdup_printf(virSEImagePCFHas(run->image->pcf,
+                                             VIR_SE_IMAGE_PCF_BACKUP_TARGET_KEYS)
+                                ? _("the kernel '%s' opens only with this host's backup host "
+                                    "key %s…, not with its host key %s…")
+                                : _("the kernel '%s' opens only with this host's backup host "
+                                    "key %s…, not with its host key %s…, and does not enable "
+                                    "backup target keys (plaintext control flag 62): the "
+                                    "Ultravisor may refuse it"),
+                            run->def->os_kernel, backup_short, host_short),
+            virQEMUValidateHostKeyHint(run, uv));
         return;
     }
     if (uv->backup_host_key[0]) {
@@ -862,10 +868,18 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
       N_("rebuild the image with this host's host-key document (pvimg create "
          "--host-key-document)"),
       virQEMUValidateHostKey },
-    /* Reported by the rule above.  A warning: s390-tools' pvimg test counts
-     * the backup host key as a match, and the Ultravisor has a return code
-     * of its own for a backup key that does not match (0x108/0x34), so it
-     * unpacks through that slot; but the image stops booting here when the
+    /* Reported by the rule above.  A warning, because no source says for
+     * certain what the Ultravisor does: s390-tools' `pvimg test
+     * --key-hashes` counts a slot for the backup host key as a pass
+     * (rust/pvimg/src/cmd/test.rs, hdr_test_target_hashes), and the
+     * Ultravisor has a return code of its own for a backup key that does
+     * not match (0x108/0x34), so it does look at that slot.  But pvimg
+     * calls host keys "target keys" (the phkh is the "hash of the public
+     * target key", rust/pvimg/schema/INFO_JSON_OUTPUT.md) and has plaintext
+     * control flag 62, "backup target keys support", off unless `pvimg
+     * create --enable-backup-keys` (rust/pvimg/src/pv_utils/se_hdr/flags.rs,
+     * man pvimg-create): without it the image may well be refused, and the
+     * message says so.  Either way the image stops booting here when the
      * backup key is retired. */
     { "kernel-backup-host-key-only", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("rebuild the image with this host's host-key document as well, so that it does not "
