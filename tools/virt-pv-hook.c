@@ -204,8 +204,6 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *xml = NULL;
-    gsize len = 0;
     virtPVHookRequest req = { 0 };
     const virQEMUValidateContext nopv = { 0 };
 
@@ -223,8 +221,7 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!g_str_equal(argv[3], "prepare") || !g_str_equal(argv[4], "begin"))
         return VIRT_PV_EXIT_OK;
 
-    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, &error) ||
-        !virDomainDefParseString(xml, len, "-", 0, &def, &error))
+    if (!virDomainDefParseFile("-", 0, &def, &error))
         return virtPVReportError(error);
 
     req.guest = argv[2];

@@ -147,14 +147,7 @@ virtPVValidateCheckIgnore(char **codes)
 static gboolean
 virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
 {
-    g_autofree char *xml = NULL;
-    gsize len = 0;
-
-    if (!g_str_equal(file, "-"))
-        return virDomainDefParseFile(file, 0, ret_def, error);
-    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, error))
-        return FALSE;
-    return virDomainDefParseString(xml, len, file, 0, ret_def, error);
+    return virDomainDefParseFile(file, 0, ret_def, error);
 }
 
 /* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
