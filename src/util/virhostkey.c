@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
-#include <dlfcn.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -10,6 +9,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "virdl.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virhostkey.h"
@@ -19,12 +19,9 @@
 #define VIR_HOST_KEY_COORD_PAD 80
 #define VIR_HOST_KEY_P521_COORD 66
 
-/*
- * GnuTLS is opened with dlopen() when a host-key document is read, not
- * linked: linking it would load eight more libraries, and run GnuTLS's
- * initialisation, in every virt-pv process, the libvirt hook of every
- * guest start included.  The table names every symbol used here.
- */
+/* GnuTLS is opened when a host-key document is read (see virdl.h): linked,
+ * it would load eight more libraries and run its initialisation in every
+ * process.  The table names every symbol used here. */
 typedef struct {
     void *handle;
     int (*crt_init)(gnutls_x509_crt_t *);
@@ -41,12 +38,7 @@ typedef struct {
     gnutls_free_function *free;
 } virHostKeyGnuTLS;
 
-typedef struct {
-    const char *name;
-    gsize offset;
-} virHostKeyGnuTLSSymbol;
-
-static const virHostKeyGnuTLSSymbol virHostKeyGnuTLSSymbols[] = {
+static const virDLSymbol virHostKeyGnuTLSSymbols[] = {
     { "gnutls_x509_crt_init", G_STRUCT_OFFSET(virHostKeyGnuTLS, crt_init) },
     { "gnutls_x509_crt_import", G_STRUCT_OFFSET(virHostKeyGnuTLS, crt_import) },
     { "gnutls_x509_crt_deinit", G_STRUCT_OFFSET(virHostKeyGnuTLS, crt_deinit) },
@@ -67,28 +59,11 @@ static const virHostKeyGnuTLS *
 virHostKeyGnuTLSLoad(GError **error)
 {
     virHostKeyGnuTLS *api = &virHostKeyGnuTLSAPI;
-    gsize i;
 
-    if (api->handle)
-        return api;
-    if (!(api->handle = dlopen(VIR_GNUTLS_SONAME, RTLD_NOW | RTLD_LOCAL))) {
-        g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_FAILED,
-                    _("cannot load GnuTLS (%s): %s"), VIR_GNUTLS_SONAME, dlerror());
+    if (!api->handle && !virDLOpen(VIR_GNUTLS_SONAME, "GnuTLS", virHostKeyGnuTLSSymbols,
+                                   G_N_ELEMENTS(virHostKeyGnuTLSSymbols), api, &api->handle,
+                                   error))
         return NULL;
-    }
-    for (i = 0; i < G_N_ELEMENTS(virHostKeyGnuTLSSymbols); i++) {
-        void *sym = dlsym(api->handle, virHostKeyGnuTLSSymbols[i].name);
-
-        if (!sym) {
-            g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_FAILED,
-                        _("'%s' lacks the symbol '%s'"), VIR_GNUTLS_SONAME,
-                        virHostKeyGnuTLSSymbols[i].name);
-            dlclose(api->handle);
-            memset(api, 0, sizeof(*api));
-            return NULL;
-        }
-        G_STRUCT_MEMBER(void *, api, virHostKeyGnuTLSSymbols[i].offset) = sym;
-    }
     return api;
 }
 
