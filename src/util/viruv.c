@@ -7,6 +7,7 @@
 
 #include "virerror.h"
 #include "virfile.h"
+#include "virstring.h"
 #include "viruv.h"
 
 /* Every file below /sys/firmware/uv is one page at most (sysfs_emit);
@@ -129,13 +130,16 @@ virUVParseNumber(const char *line, gboolean hex, guint64 *ret_value, GError **er
     guint64 value = 0;
 
     /* The kernel prints bare digits: no sign, no "0x", no blanks. */
-    if (len == 0 || len > 16 || (hex ? !virUVIsHexDigits(line, len)
+    if (len == 0 || len > 20 || (hex ? len > 16 || !virUVIsHexDigits(line, len)
                                      : strspn(line, "0123456789") != len) ||
         !g_ascii_string_to_unsigned(line, hex ? 16 : 10, 0, G_MAXUINT64, &value, NULL)) {
+        /* Quote no more of the file than a number could be long. */
+        g_autofree char *quoted = g_strndup(line, 24);
+
         g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE,
                     hex ? _("'%s' is not a hexadecimal number of up to 16 digits")
                         : _("'%s' is not a decimal number"),
-                    line);
+                    quoted);
         return FALSE;
     }
     *ret_value = value;
@@ -214,11 +218,19 @@ virUVReadFile(const char *root, const char *name, char **ret_text, GError **erro
     return virFileReadOptional(path, VIR_UV_MAX_FILE, ret_text, NULL, error);
 }
 
+/* Messages may quote the files, which are input: escaped once, here. */
+static char *
+virUVProblem(const char *name, const GError *error)
+{
+    g_autofree char *text = g_strdup_printf("%s/%s: %s", VIR_UV_DIR, name, error->message);
+
+    return virStringEscapeControl(text);
+}
+
 static void
 virUVAddProblem(virUVInfo *info, const char *name, const GError *error)
 {
-    g_ptr_array_add(info->problems,
-                    g_strdup_printf("%s/%s: %s", VIR_UV_DIR, name, error->message));
+    g_ptr_array_add(info->problems, virUVProblem(name, error));
 }
 
 static void
@@ -260,7 +272,7 @@ static void
 virUVKeysInvalid(virUVInfo *info, const char *name, const GError *error)
 {
     info->keys_state = VIR_UV_KEYS_INVALID;
-    info->keys_problem = g_strdup_printf("%s/%s: %s", VIR_UV_DIR, name, error->message);
+    info->keys_problem = virUVProblem(name, error);
     info->host_key[0] = info->backup_host_key[0] = '\0';
 }
 

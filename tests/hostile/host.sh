@@ -126,4 +126,13 @@ uv = json.loads(sys.argv[1])["ultravisor"]
 sys.exit(0 if "max_guests" not in uv and uv["max_cpus"] == 248 and
          any("max_guests" in i for i in uv["ignored"]) else 1)' "$HT_OUT"
 
+# 11. terminal escapes in a query file reach the terminal escaped
+root=$(uv_root query-escapes)
+printf '12\033]0;owned\007\033[2J\n' >"$root/sys/firmware/uv/query/max_guests"
+ht_run --root "$root" host-validate
+ht_expect "escape sequences in max_guests: ignored, exit 0" 0
+ht_check "  no ESC or BEL reaches the output" python3 -c '
+import sys
+sys.exit(1 if "\x1b" in sys.argv[1] or "\x07" in sys.argv[1] or "max_guests" not in sys.argv[1] else 0)' "$HT_OUT"
+
 tap_done
