@@ -51,8 +51,9 @@ fuzzUVQueryValue(guint8 pick, const char *text)
         virFuzzAssert(g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE));
         return;
     }
+    /* One line: at most 16 hex digits, or the 20 of G_MAXUINT64. */
     virFuzzAssert(text[strlen(text) - 1] == '\n');
-    virFuzzAssert(strlen(text) <= 17);
+    virFuzzAssert(strlen(text) <= (virUVQueryFieldIsHex(field) ? 17u : 21u));
 }
 
 static void
