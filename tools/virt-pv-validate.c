@@ -11,7 +11,6 @@
 #include "conf/domain_conf.h"
 #include "hostval/virhostvalidate.h"
 #include "qemu/qemu_validate.h"
-#include "util/virerror.h"
 #include "util/virfile.h"
 #include "util/virhostkey.h"
 #include "util/virseimage.h"
@@ -77,21 +76,13 @@ gboolean
 virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error)
 {
     g_autofree char *real = virFileBuildPath(virtPVValidateRoot, path);
-    g_autoptr(GError) local = NULL;
 
     if (!virFileExists(real)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("'%s' does not exist"), real);
         return FALSE;
     }
     /* A damaged header counts as none: the image will not boot protected. */
-    if (!virSEImageReadFile(real, ret_header, &local)) {
-        if (!g_error_matches(local, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE)) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
-        *ret_header = NULL;
-    }
-    return TRUE;
+    return virSEImageReadFileValid(real, ret_header, error);
 }
 
 /* The first failed host check says why the host cannot run PV guests. */

@@ -538,23 +538,22 @@ virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **err
 }
 
 /**
- * virSEImageIsSE:
+ * virSEImageReadFileValid:
  *
- * Does @path hold a valid Secure Execution header?  A damaged header counts
- * as "no"; only an unreadable file is an error.
+ * Like virSEImageReadFile(), but a damaged header counts as none: TRUE
+ * with *ret_header NULL.  Only a file that cannot be read is an error.
  */
 gboolean
-virSEImageIsSE(const char *path, gboolean *ret_is_se, GError **error)
+virSEImageReadFileValid(const char *path, virSEImageHeader **ret_header, GError **error)
 {
-    g_autoptr(virSEImageHeader) header = NULL;
     g_autoptr(GError) local = NULL;
 
-    if (!virSEImageReadFile(path, &header, &local)) {
-        if (!g_error_matches(local, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE)) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
+    if (virSEImageReadFile(path, ret_header, &local))
+        return TRUE;
+    if (!g_error_matches(local, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
     }
-    *ret_is_se = header != NULL;
+    *ret_header = NULL;
     return TRUE;
 }

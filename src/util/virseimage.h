@@ -86,4 +86,6 @@ gboolean virSEImageReadData(const char *name, const guint8 *data, gsize len,
 
 gboolean virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **error);
 
-gboolean virSEImageIsSE(const char *path, gboolean *ret_is_se, GError **error);
+/* A damaged header counts as none; only an unreadable file fails. */
+gboolean virSEImageReadFileValid(const char *path, virSEImageHeader **ret_header,
+                                 GError **error);
