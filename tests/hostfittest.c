@@ -299,6 +299,7 @@ typedef struct {
     testLayout layout;
     const char *slots[TEST_SE_MAX_HASHES]; /* "A", "B", "C", or a literal hash */
     guint64 pcf;
+    guint32 version;           /* of the header; 0: 0x100 */
     const char *domain_extra;  /* XML after </devices>' opening, e.g. a watchdog */
     const char *on_crash;      /* NULL: none */
     guint vcpus;               /* 0: 2 */
@@ -363,7 +364,8 @@ static char *
 testFitPrepare(const testFitCase *c, char **ret_root, char **ret_xml)
 {
     testImageSpec spec = { .layout = c->layout ? c->layout : TEST_LAYOUT_PVIMG,
-                           .encrypted_size = 128, .encrypted_pages = 12, .pcf = c->pcf };
+                           .encrypted_size = 128, .encrypted_pages = 12, .pcf = c->pcf,
+                           .version = c->version };
     g_autofree char *root = NULL;
     g_autofree char *image = NULL;
     g_autofree char *image_dir = NULL;
@@ -566,6 +568,15 @@ testFitCases(void)
                 .host = { .keys = TEST_KEYS_FILES, .host = KEY_A,
                           .supp_ver = "4000000000000000" },
                 .slots = { "A" }, .in_message = "supports 0x200");
+    DO_TEST_FIT("version-2-on-a-version-1-host", "kernel-header-version-unsupported", 1,
+                .host = { .keys = TEST_KEYS_FILES, .host = KEY_A,
+                          .supp_ver = "8000000000000000" },
+                .slots = { "C" }, .version = 0x200, .in_message = "has version 0x200");
+    DO_TEST_FIT("version-2-on-a-version-2-host", "", 0,
+                .host = { .keys = TEST_KEYS_FILES, .host = KEY_A,
+                          .supp_ver = "c000000000000000" },
+                .slots = { "C" }, .version = 0x200,
+                .in_message = "whose key slots and flags virt-pv does not read");
     DO_TEST_FIT("header-versions-1-and-2", "", 0,
                 .host = { .keys = TEST_KEYS_FILES, .host = KEY_A,
                           .supp_ver = "c000000000000000" },

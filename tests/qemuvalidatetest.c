@@ -79,6 +79,7 @@ testImageIsSE(const char *path, virSEImageHeader **ret_header, GError **error)
     virSEImageHeader *h = g_new0(virSEImageHeader, 1);
 
     h->version = VIR_SE_IMAGE_VERSION_1;
+    h->layout_known = TRUE;
     h->key_slots = 1;
     h->encrypted_size = 128;
     h->size = VIR_SE_IMAGE_HEADER_HEAD_SIZE + VIR_SE_IMAGE_KEY_SLOT_SIZE + 128 +

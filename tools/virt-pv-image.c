@@ -97,6 +97,11 @@ virtPVImagePrintText(const char *path, const virSEImageHeader *h, const GPtrArra
         printf(_("  header offset:            0x%" PRIx64 " (found by scanning)\n"),
                h->offset);
     printf(_("  header version:           0x%x\n"), h->version);
+    if (!h->layout_known) {
+        printf(_("  (virt-pv does not read the layout of this header version; "
+                 "'pvimg info' does)\n"));
+        return;
+    }
     printf(_("  header size:              %u bytes\n"), h->size);
     printf(_("  key slots:                %" PRIu64 "\n"), h->key_slots);
     virtPVImagePrintSlots(h, docs);
@@ -203,6 +208,13 @@ virtPVImagePrintJSON(const char *path, const virSEImageHeader *h, const char *re
     if (h->found_by == VIR_SE_IMAGE_FOUND_BY_METADATA)
         virtPVImageAddUInt(b, "metadata_version", h->metadata_version);
     virtPVImageAddUInt(b, "version", h->version);
+    json_builder_set_member_name(b, "layout_known");
+    json_builder_add_boolean_value(b, h->layout_known);
+    if (!h->layout_known) {
+        json_builder_end_object(b);
+        virtPVPrintJSON(b);
+        return;
+    }
     virtPVImageAddUInt(b, "header_size", h->size);
     virtPVImageAddUInt(b, "key_slots", h->key_slots);
     virtPVImageAddUInt(b, "encrypted_area_size", h->encrypted_size);

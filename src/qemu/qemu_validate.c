@@ -557,6 +557,15 @@ virQEMUValidateKernel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
         virQEMUValidateAdd(run, rule, def->os_kernel_node,
                            g_strdup_printf(_("the kernel '%s' is not a Secure Execution image"),
                                            def->os_kernel));
+    if (run->image && !run->image->layout_known)
+        virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-unchecked"),
+                               VIR_QEMU_FINDING_NOTE, def->os_kernel_node, NULL,
+                               g_strdup_printf(_("the kernel's SE header has version 0x%x, "
+                                                 "whose key slots and flags virt-pv does not "
+                                                 "read: they were not checked"),
+                                               run->image->version),
+                               g_strdup(_("check the image with 'pvimg test' and 'pvimg "
+                                          "info'")));
 }
 
 /* Read the kernel's header once, before the rules run. */
@@ -587,6 +596,13 @@ virQEMUValidateHostFit(const virQEMUValidateRun *run)
     return uv;
 }
 
+/* The same, for the rules that read the header past its version. */
+static const virUVInfo *
+virQEMUValidateHostFitSlots(const virQEMUValidateRun *run)
+{
+    return run->image && run->image->layout_known ? virQEMUValidateHostFit(run) : NULL;
+}
+
 /* "rebuild ... with this host's host-key document", naming the document
  * when one of those given is this host's. */
 static char *
@@ -612,7 +628,7 @@ virQEMUValidateHostKeyHint(const virQEMUValidateRun *run, const virUVInfo *uv)
 static void
 virQEMUValidateHostKey(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    const virUVInfo *uv = virQEMUValidateHostFitSlots(run);
     g_autofree char *host_short = NULL;
     g_autofree char *backup_short = NULL;
 
@@ -657,7 +673,7 @@ virQEMUValidateHostKey(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 static void
 virQEMUValidateHostKeysUnknown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    const virUVInfo *uv = virQEMUValidateHostFitSlots(run);
 
     if (!uv || uv->keys_state == VIR_UV_KEYS_OK)
         return;
@@ -699,7 +715,7 @@ virQEMUValidateHeaderVersion(virQEMUValidateRun *run, const virQEMUValidateRule 
 static void
 virQEMUValidatePCF(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    const virUVInfo *uv = virQEMUValidateHostFitSlots(run);
     const virUVQueryValue *supp;
     g_auto(GStrv) names = NULL;
     g_autofree char *joined = NULL;
@@ -728,7 +744,8 @@ virQEMUValidateDumpProblem(const virQEMUValidateRun *run)
 {
     const virUVInfo *uv = run->ctx->host.have_host ? run->ctx->host.uv : NULL;
 
-    if (run->image && !virSEImagePCFHas(run->image->pcf, VIR_SE_IMAGE_PCF_ALLOW_DUMPING))
+    if (run->image && run->image->layout_known &&
+        !virSEImagePCFHas(run->image->pcf, VIR_SE_IMAGE_PCF_ALLOW_DUMPING))
         return g_strdup(_("the kernel's SE header does not allow dumping"));
     if (uv && uv->has_facilities && !virUVInfoCanDump(uv))
         return g_strdup(_("this host's Ultravisor has no dump calls"));

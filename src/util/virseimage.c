@@ -390,9 +390,21 @@ virSEImageParseHeader(const virSEImageSource *src, guint64 offset, virSEImageFou
     if (!virSEImageReadField(src, offset, &bytes, VIR_SE_IMAGE_FIELD_VERSION, &version, error))
         return FALSE;
     if (version != VIR_SE_IMAGE_VERSION_1) {
-        virSEImageDamaged(error, src, offset, _("unsupported header version 0x%" PRIx64), version);
-        return FALSE;
+        /* pvimg writes version 2 headers (0x200, hybrid keys) for newer
+         * machines.  Their layout past the version is not read here, but
+         * they are SE headers: a host can still be asked whether it
+         * supports the version (bit n of supp_se_hdr_ver: 0x100 * (n + 1)). */
+        if (version % VIR_SE_IMAGE_VERSION_1 != 0 || version < 2 * VIR_SE_IMAGE_VERSION_1 ||
+            version > 64 * VIR_SE_IMAGE_VERSION_1) {
+            virSEImageDamaged(error, src, offset, _("unsupported header version 0x%" PRIx64),
+                              version);
+            return FALSE;
+        }
+        h->version = (guint32)version;
+        *ret_header = g_steal_pointer(&h);
+        return TRUE;
     }
+    h->layout_known = TRUE;
     if (!virSEImageReadField(src, offset, &bytes, VIR_SE_IMAGE_FIELD_SIZE, &size, error))
         return FALSE;
     h->version = (guint32)version;

@@ -53,6 +53,9 @@ typedef struct {
     virSEImageFoundBy found_by;
     guint32 metadata_version; /* only when found by metadata */
     guint32 version;
+    /* FALSE for a later header version (0x200 ...), of which only the
+     * version is read: every field below is zero. */
+    gboolean layout_known;
     guint32 size;
     guint64 key_slots;
     guint64 encrypted_size;

@@ -112,6 +112,14 @@ fuzzSEImageCheckSlots(const GByteArray *img, const virSEImageHeader *h)
 static void
 fuzzSEImageCheckHeader(const GByteArray *img, const virSEImageHeader *h)
 {
+    virFuzzAssert(h->version % VIR_SE_IMAGE_VERSION_1 == 0);
+    virFuzzAssert(memcmp(img->data + h->offset, "IBMSecEx", 8) == 0);
+    if (!h->layout_known) {
+        /* A later version: nothing past the version is read. */
+        virFuzzAssert(h->version > VIR_SE_IMAGE_VERSION_1 && h->size == 0 &&
+                      h->key_slots == 0 && h->pcf == 0);
+        return;
+    }
     virFuzzAssert(h->version == VIR_SE_IMAGE_VERSION_1);
     virFuzzAssert(h->size >= VIR_SE_IMAGE_HEADER_HEAD_SIZE + VIR_SE_IMAGE_TAG_SIZE);
     virFuzzAssert(h->size <= VIR_SE_IMAGE_HEADER_MAX_SIZE);
