@@ -199,7 +199,7 @@ testWriteHostFile(const char *root, const char *rel, const char *text)
     return g_mkdir_with_parents(dir, 0755) == 0 && g_file_set_contents(path, text, -1, NULL);
 }
 
-/* Calls 0-9, 11, 13-31 (as the template), with or without the dump calls
+/* Calls 0-9, 11, 13-31, with or without the dump calls
  * (24-27), plus 33 and 34 (retrieve-secret, query-keys) when keys are
  * published. */
 static char *
