@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -12,6 +13,7 @@
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
 #include "util/virhostkey.h"
+#include "util/virstring.h"
 #include "virt-pv-findings.h"
 #include "virt-pv-validate.h"
 #include "virt-pv.h"
@@ -42,7 +44,8 @@ static const GOptionEntry virtPVHookEntries[] = {
 };
 
 typedef struct {
-    const char *guest;
+    const char *name;        /* the guest's name, as libvirt gave it */
+    const char *guest;       /* the same, escaped for stderr and syslog */
     const char *config_path;
     virDomainDef *def;
     gboolean pv;
@@ -72,13 +75,15 @@ static int
 virtPVHookBadConfig(const virtPVHookRequest *req, const GError *error)
 {
     g_auto(GStrv) globs = virPVConfigSalvageRequirePV(req->config_path);
+    g_autofree char *message = NULL;
     g_autofree char *text = NULL;
 
-    if (!req->pv && !virPVConfigGlobsMatch(globs, req->guest))
+    if (!req->pv && !virPVConfigGlobsMatch(globs, req->name))
         return VIRT_PV_EXIT_OK;
+    message = virStringEscapeControl(error->message);
     text = g_strdup_printf(_("virt-pv refuses to start '%s' until its configuration is "
                              "fixed:\n%s\n"),
-                           req->guest, error->message);
+                           req->guest, message);
     virtPVHookLog(req, text, TRUE);
     return VIRT_PV_EXIT_FINDINGS;
 }
@@ -86,27 +91,41 @@ virtPVHookBadConfig(const virtPVHookRequest *req, const GError *error)
 /* The QEMU half, from the capability cache of the guest's emulator.  A
  * probe that fails does not block the start: libvirt will fail on a
  * broken QEMU anyway, and the rules that keep a guest from leaking are
- * those of the definition.  It is reported as a warning. */
+ * those of the definition.  It is reported as a warning.  As root, the
+ * emulator a definition names runs only if nobody but root can have
+ * changed it (virFileIsTrustedExecutable()); otherwise the finding
+ * emulator-untrusted says why, and nothing runs. */
 static void
 virtPVHookCaps(const virtPVHookRequest *req, const virtPVGlobalOptions *opts,
-               virQEMUValidateCaps *caps, GString *out)
+               virQEMUValidateContext *ctx, char **ret_untrusted, GString *out)
 {
-    g_autofree char *emulator = g_strdup(req->def->emulator);
+    g_autofree char *emulator = virtPVCapsEmulatorPath(req->def->emulator);
+    g_autofree char *resolved = NULL;
     virtPVCapsOptions copts = {
-        .emulator = emulator,
         .cache_dir = virtPVHookCacheDir,
         .timeout_s = VIRT_PV_HOOK_PROBE_TIMEOUT_S,
     };
     g_autoptr(virQEMUCaps) qemucaps = NULL;
     g_autoptr(GError) error = NULL;
 
+    if (geteuid() == 0) {
+        if (!virFileIsTrustedExecutable(emulator, &resolved, ret_untrusted)) {
+            ctx->emulator_untrusted = *ret_untrusted;
+            return;
+        }
+        copts.emulator = resolved;
+    } else {
+        copts.emulator = emulator;
+    }
     if (!virtPVCapsGet(opts, &copts, &qemucaps, &error)) {
+        g_autofree char *message = virStringEscapeControl(error->message);
+
         g_string_append_printf(out, _("virt-pv: warning: %s; validating without QEMU's "
                                       "capabilities\n"),
-                               error->message);
+                               message);
         return;
     }
-    virQEMUCapsToValidateCaps(qemucaps, caps);
+    virQEMUCapsToValidateCaps(qemucaps, &ctx->caps);
 }
 
 /* libvirt quotes the hook's stderr in its error: one line that says who
@@ -155,10 +174,11 @@ virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
     g_autoptr(GError) error = NULL;
     g_auto(virtPVValidateHostState) hs = { 0 };
     g_autoptr(GPtrArray) docs = NULL;
+    g_autofree char *untrusted = NULL;
     g_autofree char *findings = NULL;
     gboolean refuse;
 
-    ctx.require_pv = virPVConfigRequiresPV(config, req->guest);
+    ctx.require_pv = virPVConfigRequiresPV(config, req->name);
     ctx.ignore = (const char *const *)config->ignore;
     ctx.image_check = virtPVValidateImage;
     virtPVValidateSetRoot(opts->root);
@@ -174,7 +194,7 @@ virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
     }
     ctx.host_key_documents = docs;
     if (req->pv && config->check_qemu)
-        virtPVHookCaps(req, opts, &ctx.caps, out);
+        virtPVHookCaps(req, opts, &ctx, &untrusted, out);
 
     result = virQEMUValidateDomain(&ctx, req->def);
     refuse = result->nerrors > 0 && config->enforce;
@@ -194,7 +214,7 @@ virtPVHookPrepare(const virtPVHookRequest *req, const virtPVGlobalOptions *opts)
 
     if (!virPVConfigLoad(req->config_path, &config, &error))
         return virtPVHookBadConfig(req, error);
-    if (!req->pv && !virPVConfigRequiresPV(config, req->guest))
+    if (!req->pv && !virPVConfigRequiresPV(config, req->name))
         return VIRT_PV_EXIT_OK;
     return virtPVHookValidate(req, config, opts);
 }
@@ -204,6 +224,7 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *guest = NULL;
     virtPVHookRequest req = { 0 };
     const virQEMUValidateContext nopv = { 0 };
 
@@ -224,7 +245,8 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virDomainDefParseFile("-", 0, &def, &error))
         return virtPVReportError(error);
 
-    req.guest = argv[2];
+    req.name = argv[2];
+    req.guest = guest = virStringEscapeControl(argv[2]);
     req.config_path = virtPVHookConfigPath ? virtPVHookConfigPath : virPVConfigDefaultPath();
     req.def = def;
     req.pv = virQEMUValidateMode(&nopv, def) != VIR_QEMU_PV_MODE_NONE;
@@ -237,4 +259,5 @@ const virtPVCommand virtPVCommandHook = {
     .summary = N_("libvirt hook: refuse to start a protected guest that would leak or fail"),
     .options = virtPVHookEntries,
     .run = virtPVHook,
+    .raw_operands = TRUE,
 };

@@ -17,6 +17,7 @@
 #include "virt-pv-connect.h"
 #include "virt-pv-findings.h"
 #include "virt-pv-validate.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv validate: every reason a definition would not run protected. */
@@ -128,7 +129,11 @@ virtPVValidateCheckIgnore(char **codes)
 {
     for (; codes && *codes; codes++) {
         if (!virQEMUValidateCodeIsKnown(*codes)) {
-            fprintf(stderr, _("error: unknown finding code '%s'\n"), *codes);
+            g_autoptr(GError) error = NULL;
+
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("unknown finding code '%s'"), *codes);
+            virtPVReportError(error);
             return FALSE;
         }
     }
@@ -265,9 +270,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virtPVValidateLoadCaps(opts, &ctx.caps, &error))
         return virtPVReportError(error);
     if (virtPVValidateConnectURI) {
-        ret = virtPVValidateConnect(opts, &ctx, argv + 1);
-        fflush(stdout);
-        return ret;
+        return virtPVValidateConnect(opts, &ctx, argv + 1);
     }
 
     /* The worst status wins: an input error over findings over fine. */
@@ -276,7 +279,6 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
 
         ret = MAX(ret, status);
     }
-    fflush(stdout);
     return ret;
 }
 

@@ -73,6 +73,8 @@ typedef struct {
     virQEMUValidateImageFunc image_check; /* NULL: kernel-not-se-image skipped */
     const GPtrArray *host_key_documents; /* of virHostKeyDocument, to name the
                                           * one a hint asks for; may be NULL */
+    const char *emulator_untrusted; /* why the guest's emulator was not run
+                                     * (as root), or NULL */
 } virQEMUValidateContext;
 
 typedef struct {
@@ -105,3 +107,5 @@ virQEMUValidateResult *virQEMUValidateDomain(const virQEMUValidateContext *ctx,
 const char *const *virQEMUValidateCodes(void);
 
 gboolean virQEMUValidateCodeIsKnown(const char *code);
+
+gboolean virQEMUValidateNameIsPlain(const char *name);

@@ -522,7 +522,8 @@ virFileRemoveStaleTemp(int dirfd, const char *ext, gint64 older_than_s)
 }
 
 /* One step of virFileIsTrustedExecutable(): @path owned by root and not
- * writable by group or others. */
+ * writable by group or others.  A sticky directory (/tmp) is writable by
+ * all, but nobody can rename or remove root's entries in it. */
 static gboolean
 virFileCheckRootOwned(const char *path, const struct stat *sb, char **ret_reason)
 {
@@ -531,6 +532,8 @@ virFileCheckRootOwned(const char *path, const struct stat *sb, char **ret_reason
                                       (guint)sb->st_uid);
         return FALSE;
     }
+    if (S_ISDIR(sb->st_mode) && (sb->st_mode & S_ISVTX))
+        return TRUE;
     if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
         *ret_reason = g_strdup_printf(_("'%s' is writable by group or others (mode %04o)"),
                                       path, (guint)(sb->st_mode & 07777));
@@ -547,8 +550,8 @@ virFileCheckRootOwned(const char *path, const struct stat *sb, char **ret_reason
  *
  * The rule that sudo and OpenSSH apply to the files they trust: a regular,
  * executable file owned by root and not writable by group or others, in
- * directories with the same property all the way up to "/".  Nobody but
- * root can then change what runs.
+ * directories with the same property all the way up to "/" (or sticky,
+ * like /tmp).  Nobody but root can then change what runs.
  */
 gboolean
 virFileIsTrustedExecutable(const char *path, char **ret_resolved, char **ret_reason)
