@@ -508,6 +508,68 @@ testImageInfoDocuments(const void *data)
     return 0;
 }
 
+/* The same as JSON: pvimg's keyslots[].phkh_hex, and per document its
+ * hash, its slot (null for none) and that it was not verified. */
+static int
+testImageInfoDocumentsJSON(const void *data)
+{
+    g_autofree char *image = g_strdup_printf("%s/info-json.img", testDir);
+    testImageSpec spec = { .layout = TEST_LAYOUT_PVIMG, .key_slots = 2, .encrypted_size = 128,
+                           .encrypted_pages = 4, .pcf = 0xe0,
+                           .slot_hashes = { KEY_C, KEY_A } };
+    const char *argv[] = { virTestProgram(), "--json", "image-info", "--host-key-document",
+                           testKeys[0].cert, "--host-key-document", testKeys[1].der, image,
+                           NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *slot = g_strdup_printf("{\"phkh_hex\":\"%s\"", KEY_A);
+    g_autofree char *opens = g_strdup_printf("\"key_hash_hex\":\"%s\",\"slot\":1,"
+                                             "\"verified\":false", KEY_A);
+    g_autofree char *none = g_strdup_printf("\"key_hash_hex\":\"%s\",\"slot\":null", KEY_B);
+
+    if (!testImageWrite(image, &spec) || virTestRunCommand(argv, NULL, &out, NULL) != 0)
+        return -1;
+    if (!strstr(out, slot) || !strstr(out, opens) || !strstr(out, none) ||
+        !strstr(out, "\"pcf_hex\":\"00000000000000e0\"")) {
+        virTestDiag("expected %s, %s and %s:\n%s", slot, opens, none, out);
+        return -1;
+    }
+    return 0;
+}
+
+/* A host-key document the hook cannot read is a warning: it only names
+ * documents in hints, and never refuses a start for it. */
+static int
+testHookMissingDocument(const void *data)
+{
+    static const testFitCase c = { .name = "hook-missing-document",
+                                   .host = { .keys = TEST_KEYS_FILES }, .slots = { "A" } };
+    testFitCase hc = c;
+    g_autofree char *root = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *xml_path = NULL;
+    g_autofree char *conf = g_strdup_printf("%s/missing-document.conf", testDir);
+    g_autofree char *conf_text = g_strdup_printf("[virt-pv]\ncheck_qemu = false\n"
+                                                 "host_key_documents = %s/no-such.crt\n",
+                                                 testDir);
+    g_autofree char *err = NULL;
+    const char *argv[] = { virTestProgram(), "--root", NULL, "hook", "--config", conf, "qemu",
+                           c.name, "prepare", "begin", "-", NULL };
+    int status;
+
+    hc.host.host = KEY_A;
+    if (!(xml_path = testFitPrepare(&hc, &root, &xml)) ||
+        !g_file_set_contents(conf, conf_text, -1, NULL))
+        return -1;
+    argv[2] = root;
+    status = virTestRunCommand(argv, xml, NULL, &err);
+    if (status != 0 || !strstr(err, "warning:") || !strstr(err, "no-such.crt")) {
+        virTestDiag("expected exit 0 and a warning naming no-such.crt, got %d:\n%s", status,
+                    err ? err : "");
+        return -1;
+    }
+    return 0;
+}
+
 #define PCF_PCKMO G_GUINT64_CONSTANT(0xe0)
 #define PCF_DUMP G_GUINT64_CONSTANT(0x20000000)
 #define PCF_BACKUP G_GUINT64_CONSTANT(0x2)
@@ -660,6 +722,12 @@ mymain(void)
     DO_TEST_BAD_DOC("two-mib", "", 2 * 1024 * 1024, "larger than");
 
     if (virTestRun("image-info --host-key-document", testImageInfoDocuments, NULL) < 0)
+        ret = -1;
+    if (virTestRun("image-info --json --host-key-document", testImageInfoDocumentsJSON,
+                   NULL) < 0)
+        ret = -1;
+    if (virTestRun("hook with a host-key document it cannot read", testHookMissingDocument,
+                   NULL) < 0)
         ret = -1;
     if (testFitCases() < 0)
         ret = -1;
