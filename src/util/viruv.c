@@ -207,8 +207,8 @@ virUVParseKeyHashes(const char *text, guint nlines, char ret_first[VIR_UV_KEY_HA
 
 /* ---- reading the directory ---------------------------------------------- */
 
-/* Read @name below /sys/firmware/uv: TRUE with NULL when absent; FALSE
- * with a problem recorded when it cannot be read. */
+/* Read @name below /sys/firmware/uv: TRUE with NULL when absent, FALSE
+ * when it cannot be read (too big, not a regular file, an I/O error). */
 static gboolean
 virUVReadFile(const char *root, const char *name, char **ret_text, GError **error)
 {
