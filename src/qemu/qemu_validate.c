@@ -671,18 +671,13 @@ virQEMUValidateVcpus(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 
     if (run->def->vcpu_max <= max)
         return;
-    if (uv_max < qemu_max) {
-        virQEMUValidateAddFull(run, rule, rule->severity, run->def->vcpu_node, NULL,
-                               g_strdup_printf(_("the guest has up to %u vCPUs; this host's "
-                                                 "Ultravisor runs protected guests with at "
-                                                 "most %u"),
-                                               run->def->vcpu_max, uv_max),
-                               g_strdup_printf(_("set <vcpu> to %u or fewer"), uv_max));
-        return;
-    }
     virQEMUValidateAddFull(run, rule, rule->severity, run->def->vcpu_node, NULL,
-                           g_strdup_printf(_("the guest has up to %u vCPUs; a protected guest "
-                                             "has at most %u"),
+                           g_strdup_printf(uv_max < qemu_max
+                                               ? _("the guest has up to %u vCPUs; this host's "
+                                                   "Ultravisor runs protected guests with at "
+                                                   "most %u")
+                                               : _("the guest has up to %u vCPUs; a protected "
+                                                   "guest has at most %u"),
                                            run->def->vcpu_max, max),
                            g_strdup_printf(_("set <vcpu> to %u or fewer"), max));
 }
