@@ -617,11 +617,11 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->target_type);
     g_free(dev->target_dev);
     g_free(dev->model);
+    g_free(dev->action);
     g_free(dev->disk_device);
     g_free(dev->address_type);
     g_free(dev->loadparm);
     g_free(dev->source_uuid);
-    g_free(dev->action);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -810,11 +810,12 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
         dev->bus = virXMLProp(target, "bus");
     dev->target_type = virXMLProp(target, "type");
     dev->target_dev = virXMLProp(target, "dev");
-    dev->action = virXMLProp(node, "action");
     if (kind == VIR_DOMAIN_DEVICE_HOSTDEV)
         dev->source_uuid = virXMLChildProp(virXMLChild(node, "source"), "address", "uuid");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
+    if (kind == VIR_DOMAIN_DEVICE_WATCHDOG)
+        dev->action = virXMLProp(node, "action");
     if (kind == VIR_DOMAIN_DEVICE_DISK && !(dev->disk_device = virXMLProp(node, "device")))
         dev->disk_device = g_strdup("disk");
     dev->address_type = virXMLProp(dev->address_node, "type");
@@ -1242,6 +1243,16 @@ virDomainParseFeatures(virDomainDef *def, xmlNodePtr node, GError **error)
 }
 
 static gboolean
+virDomainParseOnCrash(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    if (!def->on_crash_node) {
+        def->on_crash_node = node;
+        def->on_crash = virXMLText(node);
+    }
+    return TRUE;
+}
+
+static gboolean
 virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     xmlNodePtr cur;
@@ -1488,6 +1499,7 @@ static const virDomainPart virDomainParts[] = {
     { "cpu", virDomainParseCPU },
     { "vcpu", virDomainParseVcpu },
     { "vcpus", virDomainParseVcpus },
+    { "on_crash", virDomainParseOnCrash },
     { "memoryBacking", virDomainParseMemoryBacking },
     { "launchSecurity", virDomainParseLaunchSecurity },
     { "metadata", virDomainParseMetadata },
@@ -1575,6 +1587,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os_arch);
     g_free(def->os_machine);
     g_free(def->os_kernel);
+    g_free(def->on_crash);
     g_free(def->os_initrd);
     g_free(def->os_cmdline);
     g_strfreev(def->os_boot_devs);
@@ -1840,6 +1853,8 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
         g_string_append_printf(out, " bootindex=%u", dev->boot_index);
     if (dev->address_node)
         g_string_append_printf(out, " address=%s", VIR_DUMP_STR(dev->address_type));
+    if (dev->action)
+        g_string_append_printf(out, " action=%s", dev->action);
     g_string_append_c(out, '\n');
     if (dev->loadparm || dev->error_policy || dev->rerror_policy || dev->iothread)
         g_string_append_printf(out, "  loadparm=%s error_policy=%s rerror_policy=%s iothread=%u\n",
@@ -1902,6 +1917,8 @@ virDomainDefDumpHeader(GString *out, const virDomainDef *def)
         g_string_append_printf(out, "vcpu max: %u (%s)\n", def->vcpu_max,
                                (const char *)def->vcpu_node->name);
     g_string_append_printf(out, "hugepages: %s\n", def->hugepages_node ? "yes" : "no");
+    if (def->on_crash_node)
+        g_string_append_printf(out, "on_crash: %s\n", VIR_DUMP_STR(def->on_crash));
     g_string_append_printf(out, "pv marker: %s\n", def->pv_marker ? "yes" : "no");
 }
 

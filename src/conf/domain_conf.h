@@ -105,13 +105,13 @@ typedef struct {
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     gboolean takes_iommu;  /* libvirt reads <driver iommu> for it */
     virTristateSwitch iommu; /* driver/@iommu */
+    char *action;          /* @action (watchdog) */
     guint boot_order;      /* <boot order='N'/>; 0: none */
     guint boot_index;      /* the bootindex libvirt gives it: its boot
                             * order, else from <os><boot dev>; 0: none */
     char *address_type;    /* <address type>; NULL: none */
     xmlNodePtr address_node;
     char *source_uuid;     /* source/address/@uuid (a mediated device) */
-    char *action;          /* @action (watchdog) */
     char *loadparm;        /* boot/@loadparm, in upper case as libvirt keeps it */
     virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
     virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */
@@ -188,6 +188,8 @@ typedef struct {
     virTristateSwitch keywrap_aes; /* <keywrap><cipher name='aes' state> */
     virTristateSwitch keywrap_dea; /* <keywrap><cipher name='dea' state> */
     virTristateSwitch cpu_deprecated_features; /* <cpu deprecated_features> */
+    xmlNodePtr on_crash_node;  /* <on_crash> */
+    char *on_crash;            /* its text (destroy, coredump-restart, ...) */
 
     GPtrArray *launch_security; /* of virDomainLaunchSecurity */
     xmlNodePtr pv_marker;      /* <metadata><pv:protected xmlns:pv=...> */
