@@ -13,6 +13,7 @@
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
 #include "virt-pv-findings.h"
+#include "virt-pv-validate.h"
 #include "virt-pv.h"
 
 /* virt-pv fix: repair a definition for PV, changing nothing else. */
@@ -48,6 +49,10 @@ virtPVFixCheckOptions(int argc, char **argv, virQEMUFixMode *ret_mode)
     if (virtPVFixModeName && !virQEMUFixModeFromString(virtPVFixModeName, ret_mode)) {
         fprintf(stderr, _("error: unknown mode '%s' (expected 'launch-security' or 'iommu')\n"),
                 virtPVFixModeName);
+        return FALSE;
+    }
+    if (virtPVFixInPlace && g_str_equal(argv[1], "-")) {
+        fprintf(stderr, _("error: --in-place needs a file, not standard input\n"));
         return FALSE;
     }
     if (virtPVFixInPlace && virtPVFixOutput) {
@@ -220,7 +225,7 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virtPVFixCheckOptions(argc, argv, &mode))
         return VIRT_PV_EXIT_ERROR;
     to_stdout = !virtPVFixOutput && !virtPVFixInPlace;
-    if (!virDomainDefParseFile(argv[1], 0, &def, &error) ||
+    if (!virtPVValidateParse(argv[1], &def, &error) ||
         !virQEMUFixDomain(def, mode, &result, &error) ||
         !(remaining = virtPVFixRemaining(argv[1], result, &fixed, &error)))
         return virtPVReportError(error);
@@ -239,7 +244,7 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
 
 const virtPVCommand virtPVCommandFix = {
     .name = "fix",
-    .params = "FILE",
+    .params = N_("FILE|-"),
     .summary = N_("Repair a domain definition for PV, changing nothing else"),
     .options = virtPVFixEntries,
     .run = virtPVFix,

@@ -119,7 +119,7 @@ virtPVValidateCheckIgnore(char **codes)
     return TRUE;
 }
 
-static gboolean
+gboolean
 virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
 {
     g_autofree char *xml = NULL;

@@ -19,3 +19,6 @@ gboolean virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **err
  * to) says why the host cannot run PV guests. */
 gboolean virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
                                 GError **error);
+
+/* Parse the definition in @file, or on standard input for "-". */
+gboolean virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error);

@@ -117,6 +117,7 @@ typedef struct {
     gsize xml_len;
 
     char *name;                /* <name> */
+    char *uuid;                /* <uuid> as written; NULL when absent */
     char *virt_type;           /* <domain type> */
 
     xmlNodePtr os_type_node;   /* <os><type> */

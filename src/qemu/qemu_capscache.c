@@ -180,6 +180,8 @@ virQEMUCapsCacheRead(const char *path, const char *emulator, JsonNode *key,
     return TRUE;
 }
 
+#define VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS 30000
+
 /* Take the lock beside the cache file, waiting at most @wait_ms: a process
  * that holds it longer is stuck, and then we probe on our own. */
 static int
@@ -191,9 +193,12 @@ virQEMUCapsCacheLock(const char *path, guint wait_ms, char **ret_warning)
 
     if (fd < 0) {
         int saved = errno;
+        g_autofree char *dir = g_path_get_dirname(path);
 
-        *ret_warning = g_strdup_printf(_("cannot use the capabilities cache '%s': %s"),
-                                       lock_path, g_strerror(saved));
+        /* The directory is what the admin must fix (read-only, wrong
+         * owner), not the lock file that could not be created in it. */
+        *ret_warning = g_strdup_printf(_("cannot use the capabilities cache '%s': %s"), dir,
+                                       g_strerror(saved));
         return -1;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -243,7 +248,12 @@ virQEMUCapsCacheFill(const char *path, const char *emulator, JsonNode *key, guin
 {
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autofree char *dir = g_path_get_dirname(path);
-    guint wait_ms = (timeout_ms ? timeout_ms : 30000) * 2;
+    /* @timeout_ms bounds the whole lookup, as the hook promises: half of
+     * it for another process's probe to finish (a cold probe takes well
+     * under a second), the rest for our own when the lock stays taken. */
+    guint budget_ms = timeout_ms ? timeout_ms : VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS;
+    gint64 start = g_get_monotonic_time();
+    guint probe_ms;
     int lock_fd;
     gboolean ok;
 
@@ -254,14 +264,15 @@ virQEMUCapsCacheFill(const char *path, const char *emulator, JsonNode *key, guin
                                        g_strerror(saved));
         lock_fd = -1;
     } else {
-        lock_fd = virQEMUCapsCacheLock(path, wait_ms, ret_warning);
+        lock_fd = virQEMUCapsCacheLock(path, budget_ms / 2, ret_warning);
     }
 
     if (lock_fd >= 0 && virQEMUCapsCacheRead(path, emulator, key, ret_caps)) {
         close(lock_fd);
         return TRUE;
     }
-    ok = virQEMUCapsCacheProbe(emulator, timeout_ms, &caps, error);
+    probe_ms = budget_ms - MIN(budget_ms / 2, (guint)((g_get_monotonic_time() - start) / 1000));
+    ok = virQEMUCapsCacheProbe(emulator, probe_ms, &caps, error);
     if (ok) {
         virQEMUCapsSetKey(caps, key);
         if (lock_fd >= 0)
