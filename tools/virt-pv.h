@@ -67,6 +67,8 @@ guint virtPVCapsTimeoutMs(const virtPVCapsOptions *copts);
 gboolean virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error);
 gboolean virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
                        virQEMUCaps **ret_caps, GError **error);
+gboolean virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                           virQEMUCaps **ret_caps, char **ret_warning, GError **error);
 gboolean virtPVCapsWanted(const virtPVCapsOptions *copts);
 
 extern const virtPVCommand virtPVCommandHostValidate;

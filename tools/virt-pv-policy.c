@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "virt-pv-policy.h"
+#include "virt-pv-validate.h"
+
+static const char *const virtPVDecisionNames[] = {
+    "pass",
+    "allow",
+    "warn",
+    "refuse",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virtPVDecisionNames) == VIRT_PV_DECISION_LAST);
+
+const char *
+virtPVDecisionToString(virtPVDecision decision)
+{
+    return (guint)decision < VIRT_PV_DECISION_LAST ? virtPVDecisionNames[decision] : NULL;
+}
+
+void
+virtPVPolicyClear(virtPVPolicy *policy)
+{
+    g_clear_pointer(&policy->host_reason, g_free);
+    g_clear_pointer(&policy->caps, g_hash_table_unref);
+    g_clear_pointer(&policy->caps_warnings, g_hash_table_unref);
+    policy->host_read = FALSE;
+}
+
+void
+virtPVVerdictFree(virtPVVerdict *verdict)
+{
+    if (!verdict)
+        return;
+    g_clear_pointer(&verdict->result, virQEMUValidateResultFree);
+    g_clear_pointer(&verdict->warnings, g_ptr_array_unref);
+    g_free(verdict);
+}
+
+/* A virQEMUValidateImageFunc for guests of a remote libvirt: their kernel
+ * is a path on that host.  libvirt reads files of a remote host only as
+ * volumes of a storage pool, where boot images seldom are, so the kernel
+ * is not checked (a note says so) rather than a local file of the same
+ * name. */
+static gboolean
+virtPVPolicyImageRemote(const char *path, gboolean *ret_is_se, GError **error)
+{
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                _("'%s' is on the remote libvirt host, and virt-pv reads only local files"),
+                path);
+    return FALSE;
+}
+
+/* The QEMU half, from the capability cache of the guest's emulator.  A
+ * probe that fails does not block the start: libvirt will fail on a
+ * broken QEMU anyway, and the rules that keep a guest from leaking are
+ * those of the definition.  It is reported as a warning. */
+static void
+virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateCaps *ret_caps,
+                 GPtrArray *warnings)
+{
+    g_autofree char *emulator = g_strdup(def->emulator);
+    g_autofree char *key = virtPVCapsEmulatorPath(emulator);
+    virtPVCapsOptions copts = {
+        .emulator = emulator,
+        .cache_dir = (char *)policy->cache_dir,
+        .timeout_s = VIRT_PV_POLICY_PROBE_TIMEOUT_S,
+    };
+    g_autoptr(virQEMUCaps) qemucaps = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *warning = NULL;
+    virQEMUValidateCaps *caps;
+    const char *known_warning;
+
+    if (!policy->caps) {
+        policy->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        policy->caps_warnings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    }
+    if (!(caps = g_hash_table_lookup(policy->caps, key))) {
+        caps = g_new0(virQEMUValidateCaps, 1);
+        if (!virtPVCapsGetFull(policy->opts, &copts, &qemucaps, &warning, &error)) {
+            g_free(warning);
+            warning = g_strdup_printf(_("%s; validating without QEMU's capabilities"),
+                                      error->message);
+        } else {
+            virQEMUCapsToValidateCaps(qemucaps, caps);
+        }
+        if (warning)
+            g_hash_table_insert(policy->caps_warnings, g_strdup(key), g_steal_pointer(&warning));
+        g_hash_table_insert(policy->caps, g_strdup(key), caps);
+    }
+    if ((known_warning = g_hash_table_lookup(policy->caps_warnings, key)))
+        g_ptr_array_add(warnings, g_strdup(known_warning));
+    *ret_caps = *caps;
+}
+
+static gboolean
+virtPVPolicyHost(virtPVPolicy *policy, virQEMUValidateHost *ret_host, GError **error)
+{
+    if (!policy->host_read) {
+        if (!virtPVValidateReadHost(policy->opts->root, &policy->host, &policy->host_reason,
+                                    error))
+            return FALSE;
+        policy->host_read = TRUE;
+    }
+    *ret_host = policy->host;
+    return TRUE;
+}
+
+static virtPVDecision
+virtPVPolicyJudge(const virPVConfig *config, const virQEMUValidateResult *result,
+                  gboolean checked)
+{
+    if (!checked)
+        return VIRT_PV_DECISION_PASS;
+    if (result->nerrors == 0)
+        return VIRT_PV_DECISION_ALLOW;
+    return config->enforce ? VIRT_PV_DECISION_REFUSE : VIRT_PV_DECISION_WARN;
+}
+
+gboolean
+virtPVPolicyDecide(virtPVPolicy *policy, const char *guest, const virDomainDef *def,
+                   virtPVVerdict **ret_verdict, GError **error)
+{
+    const virPVConfig *config = policy->config;
+    virQEMUValidateContext ctx = {
+        .require_pv = virPVConfigRequiresPV(config, guest),
+        .ignore = (const char *const *)config->ignore,
+        .image_check = policy->remote_uri ? virtPVPolicyImageRemote : virtPVValidateImage,
+    };
+    g_autoptr(virtPVVerdict) verdict = g_new0(virtPVVerdict, 1);
+    gboolean pv = virQEMUValidateMode(&ctx, def) != VIR_QEMU_PV_MODE_NONE;
+
+    verdict->warnings = g_ptr_array_new_with_free_func(g_free);
+    virtPVValidateSetRoot(policy->opts->root);
+    if (pv && policy->remote_uri && (config->check_host || config->check_qemu)) {
+        g_ptr_array_add(verdict->warnings,
+                        g_strdup_printf(_("check_host and check_qemu are not applied: the "
+                                          "host of '%s' is not this machine"),
+                                        policy->remote_uri));
+    } else if (pv) {
+        if (config->check_host && !virtPVPolicyHost(policy, &ctx.host, error))
+            return FALSE;
+        if (config->check_qemu)
+            virtPVPolicyCaps(policy, def, &ctx.caps, verdict->warnings);
+    }
+    verdict->result = virQEMUValidateDomain(&ctx, def);
+    verdict->decision = virtPVPolicyJudge(config, verdict->result, pv || ctx.require_pv);
+    *ret_verdict = g_steal_pointer(&verdict);
+    return TRUE;
+}
