@@ -40,20 +40,6 @@ virtPVVerdictFree(virtPVVerdict *verdict)
     g_free(verdict);
 }
 
-/* A virQEMUValidateImageFunc for guests of a remote libvirt: their kernel
- * is a path on that host.  libvirt reads files of a remote host only as
- * volumes of a storage pool, where boot images seldom are, so the kernel
- * is not checked (a note says so) rather than a local file of the same
- * name. */
-static gboolean
-virtPVPolicyImageRemote(const char *path, gboolean *ret_is_se, GError **error)
-{
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                _("'%s' is on the remote libvirt host, and virt-pv reads only local files"),
-                path);
-    return FALSE;
-}
-
 /* The QEMU half, from the capability cache of the guest's emulator.  A
  * probe that fails does not block the start: libvirt will fail on a
  * broken QEMU anyway, and the rules that keep a guest from leaking are
@@ -129,7 +115,7 @@ virtPVPolicyDecide(virtPVPolicy *policy, const char *guest, const virDomainDef *
     virQEMUValidateContext ctx = {
         .require_pv = virPVConfigRequiresPV(config, guest),
         .ignore = (const char *const *)config->ignore,
-        .image_check = policy->remote_uri ? virtPVPolicyImageRemote : virtPVValidateImage,
+        .image_check = policy->remote_uri ? virtPVValidateImageRemote : virtPVValidateImage,
     };
     g_autoptr(virtPVVerdict) verdict = g_new0(virtPVVerdict, 1);
     gboolean pv = virQEMUValidateMode(&ctx, def) != VIR_QEMU_PV_MODE_NONE;

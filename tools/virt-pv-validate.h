@@ -15,6 +15,10 @@ void virtPVValidateSetRoot(const char *root);
  * above) a Secure Execution image?  A missing kernel is not checked. */
 gboolean virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error);
 
+/* The same for a guest of a remote libvirt host: its kernel is not read
+ * here (the error makes the note kernel-unchecked). */
+gboolean virtPVValidateImageRemote(const char *path, gboolean *ret_is_se, GError **error);
+
 /* Fill @host from the host below @root; @ret_reason (which @host points
  * to) says why the host cannot run PV guests. */
 gboolean virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
