@@ -246,7 +246,7 @@ virtPVConnectAskAgent(virDomainPtr dom, virtPVConnectDomain *domain, int timeout
     g_autofree char *close_reply = NULL;
     g_autofree char *cmd = NULL;
     g_autoptr(JsonNode) node = NULL;
-    JsonObject *obj;
+    JsonNode *ret = NULL;
     gint64 handle;
 
     opened = virtPVConnectAgent(dom, domain->name,
@@ -255,13 +255,15 @@ virtPVConnectAskAgent(virDomainPtr dom, virtPVConnectDomain *domain, int timeout
                                 timeout_s, &domain->agent_error);
     if (!opened)
         return;
-    if (!(node = json_from_string(opened, NULL)) || !JSON_NODE_HOLDS_OBJECT(node) ||
-        !(obj = json_node_get_object(node)) || !json_object_has_member(obj, "return")) {
+    /* The reply comes from inside the guest: every step checked. */
+    if ((node = json_from_string(opened, NULL)) && JSON_NODE_HOLDS_OBJECT(node))
+        ret = json_object_get_member(json_node_get_object(node), "return");
+    if (!ret || !JSON_NODE_HOLDS_VALUE(ret) || json_node_get_value_type(ret) != G_TYPE_INT64) {
         g_set_error(&domain->agent_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("the guest agent of '%s' gave no file handle"), domain->name);
         return;
     }
-    handle = json_object_get_int_member(obj, "return");
+    handle = json_node_get_int(ret);
     cmd = g_strdup_printf("{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":%"
                           G_GINT64_FORMAT ",\"count\":64}}", handle);
     domain->agent = virtPVConnectAgent(dom, domain->name, cmd, timeout_s, &domain->agent_error);
@@ -375,8 +377,15 @@ virtPVConnectRun(gpointer opaque)
     g_autofree char *resolved = NULL;
     char *name;
 
-    conn = virtPVLibvirtAPI.connectOpenAuth(job->uri, *virtPVLibvirtAPI.connectAuthPtrDefault,
-                                            VIR_CONNECT_RO);
+    /* libvirt lets only a read-write connection talk to a guest agent;
+     * without that right the agent is not asked (and status says so). */
+    if (job->request->ask_agent)
+        conn = virtPVLibvirtAPI.connectOpenAuth(job->uri, *virtPVLibvirtAPI.connectAuthPtrDefault,
+                                                0);
+    if (!conn)
+        conn = virtPVLibvirtAPI.connectOpenAuth(job->uri,
+                                                *virtPVLibvirtAPI.connectAuthPtrDefault,
+                                                VIR_CONNECT_RO);
     if (!conn) {
         virtPVConnectDomain *domain = virtPVConnectRecordNew(job->uri, NULL);
 

@@ -78,3 +78,4 @@ extern const virtPVCommand virtPVCommandValidate;
 extern const virtPVCommand virtPVCommandDomcapabilities;
 extern const virtPVCommand virtPVCommandDomXMLToNative;
 extern const virtPVCommand virtPVCommandHook;
+extern const virtPVCommand virtPVCommandStatus;
