@@ -75,7 +75,7 @@ virtPVAuditJournal(const virtPVAuditRecord *record, const char *guest)
 
     if (stat(VIRT_PV_AUDIT_JOURNAL_SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode))
         return FALSE;
-    if (!(handle = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL)))
+    if (!(handle = dlopen("libsystemd.so.0", RTLD_LAZY | RTLD_LOCAL)))
         return FALSE;
     if (!(sendv = (virtPVJournalSendv)dlsym(handle, "sd_journal_sendv"))) {
         dlclose(handle);

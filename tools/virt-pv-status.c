@@ -355,6 +355,7 @@ virtPVStatus(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(GHashTable) processes = NULL;
     g_autoptr(GPtrArray) domains = NULL;
     g_autoptr(virtPVMetrics) metrics = NULL;
+    g_autoptr(GHashTable) uris = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GError) error = NULL;
     virtPVConnectRequest request = {
         .uris = virtPVStatusURIs,
@@ -389,7 +390,9 @@ virtPVStatus(virtPVGlobalOptions *opts, int argc, char **argv)
                                 : virtPVStatusOne(opts, dom, processes, replies, metrics);
 
         ret = MAX(ret, status);
+        g_hash_table_replace(uris, dom->uri, GINT_TO_POINTER(dom->remote));
     }
+    virtPVValidateMetricsHosts(metrics, opts->root, uris);
     if (metrics && !virtPVMetricsWrite(metrics, virtPVStatusPrometheus, &error))
         return virtPVReportError(error);
     fflush(stdout);

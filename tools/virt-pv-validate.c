@@ -141,6 +141,30 @@ virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_r
     return TRUE;
 }
 
+/* The per-host metric: can the host of each local URI (and of the files:
+ * uri "") run PV guests, by virt-pv's host checks.  A remote host is not
+ * judged from here. */
+void
+virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, GHashTable *uris)
+{
+    virQEMUValidateHost host = { 0 };
+    g_autofree char *reason = NULL;
+    GHashTableIter iter;
+    gpointer uri;
+    gpointer remote;
+
+    if (!metrics || !virtPVValidateReadHost(root, &host, &reason, NULL))
+        return;
+    g_hash_table_iter_init(&iter, uris);
+    while (g_hash_table_iter_next(&iter, &uri, &remote)) {
+        if (!GPOINTER_TO_INT(remote))
+            virtPVMetricsAdd(metrics, "virt_pv_host_pv_capable",
+                             "Whether the host can run PV guests (1) or not (0), by virt-pv's "
+                             "host checks",
+                             host.can_run_pv, "uri", (const char *)uri, NULL);
+    }
+}
+
 static gboolean
 virtPVValidateCheckIgnore(char **codes)
 {
@@ -204,6 +228,7 @@ typedef struct {
     virPVConfig *config;            /* --config, --hook-policy */
     virtPVPolicy policy;
     virtPVMetrics *metrics;         /* --prometheus */
+    GHashTable *uris;               /* the URIs seen (files: ""), to remote */
     guint counts[VIRT_PV_VERDICT_LAST];
     guint decisions[VIRT_PV_DECISION_LAST];
     gboolean printed_uri_heading;
@@ -295,6 +320,7 @@ virtPVValidateDef(virtPVValidateRun *run, const char *file, const char *uri, gbo
         status = result->ok ? VIRT_PV_EXIT_OK : VIRT_PV_EXIT_FINDINGS;
     }
     run->counts[virtPVValidateVerdict(result)]++;
+    g_hash_table_replace(run->uris, g_strdup(uri ? uri : ""), GINT_TO_POINTER(remote));
     virtPVValidateMetricsGuest(run, uri ? uri : "", def->name, result, decision);
 
     if (opts->json) {
@@ -497,6 +523,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         },
     };
     g_autoptr(virtPVMetrics) metrics = NULL;
+    g_autoptr(GHashTable) uris = NULL;
     g_autoptr(virPVConfig) config = NULL;
     g_autofree char *reason = NULL;
     g_autoptr(GError) error = NULL;
@@ -517,6 +544,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         return virtPVReportError(error);
     if (virtPVValidatePrometheus)
         run.metrics = metrics = virtPVMetricsNew();
+    run.uris = uris = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     if (virtPVValidateConnectURIs || virtPVValidateAll) {
         ret = virtPVValidateConnect(&run, argv + 1);
@@ -534,6 +562,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         total += run.counts[i];
     if (opts->json ? virtPVValidateSummary : total > 1 && !opts->quiet)
         virtPVValidatePrintSummary(&run);
+    virtPVValidateMetricsHosts(metrics, opts->root, uris);
     if (metrics && !virtPVMetricsWrite(metrics, virtPVValidatePrometheus, &error))
         return virtPVReportError(error);
     fflush(stdout);

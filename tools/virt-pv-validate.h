@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "qemu/qemu_validate.h"
+#include "virt-pv-metrics.h"
 
 /* What `virt-pv validate` and the libvirt hook share: the host and the
  * kernel image as validation sees them. */
@@ -26,3 +27,7 @@ gboolean virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, cha
 
 /* Parse the definition in @file, or on standard input for "-". */
 gboolean virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error);
+
+/* Add virt_pv_host_pv_capable for every local URI of @uris (a set: URI ->
+ * remote as GINT_TO_POINTER). */
+void virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, GHashTable *uris);
