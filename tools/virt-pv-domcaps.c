@@ -51,10 +51,8 @@ virtPVDomcaps(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(GError) error = NULL;
     g_autofree char *text = NULL;
 
-    if (argc > 1) {
-        fprintf(stderr, _("error: unexpected argument '%s'\n"), argv[1]);
-        return VIRT_PV_EXIT_ERROR;
-    }
+    if (argc > 1)
+        return virtPVReportUnexpected(argv[1]);
     if (!virtPVCapsCheckOptions(&virtPVDomcapsOpts, &error))
         return virtPVReportError(error);
     if (virtPVDomcapsReplies && virtPVDomcapsRecord) {

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -12,8 +13,8 @@
 #include "qemu/qemu_fix.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
+#include "util/virstring.h"
 #include "virt-pv-findings.h"
-#include "virt-pv-validate.h"
 #include "virt-pv.h"
 
 /* virt-pv fix: repair a definition for PV, changing nothing else. */
@@ -51,10 +52,6 @@ virtPVFixCheckOptions(int argc, char **argv, virQEMUFixMode *ret_mode)
                 virtPVFixModeName);
         return FALSE;
     }
-    if (virtPVFixInPlace && g_str_equal(argv[1], "-")) {
-        fprintf(stderr, _("error: --in-place needs a file, not standard input\n"));
-        return FALSE;
-    }
     if (virtPVFixInPlace && virtPVFixOutput) {
         fprintf(stderr, _("error: --in-place and --output exclude each other\n"));
         return FALSE;
@@ -70,18 +67,20 @@ static void
 virtPVFixPrintChanges(const virtPVGlobalOptions *opts, const char *path,
                       const virQEMUFixResult *result)
 {
+    g_autofree char *shown = virStringEscapeControl(path);
     guint i;
 
     if (opts->quiet)
         return;
     if (result->changes->len == 0) {
-        fprintf(stderr, _("%s: nothing to repair\n"), path);
+        fprintf(stderr, _("%s: nothing to repair\n"), shown);
         return;
     }
     for (i = 0; i < result->changes->len; i++) {
         const virQEMUFixChange *change = g_ptr_array_index(result->changes, i);
+        g_autofree char *message = virStringEscapeControl(change->message);
 
-        fprintf(stderr, _("%s: %s: %s\n"), path, change->xpath, change->message);
+        fprintf(stderr, _("%s: %s: %s\n"), shown, change->xpath, message);
     }
 }
 
@@ -104,9 +103,12 @@ virtPVFixRemaining(const char *path, const virQEMUFixResult *result, virDomainDe
 static void
 virtPVFixPrintRemaining(const char *path, const virQEMUValidateResult *remaining)
 {
+    g_autofree char *shown = NULL;
+
     if (remaining->findings->len == 0)
         return;
-    fprintf(stderr, _("%s: left as it is, not safe to repair:\n"), path);
+    shown = virStringEscapeControl(path);
+    fprintf(stderr, _("%s: left as it is, not safe to repair:\n"), shown);
     virtPVFindingsPrintShort(stderr, remaining);
 }
 
@@ -148,59 +150,183 @@ virtPVFixPrintJSON(const char *path, virQEMUFixMode mode, const virQEMUFixResult
     virtPVPrintJSON(b);
 }
 
-/* Replace @path with @data as the original was: through a symbolic link
- * (the link stays, its target is replaced), with the original's mode, and
- * as root with its owner. */
-static gboolean
-virtPVFixReplace(const char *path, const struct stat *orig, const char *data, gsize len,
-                 GError **error)
-{
-    if (!virFileWriteAtomic(path, data, len, (int)(orig->st_mode & 07777), error))
-        return FALSE;
-    if (geteuid() == 0 && chown(path, orig->st_uid, orig->st_gid) < 0) {
-        int saved = errno;
+/*
+ * Where fix reads and writes.  With --in-place, the file is found once:
+ * its directory is opened and held, the file opened in it by descriptor,
+ * and the repaired text replaces that very inode in that very directory,
+ * or nothing is written (see virFileReplaceAt()).  Whatever is renamed or
+ * swapped around it meanwhile, nothing is read from one file and written
+ * to another, and nothing is written outside the file's own directory.
+ */
+typedef struct {
+    char *dir;         /* the directory, after every symbolic link */
+    char *name;        /* the file's name in it */
+    int dirfd;
+    struct stat sb;    /* the file as it was read */
+    char *xml;
+    gsize len;
+} virtPVFixTarget;
 
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-                    _("cannot give '%s' back its owner: %s"), path, g_strerror(saved));
-        return FALSE;
+static void
+virtPVFixTargetFree(virtPVFixTarget *target)
+{
+    if (!target)
+        return;
+    if (target->dirfd >= 0)
+        close(target->dirfd);
+    g_free(target->dir);
+    g_free(target->name);
+    g_free(target->xml);
+    g_free(target);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virtPVFixTarget, virtPVFixTargetFree);
+
+/* As root, a symbolic link on the way to the file must belong to root or
+ * to the file's owner: an ordinary user's link cannot lead root to a file
+ * that user may not write (the rule of the kernel's protected_symlinks,
+ * applied everywhere). */
+static gboolean
+virtPVFixCheckLinks(const char *path, const struct stat *file, GError **error)
+{
+    g_autofree char *abs = g_canonicalize_filename(path, NULL);
+    g_auto(GStrv) parts = g_strsplit(abs + 1, "/", -1);
+    g_autoptr(GString) prefix = g_string_new(NULL);
+    guint i;
+
+    if (geteuid() != 0)
+        return TRUE;
+    for (i = 0; parts[i]; i++) {
+        struct stat sb;
+
+        g_string_append_c(prefix, '/');
+        g_string_append(prefix, parts[i]);
+        if (lstat(prefix->str, &sb) < 0 || !S_ISLNK(sb.st_mode))
+            continue;
+        if (sb.st_uid != 0 && sb.st_uid != file->st_uid) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                        _("'%s' is a symbolic link of uid %u to a file of uid %u; as root, "
+                          "--in-place follows only links of root or of the file's owner"),
+                        prefix->str, (guint)sb.st_uid, (guint)file->st_uid);
+            return FALSE;
+        }
     }
     return TRUE;
 }
 
+/* Find, check and read the file that --in-place will replace. */
 static gboolean
-virtPVFixInPlaceWrite(const char *path, const virDomainDef *def, const virQEMUFixResult *result,
-                      GError **error)
+virtPVFixOpenTarget(const char *path, virtPVFixTarget **ret_target, GError **error)
 {
-    g_autofree char *target = realpath(path, NULL);
-    struct stat sb;
+    g_autoptr(virtPVFixTarget) target = g_new0(virtPVFixTarget, 1);
+    g_autofree char *resolved = realpath(path, NULL);
+    int fd;
+    gboolean ok;
 
-    if (!target || stat(target, &sb) < 0) {
+    target->dirfd = -1;
+    if (!resolved) {
         int saved = errno;
 
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-                    _("cannot replace '%s': %s"), path, g_strerror(saved));
+                    _("cannot open '%s': %s"), path, g_strerror(saved));
         return FALSE;
     }
-    if (virtPVFixBackup) {
-        g_autofree char *backup = g_strconcat(target, virtPVFixBackup, NULL);
+    target->dir = g_path_get_dirname(resolved);
+    target->name = g_path_get_basename(resolved);
+    if ((target->dirfd = virFileOpenDir(target->dir, 0, error)) < 0 ||
+        !virFileOpenRegularAt(target->dirfd, path, target->name, VIR_FILE_OPEN_NOFOLLOW, &fd,
+                              &target->sb, error))
+        return FALSE;
+    ok = virFileReadFd(fd, path, VIR_DOMAIN_XML_MAX, &target->xml, &target->len, error);
+    close(fd);
+    if (!ok || !virtPVFixCheckLinks(path, &target->sb, error))
+        return FALSE;
+    *ret_target = g_steal_pointer(&target);
+    return TRUE;
+}
 
-        if (!virtPVFixReplace(backup, &sb, def->xml, def->xml_len, error))
-            return FALSE;
-    }
-    return virtPVFixReplace(target, &sb, result->xml, result->len, error);
+/* Write @data as @name in the target's directory, with the original's
+ * owner and permission bits; @same_file: only over the inode read. */
+static gboolean
+virtPVFixReplace(const virtPVFixTarget *target, const char *name, const char *data, gsize len,
+                 gboolean same_file, GError **error)
+{
+    virFileReplaceOptions ropts = {
+        .mode = target->sb.st_mode & 0777,
+        .chown = geteuid() == 0,
+        .uid = target->sb.st_uid,
+        .gid = target->sb.st_gid,
+        .same_file = same_file,
+        .dev = target->sb.st_dev,
+        .ino = target->sb.st_ino,
+    };
+
+    return virFileReplaceAt(target->dirfd, target->dir, name, data, len, &ropts, error);
 }
 
 static gboolean
-virtPVFixWrite(const char *path, const virDomainDef *def, const virQEMUFixResult *result,
-               GError **error)
+virtPVFixInPlaceWrite(const virtPVFixTarget *target, const virQEMUFixResult *result,
+                      GError **error)
 {
+    if (virtPVFixBackup) {
+        g_autofree char *backup = g_strconcat(target->name, virtPVFixBackup, NULL);
+
+        if (strchr(virtPVFixBackup, '/')) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("--backup takes a suffix, not a path: '%s'"), virtPVFixBackup);
+            return FALSE;
+        }
+        if (!virtPVFixReplace(target, backup, target->xml, target->len, FALSE, error))
+            return FALSE;
+    }
+    return virtPVFixReplace(target, target->name, result->xml, result->len, TRUE, error);
+}
+
+/* The mode of a file that -o creates: what a new file gets (0644 under
+ * the umask), never more than the input has, and never the input's
+ * group or other write, set-id or sticky bits when the input is someone
+ * else's.  An existing output keeps its own permission bits. */
+static mode_t
+virtPVFixOutputMode(int dirfd, const char *name, const struct stat *input)
+{
+    mode_t mask = umask(0);
+    mode_t mode = 0644 & ~mask;
     struct stat sb;
 
-    if (virtPVFixOutput) {
-        int mode = stat(path, &sb) == 0 ? (int)(sb.st_mode & 07777) : 0644;
+    umask(mask);
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
+        return sb.st_mode & 0777;
+    if (input)
+        mode &= input->st_mode;
+    return mode;
+}
 
-        return virFileWriteAtomic(virtPVFixOutput, result->xml, result->len, mode, error);
-    }
+static gboolean
+virtPVFixWriteOutput(const char *input, const virQEMUFixResult *result, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(virtPVFixOutput);
+    g_autofree char *name = g_path_get_basename(virtPVFixOutput);
+    virFileReplaceOptions ropts = { 0 };
+    struct stat in_sb;
+    gboolean ok;
+    int dirfd;
+
+    if ((dirfd = virFileOpenDir(dir, 0, error)) < 0)
+        return FALSE;
+    ropts.mode = virtPVFixOutputMode(dirfd, name,
+                                     !g_str_equal(input, "-") && stat(input, &in_sb) == 0
+                                         ? &in_sb
+                                         : NULL);
+    ok = virFileReplaceAt(dirfd, dir, name, result->xml, result->len, &ropts, error);
+    close(dirfd);
+    return ok;
+}
+
+static gboolean
+virtPVFixWrite(const char *path, const virtPVFixTarget *target,
+               const virQEMUFixResult *result, GError **error)
+{
+    if (virtPVFixOutput && !g_str_equal(virtPVFixOutput, "-"))
+        return virtPVFixWriteOutput(path, result, error);
     if (!virtPVFixInPlace) {
         fwrite(result->xml, 1, result->len, stdout);
         return TRUE;
@@ -208,12 +334,34 @@ virtPVFixWrite(const char *path, const virDomainDef *def, const virQEMUFixResult
     /* Nothing to repair: leave the file, and its time stamps, alone. */
     if (result->changes->len == 0)
         return TRUE;
-    return virtPVFixInPlaceWrite(path, def, result, error);
+    return virtPVFixInPlaceWrite(target, result, error);
+}
+
+/* The definition to repair: with --in-place, read through the target. */
+static gboolean
+virtPVFixLoad(const char *path, virtPVFixTarget **ret_target, virDomainDef **ret_def,
+              GError **error)
+{
+    g_autoptr(virtPVFixTarget) target = NULL;
+
+    if (!virtPVFixInPlace)
+        return virDomainDefParseFile(path, 0, ret_def, error);
+    if (g_str_equal(path, "-")) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            _("--in-place needs a file, not standard input"));
+        return FALSE;
+    }
+    if (!virtPVFixOpenTarget(path, &target, error) ||
+        !virDomainDefParseString(target->xml, target->len, path, 0, ret_def, error))
+        return FALSE;
+    *ret_target = g_steal_pointer(&target);
+    return TRUE;
 }
 
 static int
 virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
 {
+    g_autoptr(virtPVFixTarget) target = NULL;
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(virQEMUFixResult) result = NULL;
     g_autoptr(virDomainDef) fixed = NULL;
@@ -224,8 +372,8 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
 
     if (!virtPVFixCheckOptions(argc, argv, &mode))
         return VIRT_PV_EXIT_ERROR;
-    to_stdout = !virtPVFixOutput && !virtPVFixInPlace;
-    if (!virtPVValidateParse(argv[1], &def, &error) ||
+    to_stdout = (!virtPVFixOutput || g_str_equal(virtPVFixOutput, "-")) && !virtPVFixInPlace;
+    if (!virtPVFixLoad(argv[1], &target, &def, &error) ||
         !virQEMUFixDomain(def, mode, &result, &error) ||
         !(remaining = virtPVFixRemaining(argv[1], result, &fixed, &error)))
         return virtPVReportError(error);
@@ -237,7 +385,7 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
         virtPVFixPrintRemaining(argv[1], remaining);
     }
     /* With --json and no file to write, the XML is in the JSON. */
-    if (!(opts->json && to_stdout) && !virtPVFixWrite(argv[1], def, result, &error))
+    if (!(opts->json && to_stdout) && !virtPVFixWrite(argv[1], target, result, &error))
         return virtPVReportError(error);
     return remaining->nerrors > 0 ? VIRT_PV_EXIT_FINDINGS : VIRT_PV_EXIT_OK;
 }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -39,7 +40,8 @@ static const GOptionEntry virtPVHookEntries[] = {
 };
 
 typedef struct {
-    const char *guest;
+    const char *name;        /* the guest's name, as libvirt gave it */
+    const char *guest;       /* the same, escaped for stderr and syslog */
     const char *config_path;
     const virtPVGlobalOptions *opts;
     virDomainDef *def;
@@ -163,15 +165,17 @@ static int
 virtPVHookBadConfig(const virtPVHookRequest *req, gboolean pv, const GError *error)
 {
     g_auto(GStrv) globs = virPVConfigSalvageRequirePV(req->config_path);
+    g_autofree char *message = NULL;
     g_autofree char *text = NULL;
 
-    if (!pv && !virPVConfigGlobsMatch(globs, req->guest)) {
+    if (!pv && !virPVConfigGlobsMatch(globs, req->name)) {
         virtPVHookAudit(req, VIRT_PV_DECISION_PASS, NULL, NULL, NULL);
         return VIRT_PV_EXIT_OK;
     }
+    message = virStringEscapeControl(error->message);
     text = g_strdup_printf(_("virt-pv refuses to start '%s' until its configuration is "
                              "fixed:\n%s\n"),
-                           req->guest, error->message);
+                           req->guest, message);
     fputs(text, stderr);
     virtPVHookAudit(req, VIRT_PV_DECISION_REFUSE, NULL, text, error->message);
     return VIRT_PV_EXIT_FINDINGS;
@@ -233,7 +237,7 @@ virtPVHookPrepare(const virtPVHookRequest *req)
         return virtPVHookBadConfig(req, virQEMUValidateMode(&nopv, req->def) !=
                                             VIR_QEMU_PV_MODE_NONE, error);
     policy.config = config;
-    if (!virtPVPolicyDecide(&policy, req->guest, req->def, &verdict, &error)) {
+    if (!virtPVPolicyDecide(&policy, req->name, req->def, &verdict, &error)) {
         virtPVPolicyClear(&policy);
         virtPVHookAuditWarning(req, error->message);
         return virtPVReportError(error);
@@ -259,8 +263,7 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *xml = NULL;
-    gsize len = 0;
+    g_autofree char *guest = NULL;
     virtPVHookRequest req = { 0 };
 
     if (argc < 5) {
@@ -277,11 +280,11 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!g_str_equal(argv[3], "prepare") || !g_str_equal(argv[4], "begin"))
         return VIRT_PV_EXIT_OK;
 
-    req.guest = argv[2];
+    req.name = argv[2];
+    req.guest = guest = virStringEscapeControl(argv[2]);
     req.opts = opts;
     req.config_path = virtPVHookConfigPath ? virtPVHookConfigPath : virPVConfigDefaultPath();
-    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, &error) ||
-        !virDomainDefParseString(xml, len, "-", 0, &def, &error)) {
+    if (!virDomainDefParseFile("-", 0, &def, &error)) {
         virtPVHookAuditWarning(&req, error->message);
         return virtPVReportError(error);
     }
@@ -295,4 +298,5 @@ const virtPVCommand virtPVCommandHook = {
     .summary = N_("libvirt hook: refuse to start a protected guest that would leak or fail"),
     .options = virtPVHookEntries,
     .run = virtPVHook,
+    .raw_operands = TRUE,
 };

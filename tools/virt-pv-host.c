@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hostval/virhostvalidate.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv host-validate: can this host run protected guests? */
@@ -86,14 +87,17 @@ virtPVHostPrintText(const virtPVGlobalOptions *opts, const virHostPVState *state
         const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
         g_autofree char *result =
             g_ascii_strup(virHostValidateResultToString(check->result), -1);
+        /* Messages quote host files, which --root may have faked. */
+        g_autofree char *message = virStringEscapeControl(check->message);
+        g_autofree char *hint = check->hint ? virStringEscapeControl(check->hint) : NULL;
 
         if (opts->quiet && check->result == VIR_HOST_VALIDATE_PASS)
             continue;
         printf("%-16s %s%-4s%s  %s\n", check->id,
                virtPVColorCode(opts, virtPVHostResultColors[check->result]), result,
-               virtPVColorCode(opts, VIRT_PV_COLOR_RESET), check->message);
-        if (check->hint)
-            printf("%-22s %s %s\n", "", _("hint:"), check->hint);
+               virtPVColorCode(opts, VIRT_PV_COLOR_RESET), message);
+        if (hint)
+            printf("%-22s %s %s\n", "", _("hint:"), hint);
     }
 
     /* <inttypes.h> macros, not GLib's: xgettext understands only these. */
@@ -157,10 +161,8 @@ virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     g_auto(virtPVHostQEMU) qemu = { 0 };
     gboolean with_qemu = virtPVCapsWanted(&virtPVHostCaps);
 
-    if (argc > 1) {
-        fprintf(stderr, _("error: unexpected argument '%s'\n"), argv[1]);
-        return VIRT_PV_EXIT_ERROR;
-    }
+    if (argc > 1)
+        return virtPVReportUnexpected(argv[1]);
     if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
         return virtPVReportError(error);
     if (!virHostPVStateRead(opts->root, &state, &error))

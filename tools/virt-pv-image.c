@@ -8,6 +8,7 @@
 
 #include "util/virerror.h"
 #include "util/virseimage.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv image-info: is FILE a Secure Execution boot image? */
@@ -27,8 +28,9 @@ static void
 virtPVImagePrintText(const char *path, const virSEImageHeader *h)
 {
     g_autofree char *flags = virtPVImageFlagsText(h->pcf);
+    g_autofree char *shown = virStringEscapeControl(path);
 
-    printf(_("%s: Secure Execution image\n"), path);
+    printf(_("%s: Secure Execution image\n"), shown);
     if (h->found_by == VIR_SE_IMAGE_FOUND_BY_METADATA)
         printf(_("  header offset:            0x%" PRIx64
                  " (from the image metadata, version %u)\n"),
@@ -101,6 +103,7 @@ virtPVImageInfo(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(virSEImageHeader) header = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *reason = NULL;
+    g_autofree char *shown_reason = NULL;
     const char *path;
 
     if (argc != 2) {
@@ -122,7 +125,7 @@ virtPVImageInfo(virtPVGlobalOptions *opts, int argc, char **argv)
     else if (header)
         virtPVImagePrintText(path, header);
     else
-        printf("%s\n", reason);
+        printf("%s\n", (shown_reason = virStringEscapeControl(reason)));
     return header ? VIRT_PV_EXIT_OK : VIRT_PV_EXIT_FINDINGS;
 }
 

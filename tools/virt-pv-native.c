@@ -9,6 +9,7 @@
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-findings.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv domxml-to-native: the QEMU argv of a guest, one argument per
@@ -76,8 +77,12 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virQEMUBuildCommandLine(def, caps, result->mode, &cmd, &error))
         return virtPVReportError(error);
 
-    for (i = 0; i < cmd->warnings->len; i++)
-        fprintf(stderr, _("warning: %s\n"), (const char *)g_ptr_array_index(cmd->warnings, i));
+    for (i = 0; i < cmd->warnings->len; i++) {
+        g_autofree char *warning =
+            virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));
+
+        fprintf(stderr, _("warning: %s\n"), warning);
+    }
     text = virQEMUCommandLineFormat(cmd);
     fputs(text, stdout);
     return VIRT_PV_EXIT_OK;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
-#include <gio/gio.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
+
+#include "util/virfile.h"
+#include "util/virstring.h"
 
 #include "virt-pv-policy.h"
 #include "virt-pv-validate.h"
@@ -37,21 +41,25 @@ virtPVVerdictFree(virtPVVerdict *verdict)
         return;
     g_clear_pointer(&verdict->result, virQEMUValidateResultFree);
     g_clear_pointer(&verdict->warnings, g_ptr_array_unref);
+    g_free(verdict->untrusted);
     g_free(verdict);
 }
 
 /* The QEMU half, from the capability cache of the guest's emulator.  A
  * probe that fails does not block the start: libvirt will fail on a
  * broken QEMU anyway, and the rules that keep a guest from leaking are
- * those of the definition.  It is reported as a warning. */
+ * those of the definition.  It is reported as a warning.  As root, the
+ * emulator a definition names runs only if nobody but root can have
+ * changed it (virFileIsTrustedExecutable()); otherwise the finding
+ * emulator-untrusted says why, and nothing runs. */
 static void
-virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateCaps *ret_caps,
-                 GPtrArray *warnings)
+virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateContext *ctx,
+                 virtPVVerdict *verdict)
 {
-    g_autofree char *emulator = g_strdup(def->emulator);
-    g_autofree char *key = virtPVCapsEmulatorPath(emulator);
+    g_autofree char *key = virtPVCapsEmulatorPath(def->emulator);
+    g_autofree char *resolved = NULL;
     virtPVCapsOptions copts = {
-        .emulator = emulator,
+        .emulator = key,
         .cache_dir = (char *)policy->cache_dir,
         .timeout_s = VIRT_PV_POLICY_PROBE_TIMEOUT_S,
     };
@@ -61,6 +69,13 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
     virQEMUValidateCaps *caps;
     const char *known_warning;
 
+    if (geteuid() == 0) {
+        if (!virFileIsTrustedExecutable(key, &resolved, &verdict->untrusted)) {
+            ctx->emulator_untrusted = verdict->untrusted;
+            return;
+        }
+        copts.emulator = resolved;
+    }
     if (!policy->caps) {
         policy->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         policy->caps_warnings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -79,8 +94,8 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
         g_hash_table_insert(policy->caps, g_strdup(key), caps);
     }
     if ((known_warning = g_hash_table_lookup(policy->caps_warnings, key)))
-        g_ptr_array_add(warnings, g_strdup(known_warning));
-    *ret_caps = *caps;
+        g_ptr_array_add(verdict->warnings, virStringEscapeControl(known_warning));
+    ctx->caps = *caps;
 }
 
 static gboolean
@@ -131,7 +146,7 @@ virtPVPolicyDecide(virtPVPolicy *policy, const char *guest, const virDomainDef *
         if (config->check_host && !virtPVPolicyHost(policy, &ctx.host, error))
             return FALSE;
         if (config->check_qemu)
-            virtPVPolicyCaps(policy, def, &ctx.caps, verdict->warnings);
+            virtPVPolicyCaps(policy, def, &ctx, verdict);
     }
     verdict->result = virQEMUValidateDomain(&ctx, def);
     verdict->decision = virtPVPolicyJudge(config, verdict->result, pv || ctx.require_pv);

@@ -51,7 +51,8 @@ void virtPVPolicyClear(virtPVPolicy *policy);
 typedef struct {
     virtPVDecision decision;
     virQEMUValidateResult *result;
-    GPtrArray *warnings; /* of char *: what could not be checked, and why */
+    GPtrArray *warnings; /* of char *, escaped: what could not be checked, and why */
+    char *untrusted;     /* why the emulator was not run (as root) */
 } virtPVVerdict;
 
 void virtPVVerdictFree(virtPVVerdict *verdict);

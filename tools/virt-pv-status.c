@@ -241,8 +241,11 @@ virtPVStatusMetrics(virtPVMetrics *metrics, const virtPVStatusGuest *guest)
 
     if (!metrics)
         return;
-    virtPVMetricsAdd(metrics, "virt_pv_guest_pv",
-                     "Whether the guest's definition makes it a PV guest (1) or not (0)",
+    /* Names of their own: node_exporter refuses a series that two files
+     * (validate's and status's) both hold. */
+    virtPVMetricsAdd(metrics, "virt_pv_guest_running_pv",
+                     "Whether the running guest's live definition makes it a PV guest (1) or "
+                     "not (0)",
                      guest->mode != VIR_QEMU_PV_MODE_NONE, "uri", dom->uri, "domain", dom->name,
                      "mode", virQEMUPVModeToString(guest->mode), NULL);
     virtPVMetricsAdd(metrics, "virt_pv_guest_protected",
@@ -263,8 +266,8 @@ virtPVStatusFailed(const virtPVGlobalOptions *opts, const virtPVConnectDomain *d
     g_autofree char *label = virStringEscapeControl(dom->name ? dom->name : dom->uri);
 
     if (metrics)
-        virtPVMetricsAdd(metrics, "virt_pv_guest_check_failed",
-                         "Whether the guest could not be read or checked (1)", 1, "uri",
+        virtPVMetricsAdd(metrics, "virt_pv_guest_status_failed",
+                         "Whether the running guest could not be read or checked (1)", 1, "uri",
                          dom->uri, "domain", dom->name ? dom->name : "", NULL);
     if (opts->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -392,10 +395,9 @@ virtPVStatus(virtPVGlobalOptions *opts, int argc, char **argv)
         ret = MAX(ret, status);
         g_hash_table_replace(uris, dom->uri, GINT_TO_POINTER(dom->remote));
     }
-    virtPVValidateMetricsHosts(metrics, opts->root, uris);
+    virtPVValidateMetricsHosts(metrics, opts->root, "status", uris);
     if (metrics && !virtPVMetricsWrite(metrics, virtPVStatusPrometheus, &error))
         return virtPVReportError(error);
-    fflush(stdout);
     return ret;
 }
 

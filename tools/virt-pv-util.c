@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu/qemu_capscache.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 static const char *const virtPVColorCodes[] = {
@@ -43,8 +44,21 @@ virtPVPrintJSON(JsonBuilder *builder)
 int
 virtPVReportError(const GError *error)
 {
-    fprintf(stderr, _("error: %s\n"), error->message);
+    g_autofree char *message = virStringEscapeControl(error->message);
+
+    fprintf(stderr, _("error: %s\n"), message);
     return VIRT_PV_EXIT_ERROR;
+}
+
+/* An operand that the command does not take. */
+int
+virtPVReportUnexpected(const char *arg)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("unexpected argument '%s'"),
+                arg);
+    return virtPVReportError(error);
 }
 
 /* A named emulator as an absolute path (the cache is keyed by it); a bare
@@ -125,7 +139,10 @@ virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
 
     if (!virtPVCapsGetFull(opts, copts, ret_caps, &warning, error))
         return FALSE;
-    if (warning)
-        fprintf(stderr, _("warning: %s\n"), warning);
+    if (warning) {
+        g_autofree char *shown = virStringEscapeControl(warning);
+
+        fprintf(stderr, _("warning: %s\n"), shown);
+    }
     return TRUE;
 }

@@ -19,6 +19,7 @@
 #include "virt-pv-metrics.h"
 #include "virt-pv-policy.h"
 #include "virt-pv-validate.h"
+#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv validate: every reason a definition would not run protected. */
@@ -145,7 +146,8 @@ virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_r
  * uri "") run PV guests, by virt-pv's host checks.  A remote host is not
  * judged from here. */
 void
-virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, GHashTable *uris)
+virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, const char *command,
+                           GHashTable *uris)
 {
     virQEMUValidateHost host = { 0 };
     g_autofree char *reason = NULL;
@@ -161,7 +163,8 @@ virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, GHashTable 
             virtPVMetricsAdd(metrics, "virt_pv_host_pv_capable",
                              "Whether the host can run PV guests (1) or not (0), by virt-pv's "
                              "host checks",
-                             host.can_run_pv, "uri", (const char *)uri, NULL);
+                             host.can_run_pv, "uri", (const char *)uri, "command", command,
+                             NULL);
     }
 }
 
@@ -170,24 +173,21 @@ virtPVValidateCheckIgnore(char **codes)
 {
     for (; codes && *codes; codes++) {
         if (!virQEMUValidateCodeIsKnown(*codes)) {
-            fprintf(stderr, _("error: unknown finding code '%s'\n"), *codes);
+            g_autoptr(GError) error = NULL;
+
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("unknown finding code '%s'"), *codes);
+            virtPVReportError(error);
             return FALSE;
         }
     }
     return TRUE;
 }
 
-gboolean
+static gboolean
 virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
 {
-    g_autofree char *xml = NULL;
-    gsize len = 0;
-
-    if (!g_str_equal(file, "-"))
-        return virDomainDefParseFile(file, 0, ret_def, error);
-    if (!virFileReadLimit("/dev/stdin", VIR_DOMAIN_XML_MAX, &xml, &len, error))
-        return FALSE;
-    return virDomainDefParseString(xml, len, file, 0, ret_def, error);
+    return virDomainDefParseFile(file, 0, ret_def, error);
 }
 
 /* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
@@ -231,7 +231,6 @@ typedef struct {
     GHashTable *uris;               /* the URIs seen (files: ""), to remote */
     guint counts[VIRT_PV_VERDICT_LAST];
     guint decisions[VIRT_PV_DECISION_LAST];
-    gboolean printed_uri_heading;
     const char *last_uri;
     gboolean several_uris;
 } virtPVValidateRun;
@@ -302,7 +301,8 @@ virtPVValidateDef(virtPVValidateRun *run, const char *file, const char *uri, gbo
 
     if (run->config) {
         run->policy.remote_uri = remote ? uri : NULL;
-        if (!virtPVPolicyDecide(&run->policy, def->name, def, &verdict, error))
+        /* libvirt would not define a guest without a name; a file may lack one. */
+        if (!virtPVPolicyDecide(&run->policy, def->name ? def->name : "", def, &verdict, error))
             return -1;
         result = verdict->result;
         decision = verdict->decision;
@@ -562,10 +562,9 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         total += run.counts[i];
     if (opts->json ? virtPVValidateSummary : total > 1 && !opts->quiet)
         virtPVValidatePrintSummary(&run);
-    virtPVValidateMetricsHosts(metrics, opts->root, uris);
+    virtPVValidateMetricsHosts(metrics, opts->root, "validate", uris);
     if (metrics && !virtPVMetricsWrite(metrics, virtPVValidatePrometheus, &error))
         return virtPVReportError(error);
-    fflush(stdout);
     return ret;
 }
 

@@ -25,9 +25,8 @@ gboolean virtPVValidateImageRemote(const char *path, gboolean *ret_is_se, GError
 gboolean virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
                                 GError **error);
 
-/* Parse the definition in @file, or on standard input for "-". */
-gboolean virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error);
-
 /* Add virt_pv_host_pv_capable for every local URI of @uris (a set: URI ->
- * remote as GINT_TO_POINTER). */
-void virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, GHashTable *uris);
+ * remote as GINT_TO_POINTER), labelled with the @command that wrote it so
+ * that the files of validate and status never hold the same series. */
+void virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, const char *command,
+                                GHashTable *uris);

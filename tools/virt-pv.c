@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,37 @@ static GOptionEntry virtPVVersionEntries[] = {
     { "dump-options", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &virtPVShowOptions, NULL, NULL },
     { NULL }
 };
+
+/* Whether @word is one of @entries' options that takes its value as the
+ * next word ("--config FILE", "-o FILE"; not "--config=FILE"). */
+static gboolean
+virtPVOptionTakesValue(const GOptionEntry *entries, const char *word)
+{
+    for (; entries && entries->long_name; entries++) {
+        gboolean named = (word[1] == '-' && g_str_equal(word + 2, entries->long_name)) ||
+                         (word[1] != '-' && word[1] == entries->short_name && !word[2]);
+
+        if (named)
+            return entries->arg != G_OPTION_ARG_NONE;
+    }
+    return FALSE;
+}
+
+/* The number of words of @args, from index 1, that are options of
+ * @entries or of the global ones, with their separate values. */
+static int
+virtPVCountOptions(char **args, const GOptionEntry *entries)
+{
+    int n = 1;
+
+    while (args[n] && args[n][0] == '-' && args[n][1] && !g_str_equal(args[n], "--")) {
+        gboolean value = virtPVOptionTakesValue(entries, args[n]) ||
+                         virtPVOptionTakesValue(virtPVGlobalEntries, args[n]);
+
+        n += value && args[n + 1] ? 2 : 1;
+    }
+    return n;
+}
 
 static void
 virtPVBindGlobals(virtPVGlobalOptions *opts)
@@ -102,27 +134,54 @@ virtPVParseGlobal(char **args, int *ret_index)
 
     /* Everything up to the first word that is not an option (or an
      * option's separate argument) belongs to virt-pv itself. */
-    while (args[ncmd] && args[ncmd][0] == '-') {
-        if (g_str_equal(args[ncmd], "--root"))
-            ncmd++;
-        if (args[ncmd])
-            ncmd++;
-    }
+    ncmd = virtPVCountOptions(args, virtPVVersionEntries);
     head = g_new0(char *, ncmd + 1);
     for (int i = 0; i < ncmd; i++)
         head[i] = g_strdup(args[i]);
 
     g_option_context_set_description(ctx, commands);
-    if (!g_option_context_parse_strv(ctx, &head, &error)) {
-        fprintf(stderr, _("error: %s\n"), error->message);
-        return VIRT_PV_EXIT_ERROR;
-    }
-    if (head[1]) {
-        fprintf(stderr, _("error: unexpected argument '%s'\n"), head[1]);
-        return VIRT_PV_EXIT_ERROR;
-    }
+    if (!g_option_context_parse_strv(ctx, &head, &error))
+        return virtPVReportError(error);
+    if (head[1])
+        return virtPVReportUnexpected(head[1]);
     *ret_index = ncmd;
     return -1;
+}
+
+/* Parse a command's options; for a command with raw operands, only the
+ * words before its first operand are options. */
+static gboolean
+virtPVParseCommand(const virtPVCommand *cmd, GOptionContext *ctx, char **args, GStrv *ret_argv,
+                   GError **error)
+{
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GPtrArray) all = NULL;
+    int nopts;
+    int i;
+
+    if (!cmd->raw_operands) {
+        argv = g_strdupv(args);
+        if (!g_option_context_parse_strv(ctx, &argv, error))
+            return FALSE;
+        *ret_argv = g_steal_pointer(&argv);
+        return TRUE;
+    }
+    nopts = virtPVCountOptions(args, cmd->options);
+    argv = g_new0(char *, nopts + 1);
+    for (i = 0; i < nopts; i++)
+        argv[i] = g_strdup(args[i]);
+    if (!g_option_context_parse_strv(ctx, &argv, error))
+        return FALSE;
+    all = g_ptr_array_new();
+    for (i = 0; argv[i]; i++)
+        g_ptr_array_add(all, g_strdup(argv[i]));
+    if (args[nopts] && g_str_equal(args[nopts], "--"))
+        nopts++;
+    for (i = nopts; args[i]; i++)
+        g_ptr_array_add(all, g_strdup(args[i]));
+    g_ptr_array_add(all, NULL);
+    *ret_argv = (GStrv)g_ptr_array_free(g_steal_pointer(&all), FALSE);
+    return TRUE;
 }
 
 static int
@@ -130,17 +189,16 @@ virtPVRunCommand(const virtPVCommand *cmd, virtPVGlobalOptions *opts, char **arg
 {
     g_autoptr(GOptionContext) ctx = virtPVContextNew(cmd->params, cmd->summary, cmd->options);
     g_autoptr(GError) error = NULL;
-    g_auto(GStrv) argv = g_strdupv(args);
+    g_auto(GStrv) argv = NULL;
     g_autofree char *prgname = g_strdup_printf("virt-pv %s", cmd->name);
 
     g_set_prgname(prgname);
-    if (!g_option_context_parse_strv(ctx, &argv, &error)) {
-        fprintf(stderr, _("error: %s\n"), error->message);
-        return VIRT_PV_EXIT_ERROR;
-    }
+    if (!virtPVParseCommand(cmd, ctx, args, &argv, &error))
+        return virtPVReportError(error);
     if (opts->root && !g_file_test(opts->root, G_FILE_TEST_IS_DIR)) {
-        fprintf(stderr, _("error: '%s' is not a directory\n"), opts->root);
-        return VIRT_PV_EXIT_ERROR;
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("'%s' is not a directory"), opts->root);
+        return virtPVReportError(error);
     }
     opts->color = !opts->json && isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR") &&
                   g_strcmp0(g_getenv("TERM"), "dumb") != 0;
@@ -174,10 +232,29 @@ virtPVMain(virtPVGlobalOptions *opts, int argc, char **argv)
         return VIRT_PV_EXIT_ERROR;
     }
     if (!(cmd = virtPVFindCommand(argv[index]))) {
-        fprintf(stderr, _("error: unknown command '%s'\n"), argv[index]);
-        return VIRT_PV_EXIT_ERROR;
+        g_autoptr(GError) error = NULL;
+
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+                    _("unknown command '%s'"), argv[index]);
+        return virtPVReportError(error);
     }
     return virtPVRunCommand(cmd, opts, argv + index);
+}
+
+/* Whatever went to standard output must have arrived: a full disk, a
+ * closed pipe or /dev/full turns a success into exit status 2 (systemd's
+ * fflush_and_check()). */
+static int
+virtPVFlushStdout(int ret)
+{
+    int saved;
+
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return ret;
+    saved = errno ? errno : EIO;
+    fprintf(stderr, _("error: cannot write to standard output: %s\n"), g_strerror(saved));
+    return VIRT_PV_EXIT_ERROR;
 }
 
 int
@@ -196,5 +273,5 @@ main(int argc, char **argv)
 
     ret = virtPVMain(&opts, argc, argv);
     g_free(opts.root);
-    return ret;
+    return virtPVFlushStdout(ret);
 }

@@ -30,6 +30,10 @@ typedef struct {
     const char *summary;
     const GOptionEntry *options; /* the subcommand's own, NULL-terminated */
     virtPVCommandFunc run;       /* argv[0] is the subcommand's name */
+    /* Options end at the first operand (or at "--"); every word from
+     * there on is passed as it is, even one that starts with "-".  For
+     * arguments that others choose, such as libvirt's guest names. */
+    gboolean raw_operands;
 } virtPVCommand;
 
 /* Colours for terminals; empty strings otherwise. */
@@ -48,6 +52,7 @@ const char *virtPVColorCode(const virtPVGlobalOptions *opts, virtPVColor color);
 void virtPVPrintJSON(JsonBuilder *builder);
 
 int virtPVReportError(const GError *error);
+int virtPVReportUnexpected(const char *arg);
 
 void virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
                        const GOptionEntry *main_entries, const GOptionEntry *global_entries);

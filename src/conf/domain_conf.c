@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <libxml/parser.h>
@@ -1055,6 +1056,8 @@ virDomainDefParseString(const char *xml, gsize len, const char *name, unsigned i
     return virDomainDefParseTake(g_strndup(xml, len), len, name, flags, ret_def, error);
 }
 
+/* "-" is standard input, read from descriptor 0: /dev/stdin is missing in
+ * an initramfs and in some containers. */
 gboolean
 virDomainDefParseFile(const char *path, unsigned int flags, virDomainDef **ret_def,
                       GError **error)
@@ -1062,8 +1065,12 @@ virDomainDefParseFile(const char *path, unsigned int flags, virDomainDef **ret_d
     char *xml = NULL;
     gsize len = 0;
 
-    if (!virFileReadLimit(path, VIR_DOMAIN_XML_MAX, &xml, &len, error))
+    if (g_str_equal(path, "-")) {
+        if (!virFileReadFd(STDIN_FILENO, path, VIR_DOMAIN_XML_MAX, &xml, &len, error))
+            return FALSE;
+    } else if (!virFileReadLimit(path, VIR_DOMAIN_XML_MAX, &xml, &len, error)) {
         return FALSE;
+    }
     return virDomainDefParseTake(xml, len, path, flags, ret_def, error);
 }
 

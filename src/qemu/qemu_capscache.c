@@ -38,16 +38,6 @@ virQEMUCapsCacheDefaultDir(void)
     return g_build_filename(g_get_user_cache_dir(), "virt-pv", NULL);
 }
 
-char *
-virQEMUCapsCachePath(const char *cache_dir, const char *emulator)
-{
-    g_autofree char *dir = cache_dir ? g_strdup(cache_dir) : virQEMUCapsCacheDefaultDir();
-    g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, emulator, -1);
-    g_autofree char *name = g_strdup_printf("%s.json", hash);
-
-    return g_build_filename(dir, name, NULL);
-}
-
 static gint64
 virQEMUCapsCacheNanoseconds(const struct timespec *ts)
 {
@@ -160,17 +150,86 @@ virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_ke
     return TRUE;
 }
 
-/* A usable cache file for @emulator with @key, or FALSE for anything else:
- * missing, unreadable, damaged and stale files are all just a miss. */
+/* Capabilities files are small; a bigger file is not one. */
+#define VIR_QEMU_CAPS_CACHE_MAX_FILE (1024 * 1024)
+
+/* A temporary file older than this was left by a killed writer. */
+#define VIR_QEMU_CAPS_CACHE_STALE_TEMP_S 300
+
+/* The cache directory, held open while it is used: its name is resolved
+ * once, and everything in it is reached by descriptor. */
+typedef struct {
+    char *dir;
+    int dirfd;
+    char *name;      /* HASH.json */
+    char *path;      /* dir/name, for messages */
+} virQEMUCapsCacheDir;
+
+static void
+virQEMUCapsCacheDirClear(virQEMUCapsCacheDir *cache)
+{
+    if (cache->dirfd >= 0)
+        close(cache->dirfd);
+    g_free(cache->dir);
+    g_free(cache->name);
+    g_free(cache->path);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virQEMUCapsCacheDir, virQEMUCapsCacheDirClear)
+
+/* Open (and create) the cache directory for @emulator.  It is trusted
+ * only when it belongs to the effective user and nobody else can write
+ * it: a cache that another user can fill could make a TCG-only host look
+ * like one with KVM.  FALSE, with the reason in @ret_warning, means
+ * "probe without the cache". */
 static gboolean
-virQEMUCapsCacheRead(const char *path, const char *emulator, JsonNode *key,
+virQEMUCapsCacheOpen(const char *cache_dir, const char *emulator, virQEMUCapsCacheDir *cache,
+                     char **ret_warning)
+{
+    g_autofree char *hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, emulator, -1);
+    g_autoptr(GError) error = NULL;
+
+    cache->dir = cache_dir ? g_strdup(cache_dir) : virQEMUCapsCacheDefaultDir();
+    cache->name = g_strdup_printf("%s.json", hash);
+    cache->path = g_build_filename(cache->dir, cache->name, NULL);
+    if (g_mkdir_with_parents(cache->dir, geteuid() == 0 ? 0755 : 0700) < 0) {
+        int saved = errno;
+
+        *ret_warning = g_strdup_printf(_("cannot create the capabilities cache '%s': %s"),
+                                       cache->dir, g_strerror(saved));
+        return FALSE;
+    }
+    if ((cache->dirfd = virFileOpenDir(cache->dir, VIR_FILE_OPEN_OWNED, &error)) < 0) {
+        *ret_warning = g_strdup_printf(_("not using the capabilities cache: %s"),
+                                       error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* A usable cache file for @emulator with @key, or FALSE for anything else:
+ * missing, unreadable, damaged and stale files are all just a miss, and so
+ * is a file of another user or one that others may write. */
+static gboolean
+virQEMUCapsCacheRead(const virQEMUCapsCacheDir *cache, const char *emulator, JsonNode *key,
                      virQEMUCaps **ret_caps)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) ignored = NULL;
+    g_autofree char *text = NULL;
+    gsize len = 0;
     JsonNode *stored;
+    int fd;
+    gboolean ok;
 
-    if (!virFileExists(path) || !virQEMUCapsLoadFile(path, &caps, &ignored))
+    if (!virFileOpenRegularAt(cache->dirfd, cache->path, cache->name,
+                              VIR_FILE_OPEN_OPTIONAL | VIR_FILE_OPEN_NOFOLLOW |
+                                  VIR_FILE_OPEN_OWNED,
+                              &fd, NULL, &ignored) ||
+        fd < 0)
+        return FALSE;
+    ok = virFileReadFd(fd, cache->path, VIR_QEMU_CAPS_CACHE_MAX_FILE, &text, &len, &ignored);
+    close(fd);
+    if (!ok || !virQEMUCapsParseJSON(text, len, cache->path, &caps, &ignored))
         return FALSE;
     stored = virQEMUCapsGetKey(caps);
     if (!stored || !json_node_equal(stored, key) ||
@@ -183,36 +242,40 @@ virQEMUCapsCacheRead(const char *path, const char *emulator, JsonNode *key,
 #define VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS 30000
 
 /* Take the lock beside the cache file, waiting at most @wait_ms: a process
- * that holds it longer is stuck, and then we probe on our own. */
+ * that holds it longer is stuck, and then we probe on our own.  The lock
+ * file is never opened through a symbolic link, and must be ours. */
 static int
-virQEMUCapsCacheLock(const char *path, guint wait_ms, char **ret_warning)
+virQEMUCapsCacheLock(const virQEMUCapsCacheDir *cache, guint wait_ms, char **ret_warning)
 {
-    g_autofree char *lock_path = g_strdup_printf("%s.lock", path);
+    g_autofree char *lock_name = g_strdup_printf("%s.lock", cache->name);
     gint64 deadline = g_get_monotonic_time() + (gint64)wait_ms * 1000;
-    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = openat(cache->dirfd, lock_name,
+                    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+    struct stat sb;
 
-    if (fd < 0) {
-        int saved = errno;
-        g_autofree char *dir = g_path_get_dirname(path);
+    if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || !virFileIsOwnedPrivate(&sb)) {
+        int saved = fd < 0 ? errno : EPERM;
 
-        /* The directory is what the admin must fix (read-only, wrong
-         * owner), not the lock file that could not be created in it. */
-        *ret_warning = g_strdup_printf(_("cannot use the capabilities cache '%s': %s"), dir,
-                                       g_strerror(saved));
+        if (fd >= 0)
+            close(fd);
+        *ret_warning = g_strdup_printf(_("cannot use the lock of the capabilities cache '%s': "
+                                         "%s"),
+                                       cache->dir, g_strerror(saved));
         return -1;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
             int saved = errno;
 
-            *ret_warning = g_strdup_printf(_("cannot lock '%s': %s"), lock_path,
-                                           g_strerror(saved));
+            *ret_warning = g_strdup_printf(_("cannot lock the capabilities cache '%s': %s"),
+                                           cache->dir, g_strerror(saved));
             close(fd);
             return -1;
         }
         if (g_get_monotonic_time() >= deadline) {
-            *ret_warning = g_strdup_printf(_("'%s' stayed locked; probing without the cache"),
-                                           lock_path);
+            *ret_warning = g_strdup_printf(_("the capabilities cache '%s' stayed locked; "
+                                             "probing without it"),
+                                           cache->dir);
             close(fd);
             return -1;
         }
@@ -231,43 +294,38 @@ virQEMUCapsCacheProbe(const char *emulator, guint timeout_ms, virQEMUCaps **ret_
 }
 
 static void
-virQEMUCapsCacheWrite(const char *path, virQEMUCaps *caps, char **ret_warning)
+virQEMUCapsCacheWrite(const virQEMUCapsCacheDir *cache, virQEMUCaps *caps, char **ret_warning)
 {
     g_autofree char *text = virQEMUCapsFormatJSON(caps, TRUE);
     g_autoptr(GError) error = NULL;
+    virFileReplaceOptions opts = { .mode = 0644 };
 
-    if (!virFileWriteAtomic(path, text, strlen(text), 0644, &error))
+    /* What a writer killed half way left behind goes first. */
+    virFileRemoveStaleTemp(cache->dirfd, ".json", VIR_QEMU_CAPS_CACHE_STALE_TEMP_S);
+    if (!virFileReplaceAt(cache->dirfd, cache->dir, cache->name, text, strlen(text), &opts,
+                          &error))
         *ret_warning = g_strdup_printf(_("cannot write the capabilities cache: %s"),
                                        error->message);
 }
 
 /* The slow path, under the lock: look again, then probe and store. */
 static gboolean
-virQEMUCapsCacheFill(const char *path, const char *emulator, JsonNode *key, guint timeout_ms,
-                     virQEMUCaps **ret_caps, char **ret_warning, GError **error)
+virQEMUCapsCacheFill(const virQEMUCapsCacheDir *cache, const char *emulator, JsonNode *key,
+                     guint timeout_ms, virQEMUCaps **ret_caps, char **ret_warning,
+                     GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
-    g_autofree char *dir = g_path_get_dirname(path);
     /* @timeout_ms bounds the whole lookup, as the hook promises: half of
      * it for another process's probe to finish (a cold probe takes well
      * under a second), the rest for our own when the lock stays taken. */
     guint budget_ms = timeout_ms ? timeout_ms : VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS;
     gint64 start = g_get_monotonic_time();
+    int lock_fd = cache->dirfd >= 0 ? virQEMUCapsCacheLock(cache, budget_ms / 2, ret_warning)
+                                    : -1;
     guint probe_ms;
-    int lock_fd;
     gboolean ok;
 
-    if (g_mkdir_with_parents(dir, 0755) < 0) {
-        int saved = errno;
-
-        *ret_warning = g_strdup_printf(_("cannot create the capabilities cache '%s': %s"), dir,
-                                       g_strerror(saved));
-        lock_fd = -1;
-    } else {
-        lock_fd = virQEMUCapsCacheLock(path, budget_ms / 2, ret_warning);
-    }
-
-    if (lock_fd >= 0 && virQEMUCapsCacheRead(path, emulator, key, ret_caps)) {
+    if (lock_fd >= 0 && virQEMUCapsCacheRead(cache, emulator, key, ret_caps)) {
         close(lock_fd);
         return TRUE;
     }
@@ -276,7 +334,7 @@ virQEMUCapsCacheFill(const char *path, const char *emulator, JsonNode *key, guin
     if (ok) {
         virQEMUCapsSetKey(caps, key);
         if (lock_fd >= 0)
-            virQEMUCapsCacheWrite(path, caps, ret_warning);
+            virQEMUCapsCacheWrite(cache, caps, ret_warning);
         *ret_caps = g_steal_pointer(&caps);
     }
     if (lock_fd >= 0)
@@ -301,14 +359,15 @@ virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator, const char *
                        GError **error)
 {
     g_autoptr(JsonNode) key = NULL;
-    g_autofree char *path = virQEMUCapsCachePath(cache_dir, emulator);
+    g_auto(virQEMUCapsCacheDir) cache = { .dirfd = -1 };
     g_autofree char *warning = NULL;
 
     if (!virQEMUCapsCacheKeyNew(emulator, root, &key, error))
         return FALSE;
-    if (virQEMUCapsCacheRead(path, emulator, key, ret_caps))
+    if (virQEMUCapsCacheOpen(cache_dir, emulator, &cache, &warning) &&
+        virQEMUCapsCacheRead(&cache, emulator, key, ret_caps))
         return TRUE;
-    if (!virQEMUCapsCacheFill(path, emulator, key, timeout_ms, ret_caps, &warning, error))
+    if (!virQEMUCapsCacheFill(&cache, emulator, key, timeout_ms, ret_caps, &warning, error))
         return FALSE;
     if (ret_warning)
         *ret_warning = g_steal_pointer(&warning);

@@ -8,8 +8,6 @@
 
 char *virQEMUCapsCacheDefaultDir(void);
 
-char *virQEMUCapsCachePath(const char *cache_dir, const char *emulator);
-
 gboolean virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_key,
                                 GError **error);
 

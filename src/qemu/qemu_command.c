@@ -1280,6 +1280,18 @@ virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
                               _("CPU mode 'custom' needs a <model>"));
     }
 
+    /* -cpu has no escape for ',' (virQEMUValidateNameIsPlain()): the
+     * validator refuses such names, and nothing else may pass either. */
+    if (!found->model && !virQEMUValidateNameIsPlain(def->cpu_model))
+        return virQEMUInvalid(def, def->cpu_node, error, _("invalid CPU model name '%s'"),
+                              def->cpu_model);
+    for (i = 0; !found->model && i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
+
+        if (feature->name && !virQEMUValidateNameIsPlain(feature->name))
+            return virQEMUInvalid(def, feature->node, error,
+                                  _("invalid CPU feature name '%s'"), feature->name);
+    }
     props = virQEMUPropsNew(found->model ? found->model : def->cpu_model);
     for (i = 0; !found->model && i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);

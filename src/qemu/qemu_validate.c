@@ -506,6 +506,73 @@ virQEMUValidateEmulator(virQEMUValidateRun *run, const virQEMUValidateRule *rule
                                            run->def->emulator));
 }
 
+/* Running as root, the hook runs a guest's emulator (to probe it) only
+ * when nobody but root can have changed it: tools/ decides, with
+ * virFileIsTrustedExecutable(), and says why not. */
+static void
+virQEMUValidateEmulatorTrust(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    if (!run->ctx->emulator_untrusted)
+        return;
+    virQEMUValidateAdd(run, rule,
+                       run->def->emulator_node ? run->def->emulator_node : run->def->root,
+                       g_strdup_printf(_("the emulator was not run to probe it: %s"),
+                                       run->ctx->emulator_untrusted));
+}
+
+/**
+ * virQEMUValidateNameIsPlain:
+ *
+ * Whether @name can stand in a QEMU option without being read as more of
+ * it.  QEMU's -cpu parser splits at every ',' and '=' and knows no
+ * escape (target/s390x/cpu_models.c s390_cpu_model_parse via
+ * cpu_model_from_type and the generic parse_cpu_option(), which splits the
+ * model name at the first ','; QEMU 7.2 measured: in
+ * "-cpu gen15a,unpack=on,msa=on,unpack=off" the last unpack wins).  CPU
+ * model and feature names and machine types are plain words: letters,
+ * digits, '.', '_' and '-'.
+ */
+gboolean
+virQEMUValidateNameIsPlain(const char *name)
+{
+    const char *p;
+
+    if (!name || !*name)
+        return FALSE;
+    for (p = name; *p; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+virQEMUValidateNames(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    guint i;
+
+    if (def->os_machine && !virQEMUValidateNameIsPlain(def->os_machine))
+        virQEMUValidateAdd(run, rule, def->os_type_node,
+                           g_strdup_printf(_("the machine type '%s' is not a plain name, which "
+                                             "QEMU's option syntax needs"),
+                                           def->os_machine));
+    if (def->cpu_model && *def->cpu_model && !virQEMUValidateNameIsPlain(def->cpu_model))
+        virQEMUValidateAdd(run, rule, def->cpu_node,
+                           g_strdup_printf(_("the CPU model '%s' is not a plain name, which "
+                                             "QEMU's option syntax needs"),
+                                           def->cpu_model));
+    for (i = 0; i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
+
+        if (f->name && !virQEMUValidateNameIsPlain(f->name))
+            virQEMUValidateAddAt(run, rule, f->node, f->xpath,
+                                 g_strdup_printf(_("the CPU feature '%s' is not a plain name, which "
+                                                   "QEMU's option syntax needs"),
+                                                 f->name));
+    }
+}
+
 static const virQEMUValidateRule *virQEMUValidateRuleFind(const char *code);
 
 static void
@@ -666,6 +733,14 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
       virQEMUValidateQEMUPV },
     { "emulator-not-s390x", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("set <emulator>/usr/bin/qemu-system-s390x</emulator>"), virQEMUValidateEmulator },
+    { "emulator-untrusted", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("use an emulator that only root can change: a root-owned file, not writable by group "
+         "or others, in directories of the same kind (see TRUST MODEL in virt-pv(1))"),
+      virQEMUValidateEmulatorTrust },
+    { "qemu-name-invalid", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_NONE | VIR_QEMU_RULE_PV,
+      N_("use the plain name (letters, digits, '.', '_', '-'); name each CPU feature in an "
+         "element of its own"),
+      virQEMUValidateNames },
     { "virtio-iommu-off", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_LS,
       N_("remove iommu='off' from its <driver> element: the host would touch protected "
          "memory and the guest's I/O breaks"),

@@ -66,6 +66,8 @@ typedef struct {
     virQEMUValidateCaps caps;
     virQEMUValidateHost host;
     virQEMUValidateImageFunc image_check; /* NULL: kernel-not-se-image skipped */
+    const char *emulator_untrusted; /* why the guest's emulator was not run
+                                     * (as root), or NULL */
 } virQEMUValidateContext;
 
 typedef struct {
@@ -98,3 +100,5 @@ virQEMUValidateResult *virQEMUValidateDomain(const virQEMUValidateContext *ctx,
 const char *const *virQEMUValidateCodes(void);
 
 gboolean virQEMUValidateCodeIsKnown(const char *code);
+
+gboolean virQEMUValidateNameIsPlain(const char *name);

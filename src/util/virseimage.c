@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "virerror.h"
+#include "virfile.h"
 #include "virseimage.h"
 
 #define VIR_SE_IMAGE_PAGE_SIZE 0x1000
@@ -470,23 +471,10 @@ virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **err
     struct stat sb;
     gboolean ok;
 
-    /* O_NONBLOCK: a FIFO (or a device) named as the kernel must be refused
-     * below, not waited on until a writer comes along.  It changes nothing
-     * for the regular file that is read afterwards. */
-    src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (src.fd < 0) {
-        int saved = errno;
-
-        g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_IO, _("cannot open '%s': %s"), path,
-                    g_strerror(saved));
+    /* Only a regular file is opened: a FIFO or a device named as the
+     * kernel is refused before anything would wait on it or wake it. */
+    if (!virFileOpenRegular(path, 0, &src.fd, &sb, error))
         return FALSE;
-    }
-    if (fstat(src.fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_IO, _("'%s' is not a regular file"),
-                    path);
-        close(src.fd);
-        return FALSE;
-    }
     src.size = (guint64)sb.st_size;
     ok = virSEImageLocate(&src, ret_header, error);
     close(src.fd);

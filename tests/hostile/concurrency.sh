@@ -157,7 +157,7 @@ if unshare --mount true 2>/dev/null; then
     HT_OUT=$(cat "$HT_DIR/.out")
     read -r HT_SECS HT_RSS_KB < <(tail -n 1 "$HT_DIR/.time")
     ht_expect "a read-only cache directory: probed without the cache" 0 \
-        "cannot use the capabilities cache '$ro': Read-only file system"
+        "cannot use the lock of the capabilities cache '$ro': Read-only file system"
     ht_check "  the warning names the directory, not the lock file" \
         sh -c "! grep -q '\.lock' '$HT_DIR/.err'"
 else

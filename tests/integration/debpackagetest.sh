@@ -88,6 +88,9 @@ fi
 status=$?
 [ $status -eq 0 ] && installed_by_us=1
 tap_result $status "apt-get install ./$(basename "$deb")" "$(tail -n 30 "$tmp/install.log")"
+grep -q 'restart libvirtd' "$tmp/install.log"
+tap_result $? "installing says that libvirtd must be restarted to find the hook" \
+    "$(tail -n 30 "$tmp/install.log")"
 
 out=$(virt-pv --version 2>&1)
 [ "$out" = "virt-pv $version" ]
@@ -144,17 +147,37 @@ if virt-pv --dump-options | grep -q $'^command\thook\t'; then
     tap_result $? "the hook's configuration is /etc/virt-pv/virt-pv.conf" \
         "$(dpkg -L virt-pv)"
 
-    # Called as libvirt calls it (the cache kept in the test's directory,
-    # so that nothing is left in /var/cache).
+    # Called exactly as libvirt calls it: positional arguments only (the
+    # capability cache goes to /var/cache/virt-pv, which purge removes).
     hook=/etc/libvirt/hooks/qemu.d/virt-pv
     out=$(echo "<domain type='kvm'><name>plain</name></domain>" |
-        "$hook" --cache-dir "$tmp/cache" plain prepare begin - 2>&1)
+        "$hook" plain prepare begin - 2>&1)
     tap_result $? "the installed hook lets a guest that is not PV start" "$out"
-    out=$("$hook" --cache-dir "$tmp/cache" pv-guest-broken prepare begin - \
+    out=$("$hook" pv-guest-broken prepare begin - \
         <"$srcroot/examples/pv-guest-broken.xml" 2>&1)
     status=$?
     [ $status -eq 1 ] && grep -q 'virtio-iommu-off' <<<"$out"
     tap_result $? "the installed hook refuses a broken PV guest (exit $status)" "$out"
+    # A guest named like an option is a guest name, not an option.
+    out=$("$hook" --help prepare begin - <"$srcroot/examples/pv-guest-broken.xml" 2>&1)
+    status=$?
+    [ $status -eq 1 ] && grep -q "refuses to start '--help'" <<<"$out"
+    tap_result $? "the installed hook refuses a broken PV guest named '--help' (exit $status)" \
+        "$out"
+    [ -d /var/cache/virt-pv ]
+    tap_result $? "the hook keeps its capability cache in /var/cache/virt-pv" \
+        "$(ls -ld /var/cache/virt-pv 2>&1)"
+
+    # "apt-get remove" keeps configuration files, the hook wrapper among
+    # them: with the program gone, guests must still start.
+    apt_get remove virt-pv >"$tmp/remove.log" 2>&1
+    tap_result $? "apt-get remove virt-pv" "$(tail -n 20 "$tmp/remove.log")"
+    out=$("$hook" pv-guest-broken prepare begin - <"$srcroot/examples/pv-guest-broken.xml" 2>&1)
+    status=$?
+    [ -x "$hook" ] && [ ! -e /usr/bin/virt-pv ] && [ $status -eq 0 ] &&
+        [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && grep -q 'not installed' <<<"$out"
+    tap_result $? "after remove, the remaining hook lets guests start with one line of" \
+        "explanation (exit $status)" "$out"
 fi
 
 apt_get purge virt-pv >"$tmp/purge.log" 2>&1
@@ -163,7 +186,7 @@ status=$?
 tap_result $status "apt-get purge virt-pv" "$(tail -n 20 "$tmp/purge.log")"
 
 left=$(ls -d /usr/bin/virt-pv /etc/virt-pv /etc/libvirt/hooks/qemu.d/virt-pv \
-    "$completion" /usr/share/man/man1/virt-pv.1.gz 2>/dev/null)
+    /var/cache/virt-pv "$completion" /usr/share/man/man1/virt-pv.1.gz 2>/dev/null)
 ! dpkg-query -W -f='${db:Status-Status}' virt-pv 2>/dev/null | grep -qx installed &&
     [ -z "$left" ]
 tap_result $? "nothing of the package is left behind" "left: $left"

@@ -18,14 +18,7 @@ program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
 # shellcheck source=tests/integration/libvirtd-env.sh
 . "$here/libvirtd-env.sh"
 
-if ! reason=$(lvenv_require 2>&1); then
-    echo "1..0 # SKIP $reason"
-    exit 0
-fi
-if ! command -v qemu-system-s390x >/dev/null; then
-    echo "1..0 # SKIP qemu-system-s390x is not installed"
-    exit 0
-fi
+lvenv_tap_require
 
 lvenv_init
 work=$LVENV_DIR
@@ -40,11 +33,7 @@ stop_helpers() {
 trap stop_helpers EXIT
 
 t() {
-    local title=$1 out status=0
-    shift
-    out=$("$@" 2>&1) || status=$?
-    tap_result "$status" "$title" "$out"
-    return "$status"
+    tap_run "$@"
 }
 
 # guest NAME KIND [KERNEL]: define NAME; KIND pv (metadata marker, iommu on
@@ -333,6 +322,8 @@ EOF
         eval 'm=$(fetch "http://127.0.0.1:$ne_port/metrics");
               grep -q "^virt_pv_guest_protected{.*domain=\"pv-tcg\".*} 0" <<<"$m" &&
               grep -q "^node_textfile_scrape_error 0" <<<"$m" || { echo "$m" | grep -v "^#" | head -40; false; }'
+    t "  the two files hold no series twice (node_exporter logs no collision)" \
+        eval '! grep -q "collected before" "$work/node-exporter.log" || cat "$work/node-exporter.log"'
     query="http://127.0.0.1:$prom_port/api/v1/query?query=virt_pv_guest_protected%7Bdomain%3D%22pv-tcg%22%7D"
     scraped=1
     for _ in $(seq 150); do

@@ -58,6 +58,20 @@ lvenv_require() {
     return 0
 }
 
+# For TAP tests that start s390x guests: the plan "1..0 # SKIP why" and
+# exit 0 where a private daemon or qemu-system-s390x is missing.
+lvenv_tap_require() {
+    local reason
+    if ! reason=$(lvenv_require 2>&1); then
+        echo "1..0 # SKIP $reason"
+        exit 0
+    fi
+    if ! command -v qemu-system-s390x >/dev/null; then
+        echo "1..0 # SKIP qemu-system-s390x is not installed"
+        exit 0
+    fi
+}
+
 lvenv_init() {
     LVENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-libvirtd.XXXXXX")
     mkdir -p "$LVENV_DIR"/{run,etc/hooks/qemu.d,etc/qemu,lib,cache,log}

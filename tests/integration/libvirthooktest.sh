@@ -18,14 +18,7 @@ program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
 # shellcheck source=tests/integration/libvirtd-env.sh
 . "$here/libvirtd-env.sh"
 
-if ! reason=$(lvenv_require 2>&1); then
-    echo "1..0 # SKIP $reason"
-    exit 0
-fi
-if ! command -v qemu-system-s390x >/dev/null; then
-    echo "1..0 # SKIP qemu-system-s390x is not installed"
-    exit 0
-fi
+lvenv_tap_require
 
 lvenv_init
 conf=$LVENV_DIR/virt-pv.conf
@@ -143,13 +136,8 @@ refused_create() {
     grep -qF -- "$2" <<<"$out" || { echo "$out"; return 1; }
 }
 
-# t TITLE COMMAND...: one test; the command's output explains a failure.
 t() {
-    local title=$1 out status=0
-    shift
-    out=$("$@" 2>&1) || status=$?
-    tap_result "$status" "$title" "$out"
-    return "$status"
+    tap_run "$@"
 }
 
 # The hook's audit trail goes to a journald of the daemon's namespace.
