@@ -27,6 +27,8 @@ virtPVConnectDomainFree(virtPVConnectDomain *domain)
     g_free(domain->agent);
     g_clear_error(&domain->agent_error);
     g_clear_error(&domain->error);
+    if (domain->data_free)
+        g_clear_pointer(&domain->data, domain->data_free);
     g_free(domain);
 }
 
@@ -300,6 +302,8 @@ virtPVConnectFetchOne(virDomainPtr dom, const char *uri, const char *name,
         if (request->ask_agent)
             virtPVConnectAskAgent(dom, domain, request->agent_timeout_s);
     }
+    if (request->prepare)
+        request->prepare(domain, request->prepare_opaque);
     return g_steal_pointer(&domain);
 }
 

@@ -24,6 +24,8 @@ typedef struct {
                       * read (JSON), NULL when it did not answer */
     GError *agent_error;
     GError *error;   /* the domain vanished, or could not be read */
+    gpointer data;   /* what the request's prepare function made of it */
+    GDestroyNotify data_free;
 } virtPVConnectDomain;
 
 void virtPVConnectDomainFree(virtPVConnectDomain *domain);
@@ -36,6 +38,11 @@ gboolean virtPVConnectAvailable(void);
  * libvirt's remote driver decides; NULL (libvirt's default) does not. */
 gboolean virtPVConnectIsRemote(const char *uri);
 
+/* Called in the thread that fetched @domain (without error), so that the
+ * work on a definition overlaps the waiting for the next: must be
+ * thread-safe, and keeps its result in @domain->data. */
+typedef void (*virtPVConnectPrepareFunc)(virtPVConnectDomain *domain, gpointer opaque);
+
 typedef struct {
     char *const *uris;   /* NULL-terminated; a NULL first entry: libvirt's
                           * default (LIBVIRT_DEFAULT_URI, as virsh) */
@@ -45,6 +52,8 @@ typedef struct {
     gboolean ask_agent;  /* status: read prot_virt_guest through the
                           * guest agent (libvirt-qemu) */
     int agent_timeout_s;
+    virtPVConnectPrepareFunc prepare; /* may be NULL */
+    gpointer prepare_opaque;
 } virtPVConnectRequest;
 
 /* Fetch from every URI at once, one thread per URI.  Never fails as a

@@ -288,11 +288,11 @@ virtPVValidateMetricsGuest(virtPVValidateRun *run, const char *uri, const char *
  * @uri: where the domain was read, NULL for a file. */
 static int
 virtPVValidateDef(virtPVValidateRun *run, const char *file, const char *uri, gboolean remote,
-                  const virDomainDef *def, GError **error)
+                  const virDomainDef *def, virQEMUValidateResult *prepared, GError **error)
 {
     const virtPVGlobalOptions *opts = run->opts;
     g_autoptr(virtPVVerdict) verdict = NULL;
-    g_autoptr(virQEMUValidateResult) own = NULL;
+    g_autoptr(virQEMUValidateResult) own = prepared;
     const virQEMUValidateResult *result;
     virQEMUValidateContext ctx = run->ctx;
     int decision = -1;
@@ -316,7 +316,9 @@ virtPVValidateDef(virtPVValidateRun *run, const char *file, const char *uri, gbo
     } else {
         if (remote)
             ctx.image_check = virtPVValidateImageRemote;
-        result = own = virQEMUValidateDomain(&ctx, def);
+        if (!own)
+            own = virQEMUValidateDomain(&ctx, def);
+        result = own;
         status = result->ok ? VIRT_PV_EXIT_OK : VIRT_PV_EXIT_FINDINGS;
     }
     run->counts[virtPVValidateVerdict(result)]++;
@@ -376,7 +378,7 @@ virtPVValidateOne(virtPVValidateRun *run, const char *file)
 
     if (!virtPVValidateParse(file, &def, &error))
         return virtPVValidateFailed(run, file, NULL, error);
-    if ((status = virtPVValidateDef(run, file, NULL, FALSE, def, &error)) < 0)
+    if ((status = virtPVValidateDef(run, file, NULL, FALSE, def, NULL, &error)) < 0)
         return virtPVValidateFailed(run, file, NULL, error);
     return status;
 }
@@ -394,6 +396,45 @@ virtPVValidateURIHeading(virtPVValidateRun *run, const char *uri)
     printf("== %s ==\n", safe);
 }
 
+/* What a fetch thread makes of a domain: its definition parsed and,
+ * without --config (whose policy reads the host and QEMU once, in the
+ * main thread), its findings. */
+typedef struct {
+    virDomainDef *def;
+    virQEMUValidateResult *result;
+    GError *error;
+} virtPVValidatePrepared;
+
+static void
+virtPVValidatePreparedFree(gpointer data)
+{
+    virtPVValidatePrepared *prepared = data;
+
+    virDomainDefFree(prepared->def);
+    virQEMUValidateResultFree(prepared->result);
+    g_clear_error(&prepared->error);
+    g_free(prepared);
+}
+
+/* A virtPVConnectPrepareFunc: the run is only read here. */
+static void
+virtPVValidatePrepare(virtPVConnectDomain *dom, gpointer opaque)
+{
+    const virtPVValidateRun *run = opaque;
+    virtPVValidatePrepared *prepared = g_new0(virtPVValidatePrepared, 1);
+    virQEMUValidateContext ctx = run->ctx;
+
+    dom->data = prepared;
+    dom->data_free = virtPVValidatePreparedFree;
+    if (!virDomainDefParseString(dom->xml, strlen(dom->xml), dom->name, 0, &prepared->def,
+                                 &prepared->error) ||
+        run->config)
+        return;
+    if (dom->remote)
+        ctx.image_check = virtPVValidateImageRemote;
+    prepared->result = virQEMUValidateDomain(&ctx, prepared->def);
+}
+
 /* --connect: the inactive definitions, what the next start uses.  Each
  * is named by its domain name where a file would be named. */
 static int
@@ -404,24 +445,29 @@ virtPVValidateConnect(virtPVValidateRun *run, char **names)
         .names = names,
         .all = virtPVValidateAll,
         .what = VIRT_PV_CONNECT_INACTIVE,
+        .prepare = virtPVValidatePrepare,
+        .prepare_opaque = run,
     };
-    g_autoptr(GPtrArray) domains = virtPVConnectFetch(&request);
+    g_autoptr(GPtrArray) domains = NULL;
     int ret = VIRT_PV_EXIT_OK;
     guint i;
 
+    virDomainDefParserInit();
+    domains = virtPVConnectFetch(&request);
     run->several_uris = virtPVValidateConnectURIs && g_strv_length(virtPVValidateConnectURIs) > 1;
     for (i = 0; i < domains->len; i++) {
         const virtPVConnectDomain *dom = g_ptr_array_index(domains, i);
-        g_autoptr(virDomainDef) def = NULL;
+        virtPVValidatePrepared *prepared = dom->data;
         g_autoptr(GError) error = NULL;
         int status;
 
         virtPVValidateURIHeading(run, dom->uri);
         if (dom->error)
             status = virtPVValidateFailed(run, dom->name, dom->uri, dom->error);
-        else if (!virDomainDefParseString(dom->xml, strlen(dom->xml), dom->name, 0, &def,
-                                          &error) ||
-                 (status = virtPVValidateDef(run, dom->name, dom->uri, dom->remote, def,
+        else if (prepared->error)
+            status = virtPVValidateFailed(run, dom->name, dom->uri, prepared->error);
+        else if ((status = virtPVValidateDef(run, dom->name, dom->uri, dom->remote,
+                                             prepared->def, g_steal_pointer(&prepared->result),
                                              &error)) < 0)
             status = virtPVValidateFailed(run, dom->name, dom->uri, error);
         ret = MAX(ret, status);

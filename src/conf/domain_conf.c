@@ -154,6 +154,12 @@ virDomainParseCheckNul(const char *xml, gsize len, const char *name, GError **er
     return FALSE;
 }
 
+void
+virDomainDefParserInit(void)
+{
+    xmlInitParser();
+}
+
 static gboolean
 virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int flags,
                   virDomainDef *def, GError **error)

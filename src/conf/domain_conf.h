@@ -158,6 +158,10 @@ typedef enum {
     VIR_DOMAIN_DEF_PARSE_EDITABLE = 1 << 1,
 } virDomainDefParseFlags;
 
+/* Set up libxml2 once, in the main thread, before definitions are parsed
+ * in several threads at once; parsing itself keeps no shared state. */
+void virDomainDefParserInit(void);
+
 /* Parse @path (at most VIR_DOMAIN_XML_MAX bytes).  No network, no DTD,
  * no entity substitution: entity declarations and DOCTYPE internal
  * subsets are refused.  Malformed XML fails with "PATH:LINE: message". */
