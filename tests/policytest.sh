@@ -68,6 +68,20 @@ for conf in hookdata/*.conf; do
     done
 done
 
+# --hook-policy is --config with the installed file (the build's
+# SYSCONFDIR; a missing file means the defaults, as for the hook).
+# A cache of the test's own: the installed file may have check_qemu on.
+cache=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-policytest.XXXXXX")
+trap 'rm -rf "$cache"' EXIT
+sysconfdir=$(sed -n 's/^#define SYSCONFDIR "\(.*\)"$/\1/p' "$(dirname "$program")/../config.h")
+installed=$("$program" --root hostvalidatedata/s390x-pv-ok --json validate --config \
+    "$sysconfdir/virt-pv/virt-pv.conf" --cache-dir "$cache" hookdata/pv-good.xml \
+    hookdata/plain.xml 2>&1)
+policy=$("$program" --root hostvalidatedata/s390x-pv-ok --json validate --hook-policy \
+    --cache-dir "$cache" hookdata/pv-good.xml hookdata/plain.xml 2>&1)
+[ -n "$sysconfdir" ] && [ "$installed" = "$policy" ] && grep -q '"decision":' <<<"$policy"
+tap_result $? "--hook-policy decides with $sysconfdir/virt-pv/virt-pv.conf" "$installed" "$policy"
+
 # The decisions compared are not all alike: every kind occurs.
 all=$(for conf in hookdata/*.conf; do
     case $conf in *malformed*) continue ;; esac

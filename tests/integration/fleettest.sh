@@ -222,6 +222,15 @@ t "remote URI: the kernel is not read here, a note says so" \
           grep -q "\"code\":\"kernel-unchecked\",\"severity\":\"note\".*remote libvirt host" <<<"$out" &&
           ! grep -q kernel-not-se-image <<<"$out" || { echo "$out"; false; }'
 
+lvenv_virsh start --paused plain >/dev/null
+t "status through a remote URI: QEMU's command line is not looked for here" \
+    eval '"$program" status --connect "$remote_uri" --agent-timeout 1 plain |
+          grep -q "qemu *not checked: QEMU runs on the remote host"'
+t "status honours LIBVIRT_DEFAULT_URI too" \
+    eval 'LIBVIRT_DEFAULT_URI=$LVENV_URI "$program" --json status --agent-timeout 1 plain |
+          grep -q "\"uri\":\"$LVENV_URI\",\"domain\":\"plain\""'
+lvenv_virsh destroy plain >/dev/null
+
 # ---- several URIs at once ----------------------------------------------------------
 
 # A second private daemon with guests of its own; the audit runs inside its
