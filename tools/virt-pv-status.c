@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -97,15 +98,45 @@ virtPVStatusCheckDefinition(virtPVStatusGuest *guest, const virDomainDef *def)
     }
 }
 
-static void
-virtPVStatusCheckProcess(virtPVStatusGuest *guest, GHashTable *processes, const char *uuid)
+/* Any user can start a process whose command line names a guest's UUID:
+ * the one that speaks for the guest must run the guest's emulator and be
+ * the only one. */
+static gboolean
+virtPVStatusTrustProcess(virtPVStatusGuest *guest, const virQEMUProcess *process,
+                         const char *emulator)
 {
-    g_autofree char *key = uuid ? g_ascii_strdown(uuid, -1) : NULL;
+    g_autofree char *expected = emulator ? realpath(emulator, NULL) : NULL;
+    g_autofree char *exe = virStringEscapeControl(process->exe);
+
+    if (process->ambiguous) {
+        g_ptr_array_add(guest->problems,
+                        g_strdup(_("more than one process claims this guest's UUID")));
+        return FALSE;
+    }
+    if (process->exe && expected && !g_str_equal(process->exe, expected)) {
+        g_ptr_array_add(guest->problems,
+                        g_strdup_printf(_("the process with this guest's UUID runs '%s', not "
+                                          "the guest's emulator"),
+                                        exe));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+virtPVStatusCheckProcess(virtPVStatusGuest *guest, GHashTable *processes,
+                         const virDomainDef *def)
+{
+    g_autofree char *key = def->uuid ? g_ascii_strdown(def->uuid, -1) : NULL;
     const virQEMUProcess *process = key ? g_hash_table_lookup(processes, key) : NULL;
     virQEMUProtectionArgv argv;
 
     if (!process) {
         guest->qemu = g_strdup(_("no QEMU process of this guest on this machine"));
+        return;
+    }
+    if (!virtPVStatusTrustProcess(guest, process, def->emulator)) {
+        guest->qemu = g_strdup(_("not trusted (see below)"));
         return;
     }
     guest->pid = process->pid;
@@ -310,7 +341,7 @@ virtPVStatusOne(const virtPVGlobalOptions *opts, const virtPVConnectDomain *dom,
     if (dom->remote)
         guest.qemu = g_strdup(_("not checked: QEMU runs on the remote host"));
     else
-        virtPVStatusCheckProcess(&guest, processes, def->uuid);
+        virtPVStatusCheckProcess(&guest, processes, def);
     virtPVStatusCheckAgent(&guest, replies);
     should = guest.mode != VIR_QEMU_PV_MODE_NONE;
     guest.protected = should && guest.problems->len == 0;

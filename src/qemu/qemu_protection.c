@@ -21,6 +21,7 @@ virQEMUProcessFree(virQEMUProcess *process)
     if (!process)
         return;
     g_strfreev(process->argv);
+    g_free(process->exe);
     g_free(process);
 }
 
@@ -85,8 +86,18 @@ virQEMUProcessTableRead(const char *root)
         process = g_new0(virQEMUProcess, 1);
         process->pid = atoi(entry);
         process->argv = virQEMUProcessSplit(cmdline, len);
-        if ((uuid = virQEMUProcessUUID(process->argv)))
-            g_hash_table_insert(table, g_ascii_strdown(uuid, -1), g_steal_pointer(&process));
+        if ((uuid = virQEMUProcessUUID(process->argv))) {
+            g_autofree char *key = g_ascii_strdown(uuid, -1);
+            g_autofree char *exe = g_strdup_printf("%s/%s/exe", proc, entry);
+            virQEMUProcess *other = g_hash_table_lookup(table, key);
+
+            process->exe = g_file_read_link(exe, NULL);
+            if (other) {
+                other->ambiguous = TRUE;
+                continue;
+            }
+            g_hash_table_insert(table, g_steal_pointer(&key), g_steal_pointer(&process));
+        }
     }
     return table;
 }

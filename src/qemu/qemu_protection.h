@@ -18,6 +18,9 @@
 typedef struct {
     int pid;
     char **argv;
+    char *exe;          /* what /proc/PID/exe names; NULL: unreadable */
+    gboolean ambiguous; /* another process has the same -uuid: anyone
+                         * may start a process with any command line */
 } virQEMUProcess;
 
 void virQEMUProcessFree(virQEMUProcess *process);

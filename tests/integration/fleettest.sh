@@ -95,6 +95,20 @@ t "  iommu_platform=on is seen on both virtio devices of the argv" \
 t "  the real agent channel: no agent in a guest without an OS, said so" \
     grep -q "guest agent *unknown: the guest agent of 'pv-tcg' did not answer" "$work/status.txt"
 
+# Anyone can start a process that claims the guest's UUID on its command
+# line: then status trusts no command line for the guest.
+uuid=$(lvenv_virsh domuuid pv-tcg | sed '/^$/d')
+(exec -a qemu-system-s390x bash -c 'sleep 30; :' -uuid "$uuid") &
+impostor=$!
+helpers+=("$impostor")
+sleep 0.3
+t "status: a second process claiming the guest's UUID is named, its argv not trusted" \
+    eval 'out=$("$program" status --connect "$LVENV_URI" --agent-timeout 1 pv-tcg);
+          grep -q "why not *more than one process claims this guest.s UUID" <<<"$out" &&
+          ! grep -q "qemu *pid" <<<"$out" || { echo "$out"; false; }'
+kill "$impostor" 2>/dev/null
+wait "$impostor" 2>/dev/null
+
 t "status: a guest that is not PV is not protected, and that is no failure" \
     eval '"$program" status --connect "$LVENV_URI" plain | grep -q "^plain (.*): not protected$"'
 
