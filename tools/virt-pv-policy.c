@@ -25,6 +25,17 @@ virtPVDecisionToString(virtPVDecision decision)
     return (guint)decision < VIRT_PV_DECISION_LAST ? virtPVDecisionNames[decision] : NULL;
 }
 
+/* A value of the capability memo: it owns the machine list, which the
+ * contexts that copy the struct only borrow. */
+static void
+virtPVPolicyCapsFree(gpointer data)
+{
+    virQEMUValidateCaps *caps = data;
+
+    g_strfreev(caps->machines);
+    g_free(caps);
+}
+
 void
 virtPVPolicyClear(virtPVPolicy *policy)
 {
@@ -77,7 +88,8 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
         copts.emulator = resolved;
     }
     if (!policy->caps) {
-        policy->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        policy->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                             virtPVPolicyCapsFree);
         policy->caps_warnings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     }
     if (!(caps = g_hash_table_lookup(policy->caps, key))) {

@@ -603,6 +603,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         }
     }
     virtPVPolicyClear(&run.policy);
+    virQEMUValidateContextClear(&run.ctx);
 
     for (i = 0; i < VIRT_PV_VERDICT_LAST; i++)
         total += run.counts[i];
