@@ -38,7 +38,7 @@ virtPVAuditField(GPtrArray *fields, const char *name, const char *value)
 }
 
 static GPtrArray *
-virtPVAuditFields(const virtPVAuditRecord *record, const char *guest)
+virtPVAuditFields(const virtPVAuditRecord *record, const char *guest, const char *uuid)
 {
     GPtrArray *fields = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *priority = g_strdup_printf("%d", record->priority);
@@ -51,7 +51,7 @@ virtPVAuditFields(const virtPVAuditRecord *record, const char *guest)
     if (record->decision)
         virtPVAuditField(fields, "MESSAGE_ID", VIRT_PV_AUDIT_MESSAGE_ID);
     virtPVAuditField(fields, "VIRT_PV_GUEST", guest);
-    virtPVAuditField(fields, "VIRT_PV_UUID", record->uuid);
+    virtPVAuditField(fields, "VIRT_PV_UUID", uuid);
     virtPVAuditField(fields, "VIRT_PV_MODE", record->mode);
     virtPVAuditField(fields, "VIRT_PV_DECISION", record->decision);
     for (code = record->codes; code && *code; code++)
@@ -63,7 +63,7 @@ virtPVAuditFields(const virtPVAuditRecord *record, const char *guest)
 /* libsystemd is opened only here, on the decision path: linking it
  * would cost every virt-pv process, the hook's fast path included. */
 static gboolean
-virtPVAuditJournal(const virtPVAuditRecord *record, const char *guest)
+virtPVAuditJournal(const virtPVAuditRecord *record, const char *guest, const char *uuid)
 {
     g_autoptr(GPtrArray) fields = NULL;
     g_autofree struct iovec *iov = NULL;
@@ -81,7 +81,7 @@ virtPVAuditJournal(const virtPVAuditRecord *record, const char *guest)
         dlclose(handle);
         return FALSE;
     }
-    fields = virtPVAuditFields(record, guest);
+    fields = virtPVAuditFields(record, guest, uuid);
     iov = g_new0(struct iovec, fields->len);
     for (i = 0; i < fields->len; i++) {
         iov[i].iov_base = g_ptr_array_index(fields, i);
@@ -126,8 +126,9 @@ const char *
 virtPVAuditLog(const char *root, const virtPVAuditRecord *record)
 {
     g_autofree char *guest = virStringEscapeControl(record->guest);
+    g_autofree char *uuid = record->uuid ? virStringEscapeControl(record->uuid) : NULL;
 
-    if (!root && virtPVAuditJournal(record, guest))
+    if (!root && virtPVAuditJournal(record, guest, uuid))
         return "journal";
     if (virtPVAuditSyslog(root, record))
         return "syslog";

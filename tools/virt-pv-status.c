@@ -186,10 +186,14 @@ virtPVStatusCheckAgent(virtPVStatusGuest *guest, JsonObject *replies)
         guest->agent_error = g_strdup(error->message);
         return;
     }
-    if (!g_str_equal(guest->agent_value, "1"))
+    if (!g_str_equal(guest->agent_value, "1")) {
+        /* Written inside the guest: escaped like any input. */
+        g_autofree char *value = virStringEscapeControl(guest->agent_value);
+
         g_ptr_array_add(guest->problems,
                         g_strdup_printf(_("the guest says %s = %s"),
-                                        VIRT_PV_CONNECT_PROT_VIRT_GUEST, guest->agent_value));
+                                        VIRT_PV_CONNECT_PROT_VIRT_GUEST, value));
+    }
 }
 
 static void
