@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -14,6 +13,7 @@
 # include <libvirt/virterror.h>
 #endif
 
+#include "util/virdl.h"
 #include "virt-pv-connect.h"
 
 void
@@ -86,12 +86,7 @@ typedef struct {
     char *(*qemuAgentCommand)(virDomainPtr, const char *, int, unsigned int);
 } virtPVLibvirt;
 
-typedef struct {
-    const char *name;
-    gsize offset;
-} virtPVLibvirtSymbol;
-
-static const virtPVLibvirtSymbol virtPVLibvirtSymbols[] = {
+static const virDLSymbol virtPVLibvirtSymbols[] = {
     { "virInitialize", G_STRUCT_OFFSET(virtPVLibvirt, initialize) },
     { "virConnectOpenAuth", G_STRUCT_OFFSET(virtPVLibvirt, connectOpenAuth) },
     { "virConnectAuthPtrDefault", G_STRUCT_OFFSET(virtPVLibvirt, connectAuthPtrDefault) },
@@ -110,36 +105,6 @@ static const virtPVLibvirtSymbol virtPVLibvirtSymbols[] = {
 
 static virtPVLibvirt virtPVLibvirtAPI;
 
-static gboolean
-virtPVLibvirtLoadSymbols(void *handle, const char *soname, const virtPVLibvirtSymbol *symbols,
-                         gsize nsymbols, GError **error)
-{
-    gsize i;
-
-    for (i = 0; i < nsymbols; i++) {
-        void *sym = dlsym(handle, symbols[i].name);
-
-        if (!sym) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                        _("'%s' lacks the symbol '%s'"), soname, symbols[i].name);
-            return FALSE;
-        }
-        G_STRUCT_MEMBER(void *, &virtPVLibvirtAPI, symbols[i].offset) = sym;
-    }
-    return TRUE;
-}
-
-static void *
-virtPVLibvirtOpen(const char *soname, GError **error)
-{
-    void *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-
-    if (!handle)
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("cannot load libvirt (%s): %s"),
-                    soname, dlerror());
-    return handle;
-}
-
 /* libvirt prints every error to stderr unless told otherwise; virt-pv
  * reports each once, itself. */
 static void
@@ -147,23 +112,20 @@ virtPVConnectQuiet(void *opaque, virErrorPtr err)
 {
 }
 
+/* libvirt, and with @with_qemu libvirt-qemu (the agent command of
+ * status), each opened once. */
 static gboolean
 virtPVLibvirtLoad(gboolean with_qemu, GError **error)
 {
-    static const virtPVLibvirtSymbol qemu_symbols[] = {
+    static const virDLSymbol qemu_symbols[] = {
         { "virDomainQemuAgentCommand", G_STRUCT_OFFSET(virtPVLibvirt, qemuAgentCommand) },
     };
     virtPVLibvirt *api = &virtPVLibvirtAPI;
 
     if (!api->handle) {
-        if (!(api->handle = virtPVLibvirtOpen(VIRT_PV_LIBVIRT_SONAME, error)))
+        if (!virDLOpen(VIRT_PV_LIBVIRT_SONAME, "libvirt", virtPVLibvirtSymbols,
+                       G_N_ELEMENTS(virtPVLibvirtSymbols), api, &api->handle, error))
             return FALSE;
-        if (!virtPVLibvirtLoadSymbols(api->handle, VIRT_PV_LIBVIRT_SONAME,
-                                      virtPVLibvirtSymbols,
-                                      G_N_ELEMENTS(virtPVLibvirtSymbols), error)) {
-            dlclose(g_steal_pointer(&api->handle));
-            return FALSE;
-        }
         /* Before any thread: libvirt's global state is set up once. */
         if (api->initialize() < 0) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot initialize libvirt"));
@@ -171,15 +133,10 @@ virtPVLibvirtLoad(gboolean with_qemu, GError **error)
         }
         api->setErrorFunc(NULL, virtPVConnectQuiet);
     }
-    if (with_qemu && !api->qemu_handle) {
-        if (!(api->qemu_handle = virtPVLibvirtOpen(VIRT_PV_LIBVIRT_QEMU_SONAME, error)))
-            return FALSE;
-        if (!virtPVLibvirtLoadSymbols(api->qemu_handle, VIRT_PV_LIBVIRT_QEMU_SONAME,
-                                      qemu_symbols, G_N_ELEMENTS(qemu_symbols), error)) {
-            dlclose(g_steal_pointer(&api->qemu_handle));
-            return FALSE;
-        }
-    }
+    if (with_qemu && !api->qemu_handle &&
+        !virDLOpen(VIRT_PV_LIBVIRT_QEMU_SONAME, "libvirt-qemu", qemu_symbols,
+                   G_N_ELEMENTS(qemu_symbols), api, &api->qemu_handle, error))
+        return FALSE;
     return TRUE;
 }
 

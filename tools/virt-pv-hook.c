@@ -12,6 +12,7 @@
 #include "qemu/qemu_capabilities.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
+#include "util/virhostkey.h"
 #include "util/virstring.h"
 #include "virt-pv-audit.h"
 #include "virt-pv-findings.h"

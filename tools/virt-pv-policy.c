@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "util/virfile.h"
+#include "util/virhostkey.h"
 #include "util/virstring.h"
 
 #include "virt-pv-policy.h"
@@ -39,7 +40,10 @@ virtPVPolicyCapsFree(gpointer data)
 void
 virtPVPolicyClear(virtPVPolicy *policy)
 {
-    g_clear_pointer(&policy->host_reason, g_free);
+    virtPVValidateHostStateClear(&policy->host);
+    g_clear_pointer(&policy->docs, g_ptr_array_unref);
+    g_clear_pointer(&policy->docs_warning, g_free);
+    policy->docs_read = FALSE;
     g_clear_pointer(&policy->caps, g_hash_table_unref);
     g_clear_pointer(&policy->caps_warnings, g_hash_table_unref);
     policy->host_read = FALSE;
@@ -114,13 +118,30 @@ static gboolean
 virtPVPolicyHost(virtPVPolicy *policy, virQEMUValidateHost *ret_host, GError **error)
 {
     if (!policy->host_read) {
-        if (!virtPVValidateReadHost(policy->opts->root, &policy->host, &policy->host_reason,
-                                    error))
+        if (!virtPVValidateReadHost(policy->opts->root, &policy->host, error))
             return FALSE;
         policy->host_read = TRUE;
     }
-    *ret_host = policy->host;
+    *ret_host = policy->host.host;
     return TRUE;
+}
+
+/* The host-key documents of the configuration, only for the hints: one
+ * that cannot be read is a warning, not a reason to refuse the start. */
+static const GPtrArray *
+virtPVPolicyDocuments(virtPVPolicy *policy, virtPVVerdict *verdict)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!policy->docs_read) {
+        if (!virHostKeyDocumentLoadAll(policy->config->host_key_documents, &policy->docs,
+                                       &error))
+            policy->docs_warning = virStringEscapeControl(error->message);
+        policy->docs_read = TRUE;
+    }
+    if (policy->docs_warning)
+        g_ptr_array_add(verdict->warnings, g_strdup(policy->docs_warning));
+    return policy->docs;
 }
 
 static virtPVDecision
@@ -160,6 +181,8 @@ virtPVPolicyDecide(virtPVPolicy *policy, const char *guest, const virDomainDef *
         if (config->check_qemu)
             virtPVPolicyCaps(policy, def, &ctx, verdict);
     }
+    if (pv)
+        ctx.host_key_documents = virtPVPolicyDocuments(policy, verdict);
     verdict->result = virQEMUValidateDomain(&ctx, def);
     verdict->decision = virtPVPolicyJudge(config, verdict->result, pv || ctx.require_pv);
     *ret_verdict = g_steal_pointer(&verdict);

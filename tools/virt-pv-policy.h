@@ -6,6 +6,7 @@
 #include "conf/domain_conf.h"
 #include "hostval/virpvconfig.h"
 #include "qemu/qemu_validate.h"
+#include "virt-pv-validate.h"
 #include "virt-pv.h"
 
 /*
@@ -40,8 +41,10 @@ typedef struct {
     /* filled as guests are decided, so that a fleet reads the host once
      * and each emulator's capabilities once */
     gboolean host_read;
-    virQEMUValidateHost host;
-    char *host_reason;
+    virtPVValidateHostState host;
+    gboolean docs_read;
+    GPtrArray *docs;       /* the configuration's host_key_documents */
+    char *docs_warning;    /* why they could not be read */
     GHashTable *caps; /* emulator path -> virQEMUValidateCaps */
     GHashTable *caps_warnings; /* emulator path -> warning text */
 } virtPVPolicy;

@@ -12,6 +12,7 @@
 #include "hostval/virhostvalidate.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
+#include "util/virhostkey.h"
 #include "util/virseimage.h"
 #include "virt-pv-connect.h"
 #include "util/virstring.h"
@@ -35,6 +36,8 @@ static gboolean virtPVValidateHookPolicy;
 static char *virtPVValidateCacheDir;
 static gboolean virtPVValidateSummary;
 static char *virtPVValidatePrometheus;
+static gboolean virtPVValidateHost;
+static char **virtPVValidateHostKeyDocs;
 
 static const GOptionEntry virtPVValidateEntries[] = {
     { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateForcePV,
@@ -70,6 +73,12 @@ static const GOptionEntry virtPVValidateEntries[] = {
       N_("Also write the results as Prometheus metrics to FILE (node_exporter's textfile "
          "format, replaced atomically)"),
       N_("FILE") },
+    { "host", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateHost,
+      N_("Validate against this host: its PV state, its Ultravisor and its host keys"), NULL },
+    { "host-key-document", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &virtPVValidateHostKeyDocs,
+      N_("Name the host-key document FILE in hints when it holds this host's key "
+         "(repeatable; the certificate is not verified)"),
+      N_("FILE") },
     { NULL }
 };
 
@@ -86,7 +95,7 @@ virtPVValidateSetRoot(const char *root)
 /* A kernel that is not there (the definition is often checked away from
  * the host that boots it) is not checked; G_IO_ERROR_NOT_FOUND says so. */
 gboolean
-virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
+virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error)
 {
     g_autofree char *real = virFileBuildPath(virtPVValidateRoot, path);
 
@@ -94,7 +103,8 @@ virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("'%s' does not exist"), real);
         return FALSE;
     }
-    return virSEImageIsSE(real, ret_is_se, error);
+    /* A damaged header counts as none: the image will not boot protected. */
+    return virSEImageReadFileValid(real, ret_header, error);
 }
 
 /* For guests of a remote libvirt: their kernel is a path on that host.
@@ -102,7 +112,7 @@ virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
  * pool, where boot images seldom are, so the kernel is not checked (a
  * note says so) rather than a local file of the same name. */
 gboolean
-virtPVValidateImageRemote(const char *path, gboolean *ret_is_se, GError **error)
+virtPVValidateImageRemote(const char *path, virSEImageHeader **ret_header, GError **error)
 {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                 _("'%s' is on the remote libvirt host, and virt-pv reads only local files"),
@@ -125,20 +135,26 @@ virtPVValidateHostReason(const virHostValidateReport *report)
     return NULL;
 }
 
-gboolean
-virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
-                       GError **error)
+void
+virtPVValidateHostStateClear(virtPVValidateHostState *hs)
 {
-    g_autoptr(virHostPVState) state = NULL;
+    g_clear_pointer(&hs->state, virHostPVStateFree);
+    g_clear_pointer(&hs->reason, g_free);
+}
+
+gboolean
+virtPVValidateReadHost(const char *root, virtPVValidateHostState *hs, GError **error)
+{
     g_autoptr(virHostValidateReport) report = NULL;
 
-    if (!virHostPVStateRead(root, &state, error))
+    if (!virHostPVStateRead(root, &hs->state, error))
         return FALSE;
-    report = virHostValidateRun(state, NULL);
-    host->have_host = TRUE;
-    host->can_run_pv = report->ok;
-    *ret_reason = virtPVValidateHostReason(report);
-    host->reason = *ret_reason;
+    report = virHostValidateRun(hs->state, NULL);
+    hs->reason = virtPVValidateHostReason(report);
+    hs->host.have_host = TRUE;
+    hs->host.can_run_pv = report->ok;
+    hs->host.reason = hs->reason;
+    hs->host.uv = hs->state->uv;
     return TRUE;
 }
 
@@ -149,13 +165,12 @@ void
 virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, const char *command,
                            GHashTable *uris)
 {
-    virQEMUValidateHost host = { 0 };
-    g_autofree char *reason = NULL;
+    g_auto(virtPVValidateHostState) hs = { 0 };
     GHashTableIter iter;
     gpointer uri;
     gpointer remote;
 
-    if (!metrics || !virtPVValidateReadHost(root, &host, &reason, NULL))
+    if (!metrics || !virtPVValidateReadHost(root, &hs, NULL))
         return;
     g_hash_table_iter_init(&iter, uris);
     while (g_hash_table_iter_next(&iter, &uri, &remote)) {
@@ -163,7 +178,7 @@ virtPVValidateMetricsHosts(virtPVMetrics *metrics, const char *root, const char 
             virtPVMetricsAdd(metrics, "virt_pv_host_pv_capable",
                              "Whether the host can run PV guests (1) or not (0), by virt-pv's "
                              "host checks",
-                             host.can_run_pv, "uri", (const char *)uri, "command", command,
+                             hs.host.can_run_pv, "uri", (const char *)uri, "command", command,
                              NULL);
     }
 }
@@ -528,9 +543,10 @@ virtPVValidateCheckArgs(int argc)
     else if (virtPVValidateConfigPath && virtPVValidateHookPolicy)
         problem = _("--config and --hook-policy exclude each other");
     else if (policy && (virtPVValidateForcePV || virtPVValidateStrict || virtPVValidateIgnore ||
-                        virtPVCapsWanted(&virtPVValidateCaps)))
+                        virtPVCapsWanted(&virtPVValidateCaps) || virtPVValidateHost ||
+                        virtPVValidateHostKeyDocs))
         problem = _("--config and --hook-policy decide as the hook does: they exclude --pv, "
-                    "--strict, --ignore, --caps and --emulator");
+                    "--strict, --ignore, --caps, --emulator, --host and --host-key-document");
     else if (virtPVValidateCacheDir && !policy)
         problem = _("--cache-dir needs --config or --hook-policy");
     if (problem)
@@ -571,7 +587,8 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(virtPVMetrics) metrics = NULL;
     g_autoptr(GHashTable) uris = NULL;
     g_autoptr(virPVConfig) config = NULL;
-    g_autofree char *reason = NULL;
+    g_auto(virtPVValidateHostState) hs = { 0 };
+    g_autoptr(GPtrArray) docs = NULL;
     g_autoptr(GError) error = NULL;
     int ret = VIRT_PV_EXIT_OK;
     guint total = 0;
@@ -583,9 +600,13 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virtPVValidateLoadPolicy(&run, &error))
         return virtPVReportError(error);
     config = run.config;
-    if (opts->root && !run.config &&
-        !virtPVValidateReadHost(opts->root, &run.ctx.host, &reason, &error))
+    if (!virHostKeyDocumentLoadAll(virtPVValidateHostKeyDocs, &docs, &error))
         return virtPVReportError(error);
+    run.ctx.host_key_documents = docs;
+    if ((opts->root || virtPVValidateHost) && !run.config &&
+        !virtPVValidateReadHost(opts->root, &hs, &error))
+        return virtPVReportError(error);
+    run.ctx.host = hs.host;
     if (!run.config && !virtPVValidateLoadCaps(opts, &run.ctx.caps, &error))
         return virtPVReportError(error);
     if (virtPVValidatePrometheus)

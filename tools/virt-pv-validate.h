@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "hostval/virhostpv.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-metrics.h"
 
@@ -12,18 +13,28 @@
 /* Read kernels below @root (NULL: /) in virtPVValidateImage. */
 void virtPVValidateSetRoot(const char *root);
 
-/* A virQEMUValidateImageFunc: is the kernel at @path (below the root set
- * above) a Secure Execution image?  A missing kernel is not checked. */
-gboolean virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error);
+/* A virQEMUValidateImageFunc: the SE header of the kernel at @path
+ * (below the root set above).  A missing kernel is not checked. */
+gboolean virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error);
 
 /* The same for a guest of a remote libvirt host: its kernel is not read
  * here (the error makes the note kernel-unchecked). */
-gboolean virtPVValidateImageRemote(const char *path, gboolean *ret_is_se, GError **error);
+gboolean virtPVValidateImageRemote(const char *path, virSEImageHeader **ret_header,
+                                   GError **error);
 
-/* Fill @host from the host below @root; @ret_reason (which @host points
- * to) says why the host cannot run PV guests. */
-gboolean virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
-                                GError **error);
+/* What validation keeps of the host: @host points into it. */
+typedef struct {
+    virQEMUValidateHost host;
+    virHostPVState *state;
+    char *reason;
+} virtPVValidateHostState;
+
+void virtPVValidateHostStateClear(virtPVValidateHostState *hs);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtPVValidateHostState, virtPVValidateHostStateClear)
+
+/* Fill @hs from the host below @root (NULL: /): whether it can run PV
+ * guests (and if not, why), and its Ultravisor's facts. */
+gboolean virtPVValidateReadHost(const char *root, virtPVValidateHostState *hs, GError **error);
 
 /* Add virt_pv_host_pv_capable for every local URI of @uris (a set: URI ->
  * remote as GINT_TO_POINTER), labelled with the @command that wrote it so
