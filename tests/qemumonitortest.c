@@ -2,10 +2,14 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +37,8 @@ typedef enum {
     STEP_HANG,   /* never answer again */
     STEP_FLOOD,  /* send text again and again, never anything else */
     STEP_EXIT,   /* exit with a status */
+    STEP_KILL,   /* die of a signal */
+    STEP_CLOSE,  /* close the QMP stream, but live on */
     STEP_LAST
 } testStepKind;
 
@@ -138,6 +144,13 @@ testPeerRun(const testStep *steps, int fd, int err_fd)
             testPeerFlood(fd, step->text);
         case STEP_EXIT:
             _exit(step->arg);
+        case STEP_KILL:
+            signal(step->arg, SIG_DFL);
+            kill(getpid(), step->arg);
+            _exit(5);
+        case STEP_CLOSE:
+            close(fd);
+            break;
         case STEP_LAST:
         default:
             break;
@@ -507,6 +520,391 @@ static const testStep stepsNeither[] = {
     { STEP_LAST, NULL, 0 },
 };
 
+/* Blank lines between messages are skipped. */
+static const testStep stepsBlankLines[] = {
+    { STEP_SEND, "\n\r\n" GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "\n" CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "\r\n{\"return\": true, \"id\": \"virt-pv-2\"}\r\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+static const testStep stepsBadEscape[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": \"\\x41\", \"id\": \"virt-pv-1\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* QEMU killed by a signal (the OOM killer, an operator) mid-conversation. */
+static const testStep stepsKilled[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_STDERR, "qemu: terminating\n", 0 },
+    { STEP_KILL, NULL, SIGKILL },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* The stream closes, but the process lives on and keeps its stderr open:
+ * nothing to reap within the deadline. */
+static const testStep stepsClosesButLives[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_CLOSE, NULL, 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* An answer without an id and without an error. */
+static const testStep stepsNoIdNoError[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": {}}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* Slow answers, while signals keep interrupting the waits. */
+static const testStep stepsSlow[] = {
+    { STEP_SLEEP, NULL, 150 },
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SLEEP, NULL, 150 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SLEEP, NULL, 150 },
+    { STEP_SEND, "{\"return\": {\"arch\": \"s390x\"}, \"id\": \"virt-pv-2\"}\r\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* Answers the handshake, then reads nothing more. */
+static const testStep stepsDeaf[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* Exits right after the handshake: the next command meets a closed socket. */
+static const testStep stepsExitsAfterHandshake[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_STDERR, "qemu: shutting down\n", 0 },
+    { STEP_EXIT, NULL, 5 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* A monitor on a fake peer that went through the handshake, for the tests
+ * that put a fault between the handshake and a command. */
+static gboolean
+testPeerOpen(const testStep *steps, guint timeout_ms, virQEMUMonitor **ret_mon, int *ret_fd,
+             GPid *ret_pid)
+{
+    g_autoptr(GError) error = NULL;
+    int err_fd;
+
+    if (!testPeerStart(steps, ret_fd, &err_fd, ret_pid)) {
+        virTestDiag("cannot start the fake peer: %s", g_strerror(errno));
+        return FALSE;
+    }
+    if (!virQEMUMonitorOpenFd("fake-qemu", *ret_fd, *ret_pid, err_fd, timeout_ms, 0, ret_mon,
+                              &error)) {
+        virTestDiag("handshake: %s", error->message);
+        kill(*ret_pid, SIGKILL);
+        waitpid(*ret_pid, NULL, 0);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* @ok and @error are what a command gave; the case wants @code and @text. */
+static int
+testExpectError(gboolean ok, const GError *error, int code, const char *text)
+{
+    testMonitorCase c = { "", NULL, 0, NULL, code, text, NULL };
+
+    return testCheckOutcome(&c, ok, NULL, error);
+}
+
+/* After a failure the conversation is over: a further command says so. */
+static int
+testClosedAfterwards(virQEMUMonitor *mon)
+{
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+
+    return testExpectError(ok, error, VIR_QEMU_ERROR_FAILED, "connection to 'fake-qemu' is closed");
+}
+
+/* A smaller limit on messages, and the greeting as received. */
+static int
+testMaxMessage(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonObject *greeting;
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsNormal, 5000, &mon, &fd, &pid))
+        return -1;
+    greeting = virQEMUMonitorGetGreeting(mon);
+    if (!greeting || !json_object_has_member(greeting, "QMP")) {
+        virTestDiag("the greeting is not the one sent");
+        return -1;
+    }
+    virQEMUMonitorSetMaxMessage(mon, 16);
+    ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_PROTOCOL, "longer than 16 bytes");
+    if (testClosedAfterwards(mon) < 0)
+        ret = -1;
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* poll() refuses more descriptors than RLIMIT_NOFILE allows (EINVAL):
+ * waiting for QMP and stderr at once fails under a limit of one. */
+static int
+testPollError(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    struct rlimit saved, one;
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsNormal, 5000, &mon, &fd, &pid))
+        return -1;
+    if (getrlimit(RLIMIT_NOFILE, &saved) < 0)
+        return -1;
+    one = saved;
+    one.rlim_cur = 1;
+    if (setrlimit(RLIMIT_NOFILE, &one) < 0) {
+        virTestDiag("setrlimit: %s", g_strerror(errno));
+        return -1;
+    }
+    ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_FAILED, "cannot wait for 'fake-qemu'");
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* A command the peer does not read: the socket's buffer fills up and the
+ * write, not only the read, is bounded by the timeout. */
+static int
+testWriteTimeout(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) obj = json_object_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *big = g_strnfill(16 * 1024 * 1024, 'x');
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsDeaf, 300, &mon, &fd, &pid))
+        return -1;
+    json_object_set_string_member(obj, "filler", big);
+    json_node_set_object(args, obj);
+    ok = virQEMUMonitorCommand(mon, "query-target", args, &reply, &error);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_TIMEOUT, "did not answer within 1 seconds");
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* The peer exited after the handshake: the command's write meets EPIPE
+ * and the error says how the peer ended. */
+static int
+testWriteToExited(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    struct pollfd pfd;
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsExitsAfterHandshake, 5000, &mon, &fd, &pid))
+        return -1;
+    /* Until the peer is gone, by its end of the socket. */
+    pfd = (struct pollfd){ fd, POLLRDHUP, 0 };
+    if (poll(&pfd, 1, 5000) != 1) {
+        virTestDiag("the peer did not close its end");
+        return -1;
+    }
+    ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_SPAWN,
+                          "exited with status 5 during the QMP conversation: qemu: shutting down");
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* A monitor on descriptors that are no QMP socket: a closed descriptor,
+ * a directory (read fails) and a regular file holding a greeting (poll
+ * says writable, but send() needs a socket). */
+static int
+testNotASocket(const void *data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autofree char *path = NULL;
+    gboolean ok;
+    int ret = 0;
+    int fd;
+
+    (void)data;
+    fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    close(fd);
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, 0, -1, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_FAILED,
+                        "cannot set up the QMP connection to 'fake-qemu': Bad file descriptor") < 0)
+        ret = -1;
+    g_clear_error(&error);
+
+    fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, 0, -1, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_FAILED,
+                        "cannot read from 'fake-qemu': Is a directory") < 0)
+        ret = -1;
+    g_clear_error(&error);
+
+    if ((fd = g_file_open_tmp("qemumonitortest-XXXXXX.greeting", &path, &error)) < 0)
+        return -1;
+    if (write(fd, GREETING, strlen(GREETING)) != (ssize_t)strlen(GREETING) ||
+        lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    unlink(path);
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, 0, -1, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_FAILED, "cannot write to 'fake-qemu'") < 0)
+        ret = -1;
+    return ret;
+}
+
+static void
+testAlarm(int sig)
+{
+    (void)sig;
+}
+
+/* A signal every 20 ms (no SA_RESTART): poll() and read() return EINTR
+ * again and again, and the conversation still succeeds. */
+static int
+testInterrupted(const void *data)
+{
+    static const testMonitorCase c = { "slow", stepsSlow, 5000, "query-target", -1, NULL,
+                                       "{\"arch\":\"s390x\"}" };
+    struct sigaction sa = { 0 };
+    struct sigaction old;
+    struct itimerval every = { { 0, 20000 }, { 0, 20000 } };
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    int ret;
+
+    (void)data;
+    sa.sa_handler = testAlarm;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, &old) < 0 || setitimer(ITIMER_REAL, &every, NULL) < 0)
+        return -1;
+    ret = testMonitor(&c);
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &old, NULL);
+    return ret;
+}
+
+/* No descriptor left for the socket pair (RLIMIT_NOFILE 0), and an
+ * "emulator" that cannot be executed. */
+static int
+testSpawnFaults(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    struct rlimit saved, none;
+    gboolean ok;
+    int ret = 0;
+
+    (void)data;
+    if (getrlimit(RLIMIT_NOFILE, &saved) < 0)
+        return -1;
+    none = saved;
+    none.rlim_cur = 0;
+    if (setrlimit(RLIMIT_NOFILE, &none) < 0)
+        return -1;
+    ok = virQEMUMonitorSpawn("/bin/true", NULL, 5000, 0, &mon, &error);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_SPAWN,
+                        "cannot create a socket for '/bin/true': Too many open files") < 0)
+        ret = -1;
+    g_clear_error(&error);
+
+    ok = virQEMUMonitorSpawn("/", NULL, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_SPAWN, "cannot run '/'") < 0)
+        ret = -1;
+    return ret;
+}
+
+/* Recordings that do not fit the conversation. */
+typedef struct {
+    const char *name;
+    const char *text; /* NULL: no such file */
+    const char *command;
+    int error_code;
+    const char *error_text;
+} testReplayCase;
+
+#define REPLAY_GREETING "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\n\n"
+#define REPLAY_CAPS "{\"execute\": \"qmp_capabilities\", \"id\": \"virt-pv-1\"}\n\n" \
+                    "{\"return\": {}, \"id\": \"virt-pv-1\"}\n\n"
+
+static int
+testReplay(const void *data)
+{
+    const testReplayCase *c = data;
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("qemumonitortest-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "conversation.replies", NULL);
+    gboolean ok;
+
+    if (c->text && !g_file_set_contents(path, c->text, -1, NULL))
+        return -1;
+    ok = virQEMUMonitorOpenReplies(path, &mon, &error);
+    if (ok && c->command)
+        ok = virQEMUMonitorCommand(mon, c->command, NULL, &reply, &error);
+    unlink(path);
+    rmdir(dir);
+    return testExpectError(ok, error, c->error_code, c->error_text);
+}
+
 static int
 mymain(void)
 {
@@ -564,6 +962,44 @@ mymain(void)
 
     if (virTestRun("record and replay", testRecordReplay, NULL) < 0)
         ret = -1;
+
+    DO_TEST_OK("blank-lines", stepsBlankLines, "true");
+    DO_TEST_ERR("bad-escape", stepsBadEscape, 5000, PROTOCOL,
+                "escape sequence that JSON does not have");
+    DO_TEST_ERR("killed-by-signal", stepsKilled, 5000, SPAWN,
+                "was killed by signal 9 during the QMP conversation: qemu: terminating");
+    DO_TEST_ERR("closes-but-lives", stepsClosesButLives, 300, SPAWN,
+                "closed the QMP connection: no error message");
+    DO_TEST_ERR("answer-without-id-or-error", stepsNoIdNoError, 5000, PROTOCOL,
+                "without an id: no reason");
+
+#define DO_TEST_FAULT(name, body) \
+    do { \
+        if (virTestRun(name, body, NULL) < 0) \
+            ret = -1; \
+    } while (0)
+    DO_TEST_FAULT("monitor message over a smaller limit", testMaxMessage);
+    DO_TEST_FAULT("monitor poll error (RLIMIT_NOFILE 1)", testPollError);
+    DO_TEST_FAULT("monitor write blocked until the deadline", testWriteTimeout);
+    DO_TEST_FAULT("monitor write to an exited peer", testWriteToExited);
+    DO_TEST_FAULT("monitor on descriptors that are not sockets", testNotASocket);
+    DO_TEST_FAULT("monitor interrupted by signals", testInterrupted);
+    DO_TEST_FAULT("spawn faults", testSpawnFaults);
+
+#define DO_TEST_REPLAY(name, text, command, code, errtext) \
+    do { \
+        static const testReplayCase c = { name, text, command, VIR_QEMU_ERROR_##code, errtext }; \
+        if (virTestRun("replay " name, testReplay, &c) < 0) \
+            ret = -1; \
+    } while (0)
+    DO_TEST_REPLAY("missing", NULL, NULL, FAILED, "cannot open");
+    DO_TEST_REPLAY("ends-before-command", REPLAY_GREETING REPLAY_CAPS, "query-target", PROTOCOL,
+                   "ends before the command 'query-target'");
+    DO_TEST_REPLAY("command-for-answer", REPLAY_GREETING
+                   "{\"execute\": \"qmp_capabilities\", \"id\": \"virt-pv-1\"}\n\n"
+                   "{\"execute\": \"query-target\", \"id\": \"virt-pv-2\"}\n\n",
+                   NULL, PROTOCOL, "has a command where the answer to the previous one should be "
+                   "(message 3)");
 
     return ret;
 }
