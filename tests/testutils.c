@@ -42,7 +42,8 @@ virTestRun(const char *title, virTestBody body, const void *data)
     virTestCount++;
     if (ret < 0)
         virTestFailed++;
-    printf("%s %u - %s\n", ret < 0 ? "not ok" : "ok", virTestCount, title);
+    printf("%s %u - %s%s\n", ret < 0 ? "not ok" : "ok", virTestCount, title,
+           ret == VIR_TEST_SKIP ? " # SKIP" : "");
     fflush(stdout);
     return ret;
 }

@@ -10,7 +10,11 @@
  * Output is TAP, which meson counts case by case.
  */
 
+/* What a test body returns: 0, -1 for a failure, or VIR_TEST_SKIP when
+ * the case cannot run here (after a virTestDiag() saying why). */
 typedef int (*virTestBody)(const void *data);
+
+#define VIR_TEST_SKIP 77
 
 int virTestRun(const char *title, virTestBody body, const void *data);
 
