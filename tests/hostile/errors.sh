@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The error paths of the command line, each driven by a real fault:
+# wrong usage of every command, names that no terminal may see raw, a
+# libvirt that is not there (a missing socket, a socket nobody listens
+# on, a domain that does not exist), a capability cache that cannot be
+# created, belongs to someone else, is locked for too long, is stale, or
+# lives on a full file system, host files that are not files, and QMP
+# recordings whose answers have the wrong form.  Each case asserts the
+# exit status and the message.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+QEMU=${VIRT_PV_TEST_QEMU:-/usr/bin/qemu-system-s390x}
+
+# The full file system needs a tmpfs mount, in a mount namespace of our
+# own so that nothing is ever mounted on the host; as root, re-run inside
+# one.  Without root those cases are skipped.
+if [ -z "${HT_IN_NAMESPACE:-}" ] && [ "$(id -u)" -eq 0 ] && unshare --mount true 2>/dev/null; then
+    HT_IN_NAMESPACE=1 exec unshare --mount --propagation private bash "$0" "$@"
+fi
+ht_init
+d=$HT_DIR
+
+# A PV guest with something for fix to repair.
+cat >"$d/guest.xml" <<'XML'
+<domain type='kvm'>
+  <name>guest</name>
+  <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
+  <launchSecurity type='s390-pv'/>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='/var/lib/libvirt/images/guest.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+XML
+
+# ---- usage ---------------------------------------------------------------
+
+# usage WHAT 'stderr regex' ARG...: a wrong use, refused with exit 2.
+usage() {
+    local what=$1 regex=$2
+    shift 2
+    ht_run "$@"
+    ht_expect "usage: $what" 2 "$regex"
+}
+usage "no command" '^error: no command given'
+usage "an unknown command" "^error: unknown command 'frobnicate'" frobnicate
+usage "an unknown global option" '^error: Unknown option --frobnicate' --frobnicate validate
+usage "an unknown command option" '^error: Unknown option --frobnicate' validate --frobnicate
+usage "--root that is not a directory" "^error: '$d/guest.xml' is not a directory" \
+    --root "$d/guest.xml" validate "$d/guest.xml"
+usage "--timeout out of range" '^error: --timeout must be between 1 and 3600 seconds' \
+    validate --timeout 3601 --emulator "$QEMU" "$d/guest.xml"
+usage "--caps with --emulator" '^error: --caps and --emulator exclude each other' \
+    validate --caps "$d/caps.json" --emulator "$QEMU" "$d/guest.xml"
+usage "--no-cache with --cache-dir" '^error: --no-cache and --cache-dir exclude each other' \
+    domcapabilities --no-cache --cache-dir "$d"
+usage "--replies with --record" '^error: --replies and --record exclude each other' \
+    domcapabilities --replies "$d/a" --record "$d/b"
+usage "domcapabilities with an operand" "^error: unexpected argument 'extra'" \
+    domcapabilities extra
+usage "host-validate with an operand" "^error: unexpected argument 'extra'" host-validate extra
+usage "domxml-to-native without a file" '^error: no domain XML file given' domxml-to-native
+usage "domxml-to-native with two files" '^error: only one domain XML file is accepted' \
+    domxml-to-native "$d/guest.xml" "$d/guest.xml"
+usage "image-info without a file" '^error: no image file given' image-info
+usage "image-info with two files" '^error: image-info takes exactly one file' \
+    image-info "$d/guest.xml" "$d/guest.xml"
+usage "fix with two files" '^error: fix takes exactly one file' fix "$d/guest.xml" "$d/guest.xml"
+usage "fix --in-place on standard input" '^error: --in-place needs a file, not standard input' \
+    fix --in-place -
+usage "fix --in-place on a missing file" "^error: cannot open '$d/missing.xml': No such file" \
+    fix --in-place "$d/missing.xml"
+cp "$d/guest.xml" "$d/backup.xml"
+usage "fix --backup with a path" "^error: --backup takes a suffix, not a path: 'x/y'" \
+    fix --in-place --backup=x/y "$d/backup.xml"
+ht_check "  the file is unchanged" cmp -s "$d/guest.xml" "$d/backup.xml"
+usage "hook without its arguments" '^error: usage: virt-pv hook qemu GUEST' hook qemu guest
+usage "hook for another driver" "^error: virt-pv is a hook for the 'qemu' driver, not 'lxc'" \
+    hook lxc guest prepare begin -
+
+# ---- names no terminal may see raw -----------------------------------------
+
+# File names with every control character JSON escapes, and one that is
+# not UTF-8: text output escapes them, JSON carries them as JSON escapes.
+ctl=$d/$'a\bb\fc\nd\re\tf\001g"h\\i.xml'
+cp "$d/guest.xml" "$ctl"
+ht_run validate --json "$ctl"
+ht_expect "validate --json of a file name with control characters" 0
+ht_check "  JSON escapes each of them" \
+    grep -qF '"file":"'"$d"'/a\bb\fc\nd\re\tf\u0001g\"h\\i.xml"' <<<"$HT_OUT"
+ht_check "  the output is one valid JSON document" python3 -c 'import json,sys; json.loads(sys.stdin.read())' <<<"$HT_OUT"
+bad=$d/$'bad\xff.xml'
+cp "$d/guest.xml" "$bad"
+ht_run validate --json "$bad"
+ht_expect "validate --json of a file name that is not UTF-8" 0
+ht_check "  JSON carries valid UTF-8 (U+FFFD for the byte)" \
+    grep -qF "\"file\":\"$d/bad"$'\xef\xbf\xbd'".xml\"" <<<"$HT_OUT"
+
+# Colour on a terminal: the verdict is coloured, and never with NO_COLOR
+# or a dumb terminal.
+if command -v script >/dev/null; then
+    tty_run() {
+        script -qec "$*" /dev/null </dev/null | tr -d '\r'
+    }
+    out=$(tty_run "TERM=xterm '$HT_PROGRAM' validate '$d/guest.xml'")
+    ht_check "validate on a terminal colours its verdict" grep -q $'\033\\[32mPASS' <<<"$out"
+    out=$(tty_run "TERM=dumb '$HT_PROGRAM' validate '$d/guest.xml'")
+    ht_check "  not on a dumb terminal" bash -c '! grep -q $'"'\\033'"' <<<"$1"' _ "$out"
+fi
+
+# ---- a libvirt that is not there -------------------------------------------
+
+if "$HT_PROGRAM" validate --help 2>&1 | grep -q -- '--connect'; then
+    ht_run validate --connect "qemu+unix:///system?socket=$d/missing.sock" guest
+    ht_expect "--connect to a socket that does not exist" 2 \
+        "^error: cannot connect to 'qemu\+unix:///system\?socket=$d/missing.sock': .*No such file"
+    # A socket that nobody listens on any more: bound, then its server gone.
+    python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$d/dead.sock"
+    ht_run validate --connect "qemu+unix:///system?socket=$d/dead.sock" guest
+    ht_expect "--connect to a closed socket" 2 "^error: cannot connect to .*Connection refused"
+    # libvirt's test driver runs in the client: a real connection, no daemon.
+    ht_run validate --connect test:///default nosuch
+    ht_expect "--connect to a missing domain" 2 "^error: cannot find domain 'nosuch': Domain not found"
+    ht_run validate --json --connect test:///default --all
+    ht_expect "--connect --all on libvirt's test driver" 0
+    ht_check "  its one domain, not a PV guest" \
+        grep -qxF '{"file":"test","domain":"test","mode":"none","ok":true,"problems":[]}' <<<"$HT_OUT"
+fi
+
+# ---- host files that are not files -----------------------------------------
+
+root=$d/root
+mkdir -p "$root/proc/sys/kernel" "$root/sys/firmware" "$root/proc/cmdline"
+echo 6.1.0 >"$root/proc/sys/kernel/osrelease"
+
+# ---- the capability cache ----------------------------------------------------
+
+if [ -x "$QEMU" ]; then
+    # A wrapper that logs every start and then is QEMU.
+    emu=$d/qemu-wrapper
+    printf '#!/bin/sh\necho $$ >>"%s.starts"\nexec "%s" "$@"\n' "$emu" "$QEMU" >"$emu"
+    chmod +x "$emu"
+    : >"$emu.starts"
+    starts() { wc -l <"$emu.starts"; }
+
+    ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+    ht_expect "a host file that is a directory (--root .../proc/cmdline)" 2 \
+        "^error: '$root/proc/cmdline' is not a regular file"
+    ht_check "  QEMU was not started" test "$(starts)" -eq 0
+    rmdir "$root/proc/cmdline"
+    echo "BOOT_IMAGE=/boot/vmlinuz" >"$root/proc/cmdline"
+
+    ht_run domcapabilities --emulator "$emu" --cache-dir "$d/guest.xml/cache"
+    ht_expect "a cache directory that cannot be created: probed without it" 0 \
+        "^warning: cannot create the capabilities cache '$d/guest.xml/cache': Not a directory"
+    ht_check "  QEMU was started once" test "$(starts)" -eq 1
+
+    # The cache as it should be, filled by --root without /dev/kvm.
+    ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+    ht_expect "a cold cache is filled" 0 '^$'
+    ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+    ht_expect "  and then used" 0 '^$'
+    ht_check "  QEMU was started once more, not twice" test "$(starts)" -eq 2
+    touch "$emu"
+    ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+    ht_expect "an emulator changed since: the stale entry is probed again" 0 '^$'
+    ht_check "  QEMU was started again" test "$(starts)" -eq 3
+
+    if [ "$(id -u)" -eq 0 ]; then
+        mkdir "$d/other"
+        chown 65534:65534 "$d/other"
+        ht_run domcapabilities --emulator "$emu" --cache-dir "$d/other"
+        ht_expect "a cache directory of another user: probed without it" 0 \
+            "^warning: not using the capabilities cache: the directory '$d/other' belongs to another user"
+        ht_check "  nothing was written into it" test -z "$(ls -A "$d/other")"
+
+        lock=$(ls "$d/cache"/*.json.lock)
+        chown 65534:65534 "$lock"
+        touch "$emu"
+        ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+        ht_expect "a lock file of another user: probed without it" 0 \
+            "^warning: cannot use the lock of the capabilities cache '$d/cache': Operation not permitted"
+        chown 0:0 "$lock"
+    fi
+
+    # A lock held past twice the timeout: the probe goes on without it.
+    touch "$emu"
+    lock=$(ls "$d/cache"/*.json.lock)
+    flock "$lock" sleep 8 &
+    holder=$!
+    ht_on_exit "kill $holder 2>/dev/null"
+    sleep 0.2
+    ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache" --timeout 1
+    ht_expect "a lock held too long: probed without it" 0 \
+        "^warning: the capabilities cache '$d/cache' stayed locked; probing without it"
+    ht_check "  within the wait of twice the timeout" test "${HT_SECS%.*}" -lt 6
+    kill "$holder" 2>/dev/null || true
+
+    # A full file system: the answer stands, the cache is not written,
+    # and no temporary file is left behind.
+    if [ -n "${HT_IN_NAMESPACE:-}" ]; then
+        full=$d/full
+        mkdir "$full"
+        mount -t tmpfs -o size=16k,mode=0755 tmpfs "$full"
+        ht_on_exit "umount '$full' 2>/dev/null"
+        dd if=/dev/zero of="$full/filler" bs=4k 2>/dev/null || true
+        ht_run domcapabilities --emulator "$emu" --cache-dir "$full"
+        ht_expect "a cache on a full file system: answered, not cached" 0 \
+            "^warning: cannot write the capabilities cache: cannot write '$full/[0-9a-f]{64}\.json': No space left"
+        ht_check "  no cache file and no temporary file" \
+            test -z "$(find "$full" -name '*.json*' ! -name '*.lock')"
+        umount "$full"
+    fi
+fi
+
+# ---- QMP answers of the wrong form -------------------------------------------
+
+# Each answer of a real recording replaced by a value of the wrong type:
+# the probe names the command whose answer it cannot use.
+mutate() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+src, index, value, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+text = open(src).read()
+docs = [d for d in re.split(r"\n\s*\n", text)
+        if d.strip() and not d.lstrip().startswith("#")]
+msgs = [json.loads(d) for d in docs]
+answers = [m for m in msgs if "return" in m]
+target = answers[index]
+path = value.split("=", 1)[0]
+new = json.loads(value.split("=", 1)[1])
+if path == "return":
+    target["return"] = new
+else:  # return[0]: the first element of a list
+    target["return"][0] = new
+with open(out, "w") as f:
+    for m in msgs:
+        f.write(json.dumps(m) + "\n\n")
+PY
+}
+rec=$HT_SRCDIR/qemucapabilitiesdata/qemu-8.2-s390x-kvm-pv.replies
+commands=$(python3 - "$rec" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+docs = [d for d in re.split(r"\n\s*\n", text) if d.strip() and not d.lstrip().startswith("#")]
+msgs = [json.loads(d) for d in docs]
+want = None
+for m in msgs:
+    if "execute" in m:
+        want = m["execute"]
+    elif "return" in m:
+        print(want)
+PY
+)
+i=0
+while read -r command; do
+    case $command in
+    qmp_capabilities | quit) ;;
+    *)
+        mutate "$rec" "$i" 'return="wrong"' "$d/mutated.replies"
+        ht_run domcapabilities --replies "$d/mutated.replies"
+        ht_expect "the answer to $command is a string" 2 \
+            "^error: the answer to the QMP command '$command' does not have the expected form"
+        # query-machines reads every element; the property lists are only
+        # searched for a name.
+        if [ "$command" = query-machines ]; then
+            mutate "$rec" "$i" 'return[0]=42' "$d/mutated.replies"
+            ht_run domcapabilities --replies "$d/mutated.replies"
+            ht_expect "  an element of the answer to $command is a number" 2 \
+                "^error: the answer to the QMP command '$command' does not have the expected form"
+        fi
+        ;;
+    esac
+    i=$((i + 1))
+done <<<"$commands"
+
+tap_done
