@@ -218,6 +218,74 @@ if [ -x "$QEMU" ]; then
     fi
 fi
 
+# ---- domxml-to-native: what it cannot translate ---------------------------
+
+# One definition per case: FROM|TO replaces text of the base definition,
+# and the status and the message are what the case wants (status 0: the
+# device is left out with a warning naming it; status 2: an error).
+cat >"$d/native.xml" <<'XML'
+<domain type='kvm'>
+  <name>guest</name>
+  <memory unit='GiB'>2</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-s390x</emulator>
+    <!-- devices -->
+  </devices>
+</domain>
+XML
+# replace FROM TO: the base definition with FROM replaced, as case.xml.
+replace() {
+    python3 -c 'import sys; t = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(t.replace(sys.argv[3], sys.argv[4], 1))' \
+        "$d/native.xml" "$d/case.xml" "$1" "$2"
+}
+dev='<!-- devices -->'
+native_cases=$(cat <<EOF
+0|left out: only raw and qcow2 images are supported|$dev|<disk type='file' device='disk'><driver name='qemu' type='vmdk'/><source file='/a.img'/><target dev='vda' bus='virtio'/></disk>
+2|has no <source dev>|$dev|<disk type='block' device='disk'><driver name='qemu' type='raw'/><target dev='vda' bus='virtio'/></disk>
+2|has an address of type 'pci'; a SCSI disk needs 'drive'|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='sda' bus='scsi'/><address type='pci'/></disk>
+2|has an invalid drive address controller 'x'|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='sda' bus='scsi'/><address type='drive' controller='x'/></disk>
+2|has an unknown cache mode 'sometimes'|$dev|<disk type='file' device='disk'><driver name='qemu' type='raw' cache='sometimes'/><source file='/a.img'/><target dev='vda' bus='virtio'/></disk>
+2|has an invalid target dev 'vda1'|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda1' bus='virtio'/></disk>
+2|virtio devices need cssid 0xfe|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><address type='ccw' cssid='0x0' ssid='0x0' devno='0x0001'/></disk>
+0|left out: only user, network, bridge and ethernet interfaces are supported|$dev|<interface type='vhostuser'><model type='virtio'/></interface>
+0|left out: only virtio-scsi and virtio-serial controllers are supported|$dev|<controller type='scsi' model='lsilogic'/>
+2|has an invalid index 'first'|$dev|<controller type='scsi' index='first' model='virtio-scsi'/>
+2|source type 'tcp' is not supported|$dev|<serial type='tcp'><target type='sclp-serial' port='0'/></serial>
+0|left out: only sclp, sclplm, serial and virtio console targets are supported|$dev|<console type='pty'><target type='xen'/></console>
+2|has target type 'serial'|$dev|<console type='pty'><target type='serial'/></console>
+0|left out: only serial devices of target type sclp-serial are supported|$dev|<serial type='pty'><target type='isa-serial'/></serial>
+2|has an unknown model 'uart'|$dev|<serial type='pty'><target type='sclp-serial'><model name='uart'/></target></serial>
+0|left out: only virtio channels are supported|$dev|<channel type='pty'><target type='guestfwd' address='10.0.2.1' port='4600'/></channel>
+0|left out: only virtio keyboards, mice and tablets are supported|$dev|<input type='keyboard' bus='usb'/>
+0|left out: only virtio balloons are supported|$dev|<memballoon model='xen'/>
+0|left out: only virtio rng devices with the random backend are supported|$dev|<rng model='virtio'><backend model='egd' type='tcp'/></rng>
+2|has an invalid cid address '2'|$dev|<vsock model='virtio'><cid address='2'/></vsock>
+2|has neither a cid address nor auto='yes'|$dev|<vsock model='virtio'><cid auto='no'/></vsock>
+2|the domain has no <memory> element|<memory unit='GiB'>2</memory>|
+2|invalid memory size '2 parsecs'|<memory unit='GiB'>|<memory unit='parsecs'>
+2|invalid current vCPU count '0' (1..2)|<vcpu>|<vcpu current='0'>
+2|the domain has no <name>|<name>guest</name>|
+2|unknown CPU mode 'bogus'|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='bogus'/>
+2|CPU mode 'custom' needs a <model>|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'/>
+EOF
+)
+while IFS='|' read -r status message from to; do
+    replace "$from" "$to"
+    ht_run domxml-to-native "$d/case.xml"
+    ht_expect "domxml-to-native: ${to:-without $from}" "$status" \
+        "^(warning|error): $d/case.xml:[0-9]+: .*$(sed 's/[][().*+?^$|\\{}]/\\&/g' <<<"$message")"
+done <<<"$native_cases"
+
+# Two virtio-scsi controllers, the second without an index: it gets the
+# next free one rather than the first one's.
+replace "$dev" "<controller type='scsi' index='0' model='virtio-scsi'/><controller type='scsi' model='virtio-scsi'/>"
+ht_run domxml-to-native "$d/case.xml"
+ht_expect "domxml-to-native: a controller without an index" 0 '^$'
+ht_check "  gets the next free index" grep -qx 'virtio-scsi-ccw,id=scsi1,devno=fe.0.0001' <<<"$HT_OUT"
+
 # ---- QMP answers of the wrong form -------------------------------------------
 
 # Each answer of a real recording replaced by a value of the wrong type:
