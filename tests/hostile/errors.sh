@@ -132,13 +132,25 @@ if "$HT_PROGRAM" validate --help 2>&1 | grep -q -- '--connect'; then
         grep -qxF '{"file":"test","domain":"test","mode":"none","ok":true,"problems":[]}' <<<"$HT_OUT"
 fi
 
-# ---- host files that are not files -----------------------------------------
+# ---- host files that are not files ------------------------------------------
 
+# A FIFO in place of each host file host-validate reads: refused before it
+# is opened (nothing would ever write to it), never waited on.
+for file in proc/cpuinfo sys/firmware/uv/prot_virt_host proc/cmdline proc/sys/kernel/osrelease; do
+    rm -rf "$d/host"
+    cp -r "$HT_SRCDIR/hostvalidatedata/s390x-pv-ok" "$d/host"
+    rm "$d/host/$file"
+    mkfifo "$d/host/$file"
+    HT_LIMIT_S=10 ht_run --root "$d/host" host-validate
+    ht_expect "host-validate with a FIFO as /$file" 2 "^error: '$d/host/$file' is not a regular file"
+done
+
+# ---- the capability cache ----------------------------------------------------
+
+# A faked host (for the cache key) whose /proc/cmdline is a directory.
 root=$d/root
 mkdir -p "$root/proc/sys/kernel" "$root/sys/firmware" "$root/proc/cmdline"
 echo 6.1.0 >"$root/proc/sys/kernel/osrelease"
-
-# ---- the capability cache ----------------------------------------------------
 
 if [ -x "$QEMU" ]; then
     # A wrapper that logs every start and then is QEMU.
