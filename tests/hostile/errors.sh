@@ -83,6 +83,31 @@ usage "hook without its arguments" '^error: usage: virt-pv hook qemu GUEST' hook
 usage "hook for another driver" "^error: virt-pv is a hook for the 'qemu' driver, not 'lxc'" \
     hook lxc guest prepare begin -
 
+# ---- fix -o: where the output goes -------------------------------------------
+
+cp "$HT_SRCDIR/fixdata/iommu-basic.xml" "$d/repair.xml"
+ht_run fix -o "$d/missing/out.xml" "$d/repair.xml"
+ht_expect "fix -o into a directory that does not exist" 2 \
+    "^error: cannot open the directory '$d/missing': No such file"
+usage "fix --backup with an empty suffix" '^error: --backup needs --in-place and a non-empty suffix' \
+    fix --in-place --backup= "$d/repair.xml"
+: >"$d/existing.xml"
+chmod 600 "$d/existing.xml"
+ht_run fix -o "$d/existing.xml" "$d/repair.xml"
+ht_expect "fix -o onto an existing file" 0
+ht_check "  keeps the file's mode" test "$(stat -c %a "$d/existing.xml")" = 600
+ht_check "  and writes the repair" grep -q "launchSecurity type='s390-pv'" "$d/existing.xml"
+ht_run --stdin "$d/repair.xml" fix -o "$d/from-stdin.xml" -
+ht_expect "fix -o from standard input" 0 "^-: /domain: added <launchSecurity"
+ht_check "  a new file gets 0644 under the umask" \
+    test "$(stat -c %a "$d/from-stdin.xml")" = "$(printf '%o' $((0644 & ~$(umask))))"
+ht_run fix --json -o - "$d/repair.xml"
+ht_expect "fix --json -o -" 0
+ht_check "  one JSON document that carries the repaired XML" python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+sys.exit(0 if "s390-pv" in doc["xml"] and doc["changed"] else 1)' <<<"$HT_OUT"
+
 # ---- names no terminal may see raw -----------------------------------------
 
 # File names with every control character JSON escapes, and one that is
