@@ -225,6 +225,22 @@ if [ -x "$QEMU" ]; then
         chown 0:0 "$lock"
     fi
 
+    # A FIFO for a lock: opened without waiting, refused, not locked.
+    lock=$(ls "$d/cache"/*.json.lock)
+    rm "$lock"
+    mkfifo "$lock"
+    touch "$emu"
+    HT_LIMIT_S=10 ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+    ht_expect "a FIFO for the lock file: probed without the cache" 0 \
+        "^warning: cannot use the lock of the capabilities cache '$d/cache': Operation not permitted"
+    rm "$lock"
+    ht_run --root "$root" domcapabilities --emulator "$emu" --cache-dir "$d/cache"
+    ht_expect "  and with a lock file again, the cache is filled" 0 '^$'
+
+    ht_run domcapabilities --emulator "$emu" --no-cache --record "$d/missing/probe.replies"
+    ht_expect "--record into a directory that does not exist" 2 \
+        "^error: cannot open the directory '$d/missing': No such file"
+
     # A lock held past twice the timeout: the probe goes on without it.
     touch "$emu"
     lock=$(ls "$d/cache"/*.json.lock)
