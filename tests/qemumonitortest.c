@@ -539,6 +539,26 @@ static const testStep stepsBadEscape[] = {
     { STEP_LAST, NULL, 0 },
 };
 
+/* A character outside the BMP, as JSON writes it: a surrogate pair. */
+static const testStep stepsSurrogatePair[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": \"\\ud83d\\ude00\", \"id\": \"virt-pv-2\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* A high surrogate followed by an escape that is not a low one. */
+static const testStep stepsBrokenSurrogate[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": \"\\ud83d\\u0041\", \"id\": \"virt-pv-1\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
 /* QEMU killed by a signal (the OOM killer, an operator) mid-conversation. */
 static const testStep stepsKilled[] = {
     { STEP_SEND, GREETING, 0 },
@@ -986,6 +1006,9 @@ mymain(void)
 
     DO_TEST_OK("blank-lines", stepsBlankLines, "true");
     DO_TEST_ERR("bad-escape", stepsBadEscape, 5000, PROTOCOL,
+                "escape sequence that JSON does not have");
+    DO_TEST_OK("surrogate-pair", stepsSurrogatePair, "\"\xf0\x9f\x98\x80\"");
+    DO_TEST_ERR("broken-surrogate-pair", stepsBrokenSurrogate, 5000, PROTOCOL,
                 "escape sequence that JSON does not have");
     DO_TEST_ERR("killed-by-signal", stepsKilled, 5000, SPAWN,
                 "was killed by signal 9 during the QMP conversation: qemu: terminating");

@@ -79,6 +79,13 @@ cp "$d/guest.xml" "$d/backup.xml"
 usage "fix --backup with a path" "^error: --backup takes a suffix, not a path: 'x/y'" \
     fix --in-place --backup=x/y "$d/backup.xml"
 ht_check "  the file is unchanged" cmp -s "$d/guest.xml" "$d/backup.xml"
+usage "validate --all without --connect" '^error: --all needs --connect' validate --all
+usage "validate --all with domain names" '^error: --all and domain names exclude each other' \
+    validate --connect test:///default --all guest
+usage "validate --connect without domains" '^error: no domain given \(domain names, or --all\)' \
+    validate --connect test:///default
+usage "host-validate --caps of a missing file" \
+    "^error: cannot open '$d/missing.json': No such file" host-validate --caps "$d/missing.json"
 usage "hook without its arguments" '^error: usage: virt-pv hook qemu GUEST' hook qemu guest
 usage "hook for another driver" "^error: virt-pv is a hook for the 'qemu' driver, not 'lxc'" \
     hook lxc guest prepare begin -
@@ -169,6 +176,20 @@ for file in proc/cpuinfo sys/firmware/uv/prot_virt_host proc/cmdline proc/sys/ke
     HT_LIMIT_S=10 ht_run --root "$d/host" host-validate
     ht_expect "host-validate with a FIFO as /$file" 2 "^error: '$d/host/$file' is not a regular file"
 done
+
+# validate --root reads the host the same way.
+HT_LIMIT_S=10 ht_run --root "$d/host" validate "$d/guest.xml"
+ht_expect "validate --root with a FIFO as /proc/sys/kernel/osrelease" 2 \
+    "^error: '$d/host/proc/sys/kernel/osrelease' is not a regular file"
+
+# An emulator that is not there: host-validate reports it as a check.
+ht_run --root "$HT_SRCDIR/hostvalidatedata/s390x-pv-ok" host-validate --emulator "$d/missing-qemu"
+ht_expect "host-validate --emulator of a missing binary" 1 '^$'
+ht_check "  the qemu-pv check names the probe's error" \
+    grep -q "cannot find the QEMU binary '$d/missing-qemu'" <<<"$HT_OUT"
+ht_run --root "$HT_SRCDIR/hostvalidatedata/s390x-pv-ok" -q host-validate
+ht_expect "host-validate -q on a good host prints nothing" 0 '^$'
+ht_check "  on stdout either" test -z "$HT_OUT"
 
 # ---- the capability cache ----------------------------------------------------
 
