@@ -296,7 +296,8 @@ fi
 
 # One definition per case: FROM|TO replaces text of the base definition,
 # and the status and the message are what the case wants (status 0: the
-# device is left out with a warning naming it; status 2: an error).
+# device is left out with a warning naming it, or, without a message,
+# translated into the argument of the last column; status 2: an error).
 cat >"$d/native.xml" <<'XML'
 <domain type='kvm'>
   <name>guest</name>
@@ -344,13 +345,33 @@ native_cases=$(cat <<EOF
 2|the domain has no <name>|<name>guest</name>|
 2|unknown CPU mode 'bogus'|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='bogus'/>
 2|CPU mode 'custom' needs a <model>|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'/>
+2|has an invalid ccw address (cssid 0..0xfe, ssid 0..3, devno 0..0xffff)|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><address type='ccw' cssid='0xfe' ssid='0x9' devno='0x0001'/></disk>
+2|uses ccw address fe.0.0001, which another device has|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/></disk><disk type='file' device='disk'><source file='/b.img'/><target dev='vdb' bus='virtio'/><address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/></disk>
+0|left out: only device='disk', and device='cdrom' on the scsi bus, are supported|$dev|<disk type='file' device='cdrom'><source file='/a.iso'/><target dev='vda' bus='virtio'/></disk>
+0|left out: only file and block sources are supported|$dev|<disk type='network' device='disk'><source protocol='nbd' name='x'/><target dev='vda' bus='virtio'/></disk>
+0|left out: only disks on the virtio and scsi buses are supported|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='hda' bus='ide'/></disk>
+2|has an invalid target dev 'v'|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='v' bus='virtio'/></disk>
+0|left out: only virtio interfaces are supported|$dev|<interface type='network'><source network='default'/><model type='e1000'/></interface>
+2|invalid current vCPU count 'x' (1..2)|<vcpu>|<vcpu current='x'>
+2|invalid memory size '0 GiB'|<memory unit='GiB'>2|<memory unit='GiB'>0
+2|invalid memory size '-1 GiB'|<memory unit='GiB'>2|<memory unit='GiB'>-1
+2|invalid memory size '99999999999999999999 GiB'|<memory unit='GiB'>2|<memory unit='GiB'>99999999999999999999
+0||$dev|<controller type='virtio-serial' index='0'/><channel type='unix'><source mode='bind' path='/tmp/s'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel>|socket,id=charchannel0,path=/tmp/s,server=on,wait=off
+0||$dev|<serial type='file'><source path='/tmp/log'/><target type='sclp-serial'/></serial>|file,id=charserial0,path=/tmp/log
+0||$dev|<memballoon model='virtio' autodeflate='on' freePageReporting='off'/>|virtio-balloon-ccw,id=balloon0,devno=fe.0.0000,deflate-on-oom=on,free-page-reporting=off
+0||<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'><model>gen15a</model><feature policy='disable' name='vx'/><feature policy='optional' name='aen'/><feature name='ais'/></cpu>|gen15a,vx=off,aen=on,ais=on
 EOF
 )
-while IFS='|' read -r status message from to; do
+while IFS='|' read -r status message from to argument; do
     replace "$from" "$to"
     ht_run domxml-to-native "$d/case.xml"
-    ht_expect "domxml-to-native: ${to:-without $from}" "$status" \
-        "^(warning|error): $d/case.xml:[0-9]+: .*$(sed 's/[][().*+?^$|\\{}]/\\&/g' <<<"$message")"
+    if [ -n "$message" ]; then
+        ht_expect "domxml-to-native: ${to:-without $from}" "$status" \
+            "^(warning|error): $d/case.xml:[0-9]+: .*$(sed 's/[][().*+?^$|\\{}]/\\&/g' <<<"$message")"
+    else
+        ht_expect "domxml-to-native: $to" "$status" '^$'
+        ht_check "  gives $argument" grep -qxF -- "$argument" <<<"$HT_OUT"
+    fi
 done <<<"$native_cases"
 
 # Two virtio-scsi controllers, the second without an index: it gets the
