@@ -38,6 +38,12 @@ cat >"$d/guest.xml" <<'XML'
 </domain>
 XML
 
+# edit BASE FROM TO: BASE with its first FROM replaced by TO, as case.xml.
+edit() {
+    python3 -c 'import sys; t = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(t.replace(sys.argv[3], sys.argv[4], 1))' "$1" "$d/case.xml" "$2" "$3"
+}
+
 # ---- usage ---------------------------------------------------------------
 
 # usage WHAT 'stderr regex' ARG...: a wrong use, refused with exit 2.
@@ -292,6 +298,26 @@ if [ -x "$QEMU" ]; then
     fi
 fi
 
+# ---- validate: definitions a PV guest cannot have -----------------------------
+
+# FROM|TO edits the PV guest; validate fails with the finding CODE at XPATH.
+validate_cases=$(cat <<'EOF'
+not-kvm|/domain|<domain type='kvm'>|<domain>
+qemu-name-invalid|/domain/os/type|machine='s390-ccw-virtio'|machine='s390-ccw-virtio,accel=tcg'
+EOF
+)
+while IFS='|' read -r code xpath from to; do
+    edit "$d/guest.xml" "$from" "$to"
+    ht_run validate --json "$d/case.xml"
+    ht_expect "validate: $to" 1
+    ht_check "  finds $code at $xpath" python3 -c '
+import json, sys
+doc = json.loads(sys.stdin.read())
+sys.exit(0 if any(p["code"] == sys.argv[1] and p["xpath"] == sys.argv[2] and
+                  p["severity"] == "error" for p in doc["problems"]) else 1)' \
+        "$code" "$xpath" <<<"$HT_OUT"
+done <<<"$validate_cases"
+
 # ---- domxml-to-native: what it cannot translate ---------------------------
 
 # One definition per case: FROM|TO replaces text of the base definition,
@@ -310,12 +336,6 @@ cat >"$d/native.xml" <<'XML'
   </devices>
 </domain>
 XML
-# replace FROM TO: the base definition with FROM replaced, as case.xml.
-replace() {
-    python3 -c 'import sys; t = open(sys.argv[1]).read()
-open(sys.argv[2], "w").write(t.replace(sys.argv[3], sys.argv[4], 1))' \
-        "$d/native.xml" "$d/case.xml" "$1" "$2"
-}
 dev='<!-- devices -->'
 native_cases=$(cat <<EOF
 0|left out: only raw and qcow2 images are supported|$dev|<disk type='file' device='disk'><driver name='qemu' type='vmdk'/><source file='/a.img'/><target dev='vda' bus='virtio'/></disk>
@@ -363,7 +383,7 @@ native_cases=$(cat <<EOF
 EOF
 )
 while IFS='|' read -r status message from to argument; do
-    replace "$from" "$to"
+    edit "$d/native.xml" "$from" "$to"
     ht_run domxml-to-native "$d/case.xml"
     if [ -n "$message" ]; then
         ht_expect "domxml-to-native: ${to:-without $from}" "$status" \
@@ -376,7 +396,7 @@ done <<<"$native_cases"
 
 # Two virtio-scsi controllers, the second without an index: it gets the
 # next free one rather than the first one's.
-replace "$dev" "<controller type='scsi' index='0' model='virtio-scsi'/><controller type='scsi' model='virtio-scsi'/>"
+edit "$d/native.xml" "$dev" "<controller type='scsi' index='0' model='virtio-scsi'/><controller type='scsi' model='virtio-scsi'/>"
 ht_run domxml-to-native "$d/case.xml"
 ht_expect "domxml-to-native: a controller without an index" 0 '^$'
 ht_check "  gets the next free index" grep -qx 'virtio-scsi-ccw,id=scsi1,devno=fe.0.0001' <<<"$HT_OUT"
@@ -385,54 +405,51 @@ ht_check "  gets the next free index" grep -qx 'virtio-scsi-ccw,id=scsi1,devno=f
 
 # Each answer of a real recording replaced by a value of the wrong type:
 # the probe names the command whose answer it cannot use.
-mutate() {
+#   recording FILE                   the command of each answer, in order
+#   recording FILE N PATH=JSON OUT   answer N changed into OUT: PATH is
+#                                    "return" or "return[0]" (its first element)
+recording() {
     python3 - "$@" <<'PY'
 import json, re, sys
-src, index, value, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-text = open(src).read()
+text = open(sys.argv[1]).read()
 docs = [d for d in re.split(r"\n\s*\n", text)
         if d.strip() and not d.lstrip().startswith("#")]
 msgs = [json.loads(d) for d in docs]
-answers = [m for m in msgs if "return" in m]
-target = answers[index]
-path = value.split("=", 1)[0]
-new = json.loads(value.split("=", 1)[1])
+if len(sys.argv) == 2:
+    command = None
+    for m in msgs:
+        if "execute" in m:
+            command = m["execute"]
+        elif "return" in m:
+            print(command)
+    sys.exit(0)
+index, change, out = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+target = [m for m in msgs if "return" in m][index]
+path, value = change.split("=", 1)
 if path == "return":
-    target["return"] = new
-else:  # return[0]: the first element of a list
-    target["return"][0] = new
+    target["return"] = json.loads(value)
+else:
+    target["return"][0] = json.loads(value)
 with open(out, "w") as f:
     for m in msgs:
         f.write(json.dumps(m) + "\n\n")
 PY
 }
 rec=$HT_SRCDIR/qemucapabilitiesdata/qemu-8.2-s390x-kvm-pv.replies
-commands=$(python3 - "$rec" <<'PY'
-import json, re, sys
-text = open(sys.argv[1]).read()
-docs = [d for d in re.split(r"\n\s*\n", text) if d.strip() and not d.lstrip().startswith("#")]
-msgs = [json.loads(d) for d in docs]
-want = None
-for m in msgs:
-    if "execute" in m:
-        want = m["execute"]
-    elif "return" in m:
-        print(want)
-PY
-)
+commands=$(recording "$rec")
 i=0
 while read -r command; do
     case $command in
     qmp_capabilities | quit) ;;
     *)
-        mutate "$rec" "$i" 'return="wrong"' "$d/mutated.replies"
+        recording "$rec" "$i" 'return="wrong"' "$d/mutated.replies"
         ht_run domcapabilities --replies "$d/mutated.replies"
         ht_expect "the answer to $command is a string" 2 \
             "^error: the answer to the QMP command '$command' does not have the expected form"
         # query-machines reads every element; the property lists are only
         # searched for a name.
         if [ "$command" = query-machines ]; then
-            mutate "$rec" "$i" 'return[0]=42' "$d/mutated.replies"
+            recording "$rec" "$i" 'return[0]=42' "$d/mutated.replies"
             ht_run domcapabilities --replies "$d/mutated.replies"
             ht_expect "  an element of the answer to $command is a number" 2 \
                 "^error: the answer to the QMP command '$command' does not have the expected form"
