@@ -145,10 +145,13 @@ if command -v script >/dev/null; then
     tty_run() {
         script -qec "$*" /dev/null </dev/null | tr -d '\r'
     }
-    out=$(tty_run "TERM=xterm '$HT_PROGRAM' validate '$d/guest.xml'")
+    no_escape() { ! grep -q $'\033' <<<"$1"; }
+    out=$(tty_run "env -u NO_COLOR TERM=xterm '$HT_PROGRAM' validate '$d/guest.xml'")
     ht_check "validate on a terminal colours its verdict" grep -q $'\033\\[32mPASS' <<<"$out"
-    out=$(tty_run "TERM=dumb '$HT_PROGRAM' validate '$d/guest.xml'")
-    ht_check "  not on a dumb terminal" bash -c '! grep -q $'"'\\033'"' <<<"$1"' _ "$out"
+    out=$(tty_run "env -u NO_COLOR TERM=dumb '$HT_PROGRAM' validate '$d/guest.xml'")
+    ht_check "  not on a dumb terminal" no_escape "$out"
+    out=$(tty_run "env NO_COLOR=1 TERM=xterm '$HT_PROGRAM' validate '$d/guest.xml'")
+    ht_check "  not with NO_COLOR" no_escape "$out"
 fi
 
 # ---- a libvirt that is not there -------------------------------------------
