@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The error paths of the command line, each driven by a real fault:
-# wrong usage of every command, names that no terminal may see raw, a
-# libvirt that is not there (a missing socket, a socket nobody listens
-# on, a domain that does not exist), a capability cache that cannot be
-# created, belongs to someone else, is locked for too long, is stale, or
-# lives on a full file system, host files that are not files, and QMP
-# recordings whose answers have the wrong form.  Each case asserts the
-# exit status and the message.
+# wrong usage of every command, fix -o where the output cannot go, names
+# that no terminal may see raw, a libvirt that is not there (a missing
+# socket, a socket nobody listens on, a domain that does not exist), a
+# QEMU killed by a signal, host files that are FIFOs, a capability cache
+# that cannot be created, belongs to someone else, is locked for too long,
+# is stale, or lives on a full file system, definitions validate refuses
+# and domxml-to-native cannot translate, and QMP recordings whose answers
+# have the wrong form.  Each case asserts the exit status and the message.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 QEMU=${VIRT_PV_TEST_QEMU:-/usr/bin/qemu-system-s390x}
@@ -172,6 +173,23 @@ if "$HT_PROGRAM" validate --help 2>&1 | grep -q -- '--connect'; then
     ht_check "  its one domain, not a PV guest" \
         grep -qxF '{"file":"test","domain":"test","mode":"none","ok":true,"problems":[]}' <<<"$HT_OUT"
 fi
+
+# ---- a QEMU killed mid-conversation -------------------------------------------
+
+# An emulator that greets, reads the first command and is killed (the OOM
+# killer, an operator): the error says so, with the signal.
+killed=$d/killed-qemu
+cat >"$killed" <<'SH'
+#!/bin/sh
+echo '{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 7}, "package": ""}, "capabilities": []}}'
+read -r _
+echo 'qemu-system-s390x: terminating on signal 9' >&2
+kill -KILL $$
+SH
+chmod +x "$killed"
+ht_run domcapabilities --emulator "$killed" --no-cache --timeout 5
+ht_expect "an emulator killed by a signal" 2 \
+    "^error: '$killed' was killed by signal 9 during the QMP conversation: qemu-system-s390x: terminating"
 
 # ---- host files that are not files ------------------------------------------
 
