@@ -39,6 +39,7 @@ typedef enum {
     STEP_EXIT,   /* exit with a status */
     STEP_KILL,   /* die of a signal */
     STEP_CLOSE,  /* close the QMP stream, but live on */
+    STEP_STDERR_FLOOD, /* write text to stderr until arg bytes are out */
     STEP_LAST
 } testStepKind;
 
@@ -151,6 +152,13 @@ testPeerRun(const testStep *steps, int fd, int err_fd)
         case STEP_CLOSE:
             close(fd);
             break;
+        case STEP_STDERR_FLOOD: {
+            gsize done;
+
+            for (done = 0; done < (gsize)step->arg; done += strlen(step->text))
+                testPeerWrite(err_fd, step->text, strlen(step->text));
+            break;
+        }
         case STEP_LAST:
         default:
             break;
@@ -559,6 +567,31 @@ static const testStep stepsBrokenSurrogate[] = {
     { STEP_LAST, NULL, 0 },
 };
 
+/* More than the 4 KiB of stderr that are kept for the message. */
+static const testStep stepsDiesLoudly[] = {
+    { STEP_STDERR, "qemu: the first line says it\n", 0 },
+    { STEP_STDERR_FLOOD, "qemu: and then it goes on and on\n", 8192 },
+    { STEP_EXIT, NULL, 1 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* "error" that is not an object: neither an error nor a result. */
+static const testStep stepsErrorNotObject[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"id\": \"virt-pv-1\", \"error\": \"broken\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+static const testStep stepsNoIdErrorNotObject[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"error\": \"broken\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
 /* QEMU killed by a signal (the OOM killer, an operator) mid-conversation. */
 static const testStep stepsKilled[] = {
     { STEP_SEND, GREETING, 0 },
@@ -668,6 +701,107 @@ testClosedAfterwards(virQEMUMonitor *mon)
 }
 
 /* A smaller limit on messages, and the greeting as received. */
+/* A peer that writes far more to stderr than is kept: the message has
+ * its start, and no more than the 4 KiB kept. */
+static int
+testLoudDeath(const void *data)
+{
+    static const testMonitorCase c = { "dies-loudly", stepsDiesLoudly, 5000, NULL,
+                                       VIR_QEMU_ERROR_SPAWN,
+                                       "exited with status 1 during the QMP conversation: "
+                                       "qemu: the first line says it qemu: and then", NULL };
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    int fd, err_fd;
+    GPid pid;
+    gboolean ok;
+
+    (void)data;
+    if (!testPeerStart(c.steps, &fd, &err_fd, &pid))
+        return -1;
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, pid, err_fd, c.timeout_ms, 0, &mon, &error);
+    if (testCheckOutcome(&c, ok, NULL, error) < 0)
+        return -1;
+    if (strlen(error->message) > 4096 + 200) {
+        virTestDiag("the message has %zu bytes", strlen(error->message));
+        return -1;
+    }
+    return 0;
+}
+
+/* Replaying: closing asks nothing, and a monitor that does not record
+ * has no transcript; a recording one writes one without a header too. */
+static int
+testTranscriptEdges(const void *data)
+{
+    g_autofree char *path = virTestDataPath("qemucapabilitiesdata/qemu-7.2-s390x-tcg.replies");
+    g_autoptr(virQEMUMonitor) replay = NULL;
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *none = NULL;
+    g_autofree char *text = NULL;
+    int fd, err_fd;
+    GPid pid;
+
+    (void)data;
+    if (!virQEMUMonitorOpenReplies(path, &replay, &error) ||
+        !virQEMUMonitorClose(replay, &error)) {
+        virTestDiag("replay: %s", error->message);
+        return -1;
+    }
+    if ((none = virQEMUMonitorFormatTranscript(replay, "header"))) {
+        virTestDiag("a transcript from a monitor that does not record");
+        return -1;
+    }
+    if (!testPeerStart(stepsNormal, &fd, &err_fd, &pid) ||
+        !virQEMUMonitorOpenFd("fake-qemu", fd, pid, err_fd, 5000, VIR_QEMU_MONITOR_RECORD, &mon,
+                              &error)) {
+        virTestDiag("live: %s", error ? error->message : g_strerror(errno));
+        return -1;
+    }
+    text = virQEMUMonitorFormatTranscript(mon, NULL);
+    if (!text || !g_str_has_prefix(text, "{\n  \"QMP\"")) {
+        virTestDiag("transcript without a header:\n%s", text ? text : "(none)");
+        return -1;
+    }
+    return 0;
+}
+
+/* quit answered, but the peer does not exit: it is killed once the wait
+ * for its exit is over (5 s), and Close() still reports the answer. */
+static int
+testLingersAfterQuit(const void *data)
+{
+    static const testStep steps[] = {
+        { STEP_SEND, GREETING, 0 },
+        { STEP_RECV, NULL, 0 },
+        { STEP_SEND, CAPS_REPLY, 0 },
+        { STEP_RECV, NULL, 0 },
+        { STEP_SEND, "{\"return\": {}, \"id\": \"virt-pv-2\"}\n", 0 },
+        { STEP_HANG, NULL, 0 },
+        { STEP_LAST, NULL, 0 },
+    };
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 start;
+    int fd;
+    GPid pid;
+
+    (void)data;
+    if (!testPeerOpen(steps, 5000, &mon, &fd, &pid))
+        return -1;
+    start = g_get_monotonic_time();
+    if (!virQEMUMonitorClose(mon, &error)) {
+        virTestDiag("close: %s", error->message);
+        return -1;
+    }
+    if (g_get_monotonic_time() - start > 8 * G_USEC_PER_SEC) {
+        virTestDiag("the wait took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time() - start) / 1000);
+        return -1;
+    }
+    return testPeerGone(pid);
+}
+
 static int
 testMaxMessage(const void *data)
 {
@@ -1016,6 +1150,10 @@ mymain(void)
                 "closed the QMP connection: no error message");
     DO_TEST_ERR("answer-without-id-or-error", stepsNoIdNoError, 5000, PROTOCOL,
                 "without an id: no reason");
+    DO_TEST_ERR("error-not-an-object", stepsErrorNotObject, 5000, PROTOCOL,
+                "neither a result nor an error");
+    DO_TEST_ERR("answer-without-id-error-not-an-object", stepsNoIdErrorNotObject, 5000, PROTOCOL,
+                "without an id: no reason");
 
 #define DO_TEST_FAULT(name, body) \
     do { \
@@ -1029,6 +1167,9 @@ mymain(void)
     DO_TEST_FAULT("monitor on descriptors that are not sockets", testNotASocket);
     DO_TEST_FAULT("monitor interrupted by signals", testInterrupted);
     DO_TEST_FAULT("spawn faults", testSpawnFaults);
+    DO_TEST_FAULT("monitor keeps only the start of a long stderr", testLoudDeath);
+    DO_TEST_FAULT("transcripts and closing, replayed and without a header", testTranscriptEdges);
+    DO_TEST_FAULT("monitor kills a peer that lingers after quit", testLingersAfterQuit);
 
 #define DO_TEST_REPLAY(name, text, command, code, errtext) \
     do { \
@@ -1044,6 +1185,15 @@ mymain(void)
                    "{\"execute\": \"query-target\", \"id\": \"virt-pv-2\"}\n\n",
                    NULL, PROTOCOL, "has a command where the answer to the previous one should be "
                    "(message 3)");
+    DO_TEST_REPLAY("other-arguments", REPLAY_GREETING
+                   "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}, "
+                   "\"id\": \"virt-pv-1\"}\n\n"
+                   "{\"return\": {}, \"id\": \"virt-pv-1\"}\n\n",
+                   NULL, PROTOCOL, "does not have the command 'qmp_capabilities' at message 2");
+    DO_TEST_REPLAY("command-without-id", REPLAY_GREETING
+                   "{\"execute\": \"qmp_capabilities\"}\n\n"
+                   "{\"return\": {}, \"id\": \"virt-pv-1\"}\n\n",
+                   NULL, PROTOCOL, "ends before the answer the probe waits for");
 
     return ret;
 }
