@@ -400,6 +400,8 @@ native_cases=$(cat <<EOF
 0||$dev|<controller type='virtio-serial' index='0'/><channel type='unix'><source mode='bind' path='/tmp/s'/><target type='virtio' name='org.qemu.guest_agent.0'/></channel>|socket,id=charchannel0,path=/tmp/s,server=on,wait=off
 0||$dev|<serial type='file'><source path='/tmp/log'/><target type='sclp-serial'/></serial>|file,id=charserial0,path=/tmp/log
 0||$dev|<memballoon model='virtio' autodeflate='on' freePageReporting='off'/>|virtio-balloon-ccw,id=balloon0,devno=fe.0.0000,deflate-on-oom=on,free-page-reporting=off
+0||$dev|<disk type='file' device='disk'><source file='/a&amp;b&#65;.img'/><target dev='vda' bus='virtio'/></disk>|'driver=file,filename=/a&bA.img,node-name=libvirt-1-storage,auto-read-only=on,discard=unmap'
+0||<name>guest</name>|<name>gu<!-- a comment -->est</name>|guest=guest,debug-threads=on
 0||<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'><model>gen15a</model><feature policy='disable' name='vx'/><feature policy='optional' name='aen'/><feature name='ais'/></cpu>|gen15a,vx=off,aen=on,ais=on
 EOF
 )
