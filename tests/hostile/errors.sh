@@ -339,6 +339,17 @@ sys.exit(0 if any(p["code"] == sys.argv[1] and p["xpath"] == sys.argv[2] and
         "$code" "$xpath" <<<"$HT_OUT"
 done <<<"$validate_cases"
 
+# Every kind of declaration in a DOCTYPE's internal subset is refused, not
+# only entities: element, attribute-list and notation declarations, and
+# unparsed entities.
+for subset in '<!ELEMENT domain ANY>' '<!ATTLIST domain type CDATA "kvm">' \
+    '<!NOTATION n SYSTEM "x">' '<!NOTATION n SYSTEM "x"><!ENTITY e SYSTEM "x" NDATA n>'; do
+    { echo "<!DOCTYPE domain [$subset]>"; cat "$d/guest.xml"; } >"$d/case.xml"
+    ht_run validate "$d/case.xml"
+    ht_expect "validate: a DOCTYPE with $subset" 2 \
+        "^error: $d/case.xml:1: the document has a DOCTYPE internal subset with declarations; they are refused"
+done
+
 # ---- domxml-to-native: what it cannot translate ---------------------------
 
 # One definition per case: FROM|TO replaces text of the base definition,
