@@ -122,6 +122,23 @@ import json, sys
 doc = json.loads(sys.stdin.read())
 sys.exit(0 if "s390-pv" in doc["xml"] and doc["changed"] else 1)' <<<"$HT_OUT"
 
+# fix on what only some guests have: a second, non-PV <launchSecurity> is
+# left to the operator in iommu mode, and a custom CPU without a model
+# becomes host-model.
+edit "$d/guest.xml" "<launchSecurity type='s390-pv'/>" \
+    "<launchSecurity type='sev'><policy>0x0003</policy></launchSecurity><launchSecurity type='s390-pv'/>"
+ht_run fix --mode iommu -o "$d/fixed.xml" "$d/case.xml"
+ht_expect "fix --mode iommu with a SEV and a PV <launchSecurity>" 1 \
+    "removed <launchSecurity>: iommu mode protects each virtio device"
+ht_check "  the SEV one is left, and named" grep -q "^launch-security-type: /domain/launchSecurity: launchSecurity type 'sev'" <<<"$HT_ERR"
+ht_check "  and kept in the output" grep -q "<launchSecurity type='sev'>" "$d/fixed.xml"
+edit "$d/guest.xml" "<launchSecurity type='s390-pv'/>" \
+    "<launchSecurity type='s390-pv'/><cpu mode='custom' match='exact'><feature policy='disable' name='unpack'/></cpu>"
+ht_run fix -o "$d/fixed.xml" "$d/case.xml"
+ht_expect "fix of a custom CPU without a model" 0 \
+    "/domain/cpu: changed the CPU from custom to host-model, which has unpack"
+ht_check "  gives host-model" grep -q "<cpu mode='host-model'/>" "$d/fixed.xml"
+
 # ---- names no terminal may see raw -----------------------------------------
 
 # File names with every control character JSON escapes, and one that is
