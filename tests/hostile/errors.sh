@@ -226,6 +226,13 @@ HT_LIMIT_S=10 ht_run --root "$d/host" validate "$d/guest.xml"
 ht_expect "validate --root with a FIFO as /proc/sys/kernel/osrelease" 2 \
     "^error: '$d/host/proc/sys/kernel/osrelease' is not a regular file"
 
+# And so does the hook, for a PV guest: it refuses with the reason.
+printf '[virt-pv]\ncheck_qemu = false\n' >"$d/hook.conf"
+HT_LIMIT_S=10 ht_run --stdin "$d/guest.xml" --root "$d/host" hook --config "$d/hook.conf" \
+    qemu guest prepare begin -
+ht_expect "the hook with a FIFO as /proc/sys/kernel/osrelease" 2 \
+    "^error: '$d/host/proc/sys/kernel/osrelease' is not a regular file"
+
 # An emulator that is not there: host-validate reports it as a check.
 ht_run --root "$HT_SRCDIR/hostvalidatedata/s390x-pv-ok" host-validate --emulator "$d/missing-qemu"
 ht_expect "host-validate --emulator of a missing binary" 1 '^$'
