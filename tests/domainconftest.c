@@ -184,6 +184,14 @@ mymain(void)
     DO_TEST("not-domain");
     DO_TEST("bad-vcpu");
     DO_TEST("bad-iommu");
+    DO_TEST("boot-os-devs");
+    DO_TEST("boot-order");
+    DO_TEST("bad-boot-order");
+    DO_TEST("bad-boot-dev");
+    DO_TEST("bad-async-teardown");
+    DO_TEST("bad-memory-unit");
+    DO_TEST("memory-bytes");
+    DO_TEST("memory-too-large");
     DO_TEST("missing-file");
 
     if (virTestRun("parse from memory", testDomainConfParseString, "every-kind") < 0)

@@ -81,6 +81,12 @@ mymain(void)
     DO_TEST("s390x-facility-late");
     DO_TEST("x86_64");
     DO_TEST("empty-root");
+    DO_TEST("s390x-libvirt-guests-suspend");
+    DO_TEST("s390x-libvirt-guests-sysconfig");
+    DO_TEST("s390x-libvirt-guests-shutdown");
+    DO_TEST("s390x-libvirt-guests-disabled");
+    DO_TEST("s390x-libvirt-guests-unreadable");
+    DO_TEST("s390x-libvirt-guests-masked");
 
     DO_TEST_CAPS("s390x-pv-ok", "qemu-8.2-s390x-kvm-pv");
     DO_TEST_CAPS("s390x-pv-ok", "qemu-8.2-s390x-kvm-no-pv");

@@ -101,6 +101,10 @@ testImageMissing(const char *path, gboolean *ret_is_se, GError **error)
 
 #define TEST_CAPS(k, o, c, u) \
     { .caps = { .have_caps = TRUE, .kvm = k, .pv_object = o, .cgs = c, .unpack = u } }
+/* A QEMU that can run protected guests, of version @major.@minor. */
+#define TEST_CAPS_VERSION(major, minor) \
+    { .caps = { .have_caps = TRUE, .kvm = TRUE, .pv_object = TRUE, .cgs = TRUE, \
+                .unpack = TRUE, .version = (major) * 1000000 + (minor) * 1000 } }
 
 static const char *const testIgnoreList[] = { "hugepages", "not-kvm", NULL };
 
@@ -135,6 +139,10 @@ static const virQEMUValidateContext ctxIgnore = { .ignore = testIgnoreList };
 static const virQEMUValidateContext ctxIgnoreStrict = { .ignore = testIgnoreList,
                                                         .strict = TRUE };
 static const virQEMUValidateContext ctxForcePV = { .force_pv = TRUE };
+static const virQEMUValidateContext ctxQEMU80 = TEST_CAPS_VERSION(8, 0);
+static const virQEMUValidateContext ctxQEMU81 = TEST_CAPS_VERSION(8, 1);
+static const virQEMUValidateContext ctxQEMU91 = TEST_CAPS_VERSION(9, 1);
+static const virQEMUValidateContext ctxQEMU92 = TEST_CAPS_VERSION(9, 2);
 
 static int
 testValidateContext(const void *data)
@@ -234,6 +242,11 @@ mymain(void)
     DO_TEST("machine-not-ccw");
     DO_TEST("machine-ccw-versioned");
     DO_TEST("machine-ccw-bad-suffix");
+    DO_TEST("machine-ccw-rhel");
+    DO_TEST("machine-ccw-noble");
+    DO_TEST("machine-too-old");
+    DO_TEST("machine-too-old-legacy-virtio");
+    DO_TEST("machine-ccw-2.8");
     DO_TEST("cpu-model-multiline");
     DO_TEST("iommu-second-driver-invalid");
     DO_TEST("cpu-model");
@@ -247,6 +260,9 @@ mymain(void)
     DO_TEST("cpu-topology-only");
     DO_TEST("cpu-unpack-disabled");
     DO_TEST("cpu-unpack-forbid");
+    DO_TEST("cpu-model-too-old");
+    DO_TEST("cpu-model-too-old-base");
+    DO_TEST("cpu-model-gen15a");
     DO_TEST("virtio-iommu-off");
     DO_TEST("virtio-iommu-missing");
     DO_TEST("virtio-iommu-off-iommu-mode");
@@ -276,6 +292,20 @@ mymain(void)
     DO_TEST("too-many-vcpus");
     DO_TEST("too-many-vcpus-list");
     DO_TEST("vcpus-247");
+    DO_TEST("vcpus-248-els-disabled");
+    DO_TEST("too-many-vcpus-els-disabled");
+    DO_TEST("kernel-args-ignored");
+    DO_TEST("kernel-args-empty");
+    DO_TEST("boot-fallback-order");
+    DO_TEST("boot-fallback-os");
+    DO_TEST("boot-fallback-kernel");
+    DO_TEST("boot-single-order");
+    DO_TEST("boot-single-os");
+    DO_TEST("virtio-pci-address");
+    DO_TEST("virtio-ccw-address");
+    DO_TEST("ls-vhost");
+    DO_TEST("ls-vhost-iommu-off");
+    DO_TEST("iommu-vhost-scsi");
     DO_TEST("launch-security-type");
     DO_TEST("launch-security-no-type");
     DO_TEST("launch-security-duplicate");
@@ -305,6 +335,16 @@ mymain(void)
                  "ls-clean.xml");
     DO_TEST_FULL("caps-old-qemu-iommu", NULL, "--caps", CAPS("qemu-5.2-s390x-kvm-iommu"),
                  "iommu-clean.xml");
+    DO_TEST_FULL("caps-machine-unknown", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
+                 "machine-ccw-rhel.xml");
+    DO_TEST_FULL("caps-machine-known", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
+                 "machine-ccw-versioned.xml");
+    DO_TEST_FULL("caps-async-teardown-on", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
+                 "async-teardown-on.xml");
+    DO_TEST_FULL("caps-async-teardown-disabled", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
+                 "async-teardown-disabled.xml");
+    DO_TEST_FULL("caps-memory-2g", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
+                 "memory-2g.xml");
     DO_TEST_FULL("caps-missing", NULL, "--caps", "does-not-exist.json", "ls-clean.xml");
     DO_TEST_FULL("caps-damaged", NULL, "--caps", "malformed.xml", "ls-clean.xml");
     DO_TEST_FULL("caps-and-emulator", NULL, "--caps", CAPS("qemu-8.2-s390x-kvm-pv"),
@@ -359,6 +399,11 @@ mymain(void)
     DO_TEST_CTX("hugepages", "ignore", ctxIgnore);
     DO_TEST_CTX("memballoon-default", "ignore-strict", ctxIgnoreStrict);
     DO_TEST_CTX("not-pv", "force-pv", ctxForcePV);
+    DO_TEST_CTX("ls-clean", "qemu-8.0", ctxQEMU80);
+    DO_TEST_CTX("ls-clean", "qemu-8.1", ctxQEMU81);
+    DO_TEST_CTX("boot-fallback-order", "qemu-9.1", ctxQEMU91);
+    DO_TEST_CTX("boot-fallback-order", "qemu-9.2", ctxQEMU92);
+    DO_TEST_CTX("kernel-args-ignored", "image-not-se", ctxImageNotSE);
 
     if (virTestRun("finding codes", testValidateCodes, NULL) < 0)
         ret = -1;

@@ -134,14 +134,14 @@ mymain(void)
     DO_TEST("cpu-topology");
 
     /* Boot order, disks, addresses. */
-    DO_TEST("boot-order");
-    DO_TEST("boot-os-dev");
+    DO_TEST_WARN("boot-order");
+    DO_TEST_WARN("boot-os-dev");
     DO_TEST("disk-cache-modes");
     DO_TEST("disk-block-readonly");
-    DO_TEST("disk-scsi");
+    DO_TEST_WARN("disk-scsi");
     DO_TEST("path-special");
-    DO_TEST("ccw-explicit");
-    DO_TEST("ccw-mixed");
+    DO_TEST_WARN("ccw-explicit");
+    DO_TEST_WARN("ccw-mixed");
 
     /* Devices. */
     DO_TEST("net-kinds");
@@ -150,14 +150,16 @@ mymain(void)
     DO_TEST("console-libvirt-style");
     DO_TEST("console-virtio-implicit-controller");
     DO_TEST("input-kinds");
-    DO_TEST("balloon-virtio");
-    DO_TEST("balloon-implicit");
+    DO_TEST_WARN("balloon-virtio");
+    DO_TEST_WARN("balloon-implicit");
     DO_TEST("rng-rate");
     DO_TEST_WARN("vsock-auto");
     DO_TEST_WARN("unsupported-devices");
 
     /* With capabilities: machine aliases resolved, PV support checked. */
     DO_TEST_CAPS("caps-kvm-pv", "qemu-8.2-s390x-kvm-pv");
+    DO_TEST_FULL("caps-machine-unknown", "qemuvalidatedata/machine-ccw-rhel.xml", TEST_ARGS_WARN,
+                 "qemu-8.2-s390x-kvm-pv", FALSE);
     DO_TEST_CAPS("caps-qemu-5.2-iommu", "qemu-5.2-s390x-kvm-iommu");
     DO_TEST_CAPS_ERR("caps-kvm-no-pv", "qemu-8.2-s390x-kvm-no-pv");
     DO_TEST_CAPS_ERR("caps-qemu-5.2-ls", "qemu-5.2-s390x-kvm-iommu");
@@ -177,7 +179,7 @@ mymain(void)
     DO_TEST_VALIDATE_FULL("hostdev-usb", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE_FULL("hostdev-vfio-ap", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE("implicit-console-with-controller");
-    DO_TEST_VALIDATE("implicit-ls-mode");
+    DO_TEST_VALIDATE_FULL("implicit-ls-mode", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE_FULL("interface-non-virtio", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE("iommu-clean");
     DO_TEST_VALIDATE_FULL("iommu-every-virtio-on", TEST_ARGS_WARN, FALSE);
@@ -190,10 +192,24 @@ mymain(void)
     DO_TEST_VALIDATE_FULL("ls-every-virtio", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE("ls-iommu-on");
     DO_TEST_VALIDATE("machine-ccw-versioned");
+    DO_TEST_VALIDATE("machine-ccw-rhel");
+    DO_TEST_VALIDATE("machine-ccw-noble");
+    DO_TEST_VALIDATE("machine-ccw-2.8");
+    DO_TEST_VALIDATE("cpu-model-gen15a");
+    DO_TEST_VALIDATE("vcpus-248-els-disabled");
+    DO_TEST_VALIDATE_FULL("kernel-args-ignored", TEST_ARGS_WARN, FALSE);
+    DO_TEST_VALIDATE_FULL("boot-fallback-order", TEST_ARGS_WARN, FALSE);
+    DO_TEST_VALIDATE("boot-fallback-kernel");
+    DO_TEST_VALIDATE("boot-single-order");
+    DO_TEST_VALIDATE("boot-single-os");
+    DO_TEST_VALIDATE("virtio-ccw-address");
+    DO_TEST_VALIDATE("async-teardown-on");
+    DO_TEST_VALIDATE("async-teardown-disabled");
+    DO_TEST_VALIDATE_FULL("ls-vhost", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE("machine-unset");
-    DO_TEST_VALIDATE("memballoon-default");
-    DO_TEST_VALIDATE("memballoon-enabled");
-    DO_TEST_VALIDATE("memballoon-iommu-on");
+    DO_TEST_VALIDATE_FULL("memballoon-default", TEST_ARGS_WARN, FALSE);
+    DO_TEST_VALIDATE_FULL("memballoon-enabled", TEST_ARGS_WARN, FALSE);
+    DO_TEST_VALIDATE_FULL("memballoon-iommu-on", TEST_ARGS_WARN, FALSE);
     DO_TEST_VALIDATE("memorybacking-locked");
     DO_TEST_VALIDATE_FULL("not-pv-x86-sev", TEST_ERR, FALSE);
     DO_TEST_VALIDATE("not-pv");
@@ -210,6 +226,7 @@ mymain(void)
     DO_TEST_ERR("err-ccw-invalid");
     DO_TEST_ERR("err-ccw-pci-address");
     DO_TEST_ERR("err-disk-no-source");
+    DO_TEST_ERR("err-no-memory");
     DO_TEST_ERR("err-disk-scsi-no-controller");
     DO_TEST_ERR("err-malformed");
 

@@ -167,7 +167,7 @@ static int
 virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
                    const virtPVGlobalOptions *opts)
 {
-    virQEMUValidateContext ctx = { 0 };
+    g_auto(virQEMUValidateContext) ctx = { 0 };
     g_autoptr(virQEMUValidateResult) result = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GError) error = NULL;

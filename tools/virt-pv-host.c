@@ -93,11 +93,11 @@ virtPVHostPrintText(const virtPVGlobalOptions *opts, const virHostPVState *state
 
         if (opts->quiet && check->result == VIR_HOST_VALIDATE_PASS)
             continue;
-        printf("%-16s %s%-4s%s  %s\n", check->id,
+        printf("%-22s %s%-4s%s  %s\n", check->id,
                virtPVColorCode(opts, virtPVHostResultColors[check->result]), result,
                virtPVColorCode(opts, VIRT_PV_COLOR_RESET), message);
         if (hint)
-            printf("%-22s %s %s\n", "", _("hint:"), hint);
+            printf("%-28s %s %s\n", "", _("hint:"), hint);
     }
 
     /* <inttypes.h> macros, not GLib's: xgettext understands only these. */

@@ -229,7 +229,7 @@ virtPVValidateCheckArgs(int argc)
 static int
 virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
 {
-    virQEMUValidateContext ctx = {
+    g_auto(virQEMUValidateContext) ctx = {
         .force_pv = virtPVValidateForcePV,
         .strict = virtPVValidateStrict,
         .ignore = (const char *const *)virtPVValidateIgnore,

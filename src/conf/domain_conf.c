@@ -430,6 +430,7 @@ typedef gboolean (*virDomainDeviceVirtioFunc)(const virDomainDevice *dev);
 typedef struct {
     const char *element;
     virDomainDeviceVirtioFunc virtio; /* NULL: never a virtio device */
+    gboolean takes_iommu; /* libvirt reads <driver iommu> for it */
 } virDomainDeviceKindInfo;
 
 static gboolean
@@ -518,6 +519,13 @@ virDomainInputIsVirtio(const virDomainDevice *dev)
     return !dev->bus || g_str_equal(dev->bus, "virtio");
 }
 
+/* <hostdev type='scsi_host'> is vhost-scsi: a vhost-scsi-ccw device. */
+static gboolean
+virDomainHostdevIsVirtio(const virDomainDevice *dev)
+{
+    return dev->type && g_str_equal(dev->type, "scsi_host");
+}
+
 static gboolean
 virDomainMemoryIsVirtio(const virDomainDevice *dev)
 {
@@ -525,39 +533,43 @@ virDomainMemoryIsVirtio(const virDomainDevice *dev)
            (g_str_equal(dev->model, "virtio-mem") || g_str_equal(dev->model, "virtio-pmem"));
 }
 
+/* Which kinds take <driver iommu='on'/> follows libvirt: the parsers that
+ * read virtio options (virDomainVirtioOptionsParseXML callers in its
+ * src/conf/domain_conf.c); the virtio IOMMU, virtio-mem/-pmem and
+ * vhost-scsi host devices have none. */
 static const virDomainDeviceKindInfo virDomainDeviceKinds[] = {
-    [VIR_DOMAIN_DEVICE_DISK] = { "disk", virDomainDiskIsVirtio },
-    [VIR_DOMAIN_DEVICE_CONTROLLER] = { "controller", virDomainControllerIsVirtio },
-    [VIR_DOMAIN_DEVICE_LEASE] = { "lease", NULL },
-    [VIR_DOMAIN_DEVICE_FILESYSTEM] = { "filesystem", virDomainDeviceAlwaysVirtio },
-    [VIR_DOMAIN_DEVICE_INTERFACE] = { "interface", virDomainInterfaceIsVirtio },
-    [VIR_DOMAIN_DEVICE_INPUT] = { "input", virDomainInputIsVirtio },
-    [VIR_DOMAIN_DEVICE_SOUND] = { "sound", virDomainDeviceModelIsVirtio },
-    [VIR_DOMAIN_DEVICE_AUDIO] = { "audio", NULL },
-    [VIR_DOMAIN_DEVICE_VIDEO] = { "video", virDomainDeviceModelIsVirtioOrDefault },
-    [VIR_DOMAIN_DEVICE_HOSTDEV] = { "hostdev", NULL },
-    [VIR_DOMAIN_DEVICE_REDIRDEV] = { "redirdev", NULL },
-    [VIR_DOMAIN_DEVICE_REDIRFILTER] = { "redirfilter", NULL },
-    [VIR_DOMAIN_DEVICE_SMARTCARD] = { "smartcard", NULL },
-    [VIR_DOMAIN_DEVICE_SERIAL] = { "serial", NULL },
-    [VIR_DOMAIN_DEVICE_PARALLEL] = { "parallel", NULL },
-    [VIR_DOMAIN_DEVICE_CONSOLE] = { "console", NULL },
-    [VIR_DOMAIN_DEVICE_CHANNEL] = { "channel", NULL },
-    [VIR_DOMAIN_DEVICE_GRAPHICS] = { "graphics", NULL },
-    [VIR_DOMAIN_DEVICE_HUB] = { "hub", NULL },
-    [VIR_DOMAIN_DEVICE_WATCHDOG] = { "watchdog", NULL },
-    [VIR_DOMAIN_DEVICE_MEMBALLOON] = { "memballoon", virDomainDeviceModelIsVirtio },
-    [VIR_DOMAIN_DEVICE_RNG] = { "rng", virDomainDeviceAlwaysVirtio },
-    [VIR_DOMAIN_DEVICE_TPM] = { "tpm", NULL },
-    [VIR_DOMAIN_DEVICE_NVRAM] = { "nvram", NULL },
-    [VIR_DOMAIN_DEVICE_PANIC] = { "panic", NULL },
-    [VIR_DOMAIN_DEVICE_SHMEM] = { "shmem", NULL },
-    [VIR_DOMAIN_DEVICE_MEMORY] = { "memory", virDomainMemoryIsVirtio },
-    [VIR_DOMAIN_DEVICE_IOMMU] = { "iommu", virDomainDeviceModelIsVirtio },
-    [VIR_DOMAIN_DEVICE_VSOCK] = { "vsock", virDomainDeviceModelIsVirtioOrDefault },
-    [VIR_DOMAIN_DEVICE_CRYPTO] = { "crypto", virDomainDeviceModelIsVirtio },
-    [VIR_DOMAIN_DEVICE_PSTORE] = { "pstore", NULL },
-    [VIR_DOMAIN_DEVICE_OTHER] = { "other", NULL },
+    [VIR_DOMAIN_DEVICE_DISK] = { "disk", virDomainDiskIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_CONTROLLER] = { "controller", virDomainControllerIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_LEASE] = { "lease", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_FILESYSTEM] = { "filesystem", virDomainDeviceAlwaysVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_INTERFACE] = { "interface", virDomainInterfaceIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_INPUT] = { "input", virDomainInputIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_SOUND] = { "sound", virDomainDeviceModelIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_AUDIO] = { "audio", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_VIDEO] = { "video", virDomainDeviceModelIsVirtioOrDefault, TRUE },
+    [VIR_DOMAIN_DEVICE_HOSTDEV] = { "hostdev", virDomainHostdevIsVirtio, FALSE },
+    [VIR_DOMAIN_DEVICE_REDIRDEV] = { "redirdev", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_REDIRFILTER] = { "redirfilter", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_SMARTCARD] = { "smartcard", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_SERIAL] = { "serial", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_PARALLEL] = { "parallel", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_CONSOLE] = { "console", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_CHANNEL] = { "channel", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_GRAPHICS] = { "graphics", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_HUB] = { "hub", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_WATCHDOG] = { "watchdog", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_MEMBALLOON] = { "memballoon", virDomainDeviceModelIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_RNG] = { "rng", virDomainDeviceAlwaysVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_TPM] = { "tpm", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_NVRAM] = { "nvram", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_PANIC] = { "panic", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_SHMEM] = { "shmem", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_MEMORY] = { "memory", virDomainMemoryIsVirtio, FALSE },
+    [VIR_DOMAIN_DEVICE_IOMMU] = { "iommu", virDomainDeviceModelIsVirtio, FALSE },
+    [VIR_DOMAIN_DEVICE_VSOCK] = { "vsock", virDomainDeviceModelIsVirtioOrDefault, TRUE },
+    [VIR_DOMAIN_DEVICE_CRYPTO] = { "crypto", virDomainDeviceModelIsVirtio, TRUE },
+    [VIR_DOMAIN_DEVICE_PSTORE] = { "pstore", NULL, FALSE },
+    [VIR_DOMAIN_DEVICE_OTHER] = { "other", NULL, FALSE },
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDeviceKinds) == VIR_DOMAIN_DEVICE_LAST);
 
@@ -591,6 +603,8 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->bus);
     g_free(dev->target_type);
     g_free(dev->model);
+    g_free(dev->disk_device);
+    g_free(dev->address_type);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -616,6 +630,23 @@ virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
     return TRUE;
 }
 
+/* <boot order='N'/>: libvirt requires a decimal N > 0; QEMU's bootindex
+ * is an int32. */
+static gboolean
+virDomainDeviceParseBoot(virDomainDef *def, virDomainDevice *dev, xmlNodePtr boot,
+                         GError **error)
+{
+    g_autofree char *order = virXMLProp(boot, "order");
+    guint64 value = 0;
+
+    if (!order || !g_ascii_string_to_unsigned(order, 10, 1, G_MAXINT32, &value, NULL))
+        return virDomainInvalid(def, boot, error,
+                                _("invalid boot order '%s' (expected a number from 1)"),
+                                order ? order : "");
+    dev->boot_order = (guint)value;
+    return TRUE;
+}
+
 /* Takes @xpath. */
 static gboolean
 virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kind, char *xpath,
@@ -625,12 +656,13 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     xmlNodePtr driver = NULL;
     xmlNodePtr target = NULL;
     xmlNodePtr model = NULL;
+    xmlNodePtr boot = NULL;
     const virDomainDeviceKindInfo *info;
     xmlNodePtr cur;
 
     dev->xpath = xpath;
 
-    /* One walk over the children finds all three (the first of each).
+    /* One walk over the children finds them all (the first of each).
      * libvirt reads only the first <driver>, but the iommu value of every
      * one must be valid: removing the first (as fix does) makes the next
      * one count. */
@@ -646,7 +678,13 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
             target = cur;
         else if (!model && virXMLNodeIs(cur, "model"))
             model = cur;
+        else if (!boot && virXMLNodeIs(cur, "boot"))
+            boot = cur;
+        else if (!dev->address_node && virXMLNodeIs(cur, "address"))
+            dev->address_node = cur;
     }
+    if (boot && !virDomainDeviceParseBoot(def, dev, boot, error))
+        return FALSE;
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
@@ -656,8 +694,12 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     dev->target_type = virXMLProp(target, "type");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
+    if (kind == VIR_DOMAIN_DEVICE_DISK && !(dev->disk_device = virXMLProp(node, "device")))
+        dev->disk_device = g_strdup("disk");
+    dev->address_type = virXMLProp(dev->address_node, "type");
     info = &virDomainDeviceKinds[dev->kind];
     dev->virtio = info->virtio && info->virtio(dev);
+    dev->takes_iommu = info->takes_iommu;
     g_ptr_array_add(def->devices, g_steal_pointer(&dev));
     return TRUE;
 }
@@ -676,6 +718,7 @@ virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char 
     dev->type = g_strdup(type);
     dev->model = g_strdup(model);
     dev->virtio = TRUE;
+    dev->takes_iommu = virDomainDeviceKinds[kind].takes_iommu;
     dev->node = node;
     dev->xpath = cause ? g_strdup(cause->xpath) : virDomainDefNodeXPath(def, node);
     dev->implicit = TRUE;
@@ -744,6 +787,72 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio", NULL);
 }
 
+/* ---- boot order ----------------------------------------------------------- */
+
+/* The position (from 1) of the last <os><boot dev='@name'>, as libvirt
+ * counts it; 0 when absent. */
+static guint
+virDomainBootDevIndex(char **devs, const char *name)
+{
+    guint index = 0;
+    guint i;
+
+    for (i = 0; devs && devs[i]; i++) {
+        if (g_str_equal(devs[i], name))
+            index = i + 1;
+    }
+    return index;
+}
+
+/* The bootindex libvirt hands QEMU for each device (its
+ * qemuProcessPrepareDeviceBootorder): the per-device <boot order>, or,
+ * without any, the first disk, CD-ROM, floppy and interface get the
+ * place of 'hd', 'cdrom', 'fd' and 'network' in <os><boot dev>, which
+ * defaults to 'hd' alone. */
+static void
+virDomainDefAssignBootIndexes(virDomainDef *def)
+{
+    static char *default_devs[] = { (char *)"hd", NULL };
+    char **devs = def->os_boot_devs ? def->os_boot_devs : default_devs;
+    guint disk = virDomainBootDevIndex(devs, "hd");
+    guint cdrom = virDomainBootDevIndex(devs, "cdrom");
+    guint floppy = virDomainBootDevIndex(devs, "fd");
+    guint network = virDomainBootDevIndex(devs, "network");
+    gboolean per_device = FALSE;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        dev->boot_index = dev->boot_order;
+        per_device = per_device || dev->boot_order > 0;
+    }
+    if (per_device)
+        return;
+    for (i = 0; i < def->devices->len; i++) {
+        virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        guint *slot = NULL;
+
+        if (dev->implicit)
+            continue;
+        if (dev->kind == VIR_DOMAIN_DEVICE_INTERFACE)
+            slot = &network;
+        else if (g_strcmp0(dev->disk_device, "cdrom") == 0)
+            slot = &cdrom;
+        else if (g_strcmp0(dev->disk_device, "floppy") == 0)
+            slot = &floppy;
+        else if (dev->disk_device)
+            slot = &disk;
+        if (!slot)
+            continue;
+        dev->boot_index = *slot;
+        *slot = 0;
+        /* Only the first interface counts, whatever it gets. */
+        if (dev->kind == VIR_DOMAIN_DEVICE_INTERFACE)
+            network = 0;
+    }
+}
+
 /* ---- the parts of <domain> -------------------------------------------- */
 
 typedef gboolean (*virDomainPartFunc)(virDomainDef *def, xmlNodePtr node, GError **error);
@@ -756,22 +865,160 @@ virDomainParseName(virDomainDef *def, xmlNodePtr node, GError **error)
     return TRUE;
 }
 
+/* QEMU's own versioned machine names, s390-ccw-virtio-X.Y; distributions
+ * add names of their own (s390-ccw-virtio-rhel9.6.0, -noble) whose
+ * version is not QEMU's. */
+#define VIR_DOMAIN_MACHINE_CCW_PREFIX "s390-ccw-virtio-"
+
+static gboolean
+virDomainIsDecimal(const char *text, gsize len)
+{
+    return len > 0 && len <= 4 && strspn(text, "0123456789") >= len;
+}
+
+static void
+virDomainParseMachineVersion(virDomainDef *def)
+{
+    const char *version;
+    const char *dot;
+
+    if (!def->os_machine || !g_str_has_prefix(def->os_machine, VIR_DOMAIN_MACHINE_CCW_PREFIX))
+        return;
+    version = def->os_machine + strlen(VIR_DOMAIN_MACHINE_CCW_PREFIX);
+    if (!(dot = strchr(version, '.')) || !virDomainIsDecimal(version, dot - version) ||
+        !virDomainIsDecimal(dot + 1, strlen(dot + 1)))
+        return;
+    def->os_machine_major = (guint)g_ascii_strtoull(version, NULL, 10);
+    def->os_machine_minor = (guint)g_ascii_strtoull(dot + 1, NULL, 10);
+}
+
+/* The values of <os><boot dev> libvirt knows. */
+static const char *const virDomainBootDevs[] = { "fd", "hd", "cdrom", "network", NULL };
+
+static gboolean
+virDomainParseBootDevs(virDomainDef *def, xmlNodePtr os, GError **error)
+{
+    g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func(g_free);
+    xmlNodePtr cur;
+
+    for (cur = os->children; cur; cur = cur->next) {
+        char *dev;
+
+        if (!virXMLNodeIs(cur, "boot"))
+            continue;
+        dev = virXMLProp(cur, "dev");
+        if (!dev || !g_strv_contains(virDomainBootDevs, dev)) {
+            gboolean ok = virDomainInvalid(def, cur, error,
+                                           _("invalid boot device '%s' (expected fd, hd, "
+                                             "cdrom or network)"),
+                                           dev ? dev : "");
+
+            g_free(dev);
+            return ok;
+        }
+        g_ptr_array_add(devs, dev);
+    }
+    if (devs->len == 0)
+        return TRUE;
+    g_ptr_array_add(devs, NULL);
+    def->os_boot_devs = (char **)g_ptr_array_free(g_steal_pointer(&devs), FALSE);
+    return TRUE;
+}
+
 static gboolean
 virDomainParseOS(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     xmlNodePtr type = virXMLChild(node, "type");
     xmlNodePtr kernel = virXMLChild(node, "kernel");
 
-    if (type && !def->os_type_node) {
+    if (def->os_type_node || def->os_kernel_node)
+        return TRUE;
+    if (type) {
         def->os_type_node = type;
         def->os_type = virXMLText(type);
         def->os_arch = virXMLProp(type, "arch");
         def->os_machine = virXMLProp(type, "machine");
+        virDomainParseMachineVersion(def);
     }
-    if (kernel && !def->os_kernel_node) {
+    if (kernel) {
         def->os_kernel_node = kernel;
         def->os_kernel = virXMLText(kernel);
     }
+    if ((def->os_initrd_node = virXMLChild(node, "initrd")))
+        def->os_initrd = virXMLText(def->os_initrd_node);
+    if ((def->os_cmdline_node = virXMLChild(node, "cmdline")))
+        def->os_cmdline = virXMLText(def->os_cmdline_node);
+    return virDomainParseBootDevs(def, node, error);
+}
+
+/* The scale of a memory unit as libvirt reads it (virScaleInteger): case
+ * does not matter, "b"/"byte"/"bytes" are bytes, a prefix k, m, g, t, p,
+ * e alone or with "iB" is binary, with "B" decimal; 0 for anything else. */
+static guint64
+virDomainMemoryUnitScale(const char *unit)
+{
+    static const char prefixes[] = "kmgtpe";
+    const char *prefix;
+    guint64 scale = 1;
+    guint64 base;
+
+    if (!g_ascii_strcasecmp(unit, "b") || !g_ascii_strcasecmp(unit, "byte") ||
+        !g_ascii_strcasecmp(unit, "bytes"))
+        return 1;
+    if (!*unit || !(prefix = strchr(prefixes, g_ascii_tolower(*unit))))
+        return 0;
+    if (!unit[1] || !g_ascii_strcasecmp(unit + 1, "iB"))
+        base = 1024;
+    else if (!g_ascii_strcasecmp(unit + 1, "B"))
+        base = 1000;
+    else
+        return 0;
+    for (; prefix >= prefixes; prefix--)
+        scale *= base;
+    return scale;
+}
+
+/* <memory unit='...'>N</memory>, in MiB rounded up: libvirt aligns the
+ * memory of an s390x guest to 1 MiB before QEMU sees it. */
+static gboolean
+virDomainParseMemory(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    g_autofree char *text = virXMLText(node);
+    g_autofree char *unit = virXMLProp(node, "unit");
+    guint64 scale = virDomainMemoryUnitScale(unit ? unit : "KiB");
+    guint64 value = 0;
+
+    if (def->memory_node)
+        return TRUE;
+    if (!scale || !text ||
+        !g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT64 / scale, &value, NULL))
+        return virDomainInvalid(def, node, error, _("invalid memory size '%s %s'"),
+                                text ? text : "", unit ? unit : "KiB");
+    def->memory_node = node;
+    def->memory_mib = (value * scale + (1024 * 1024 - 1)) / (1024 * 1024);
+    return TRUE;
+}
+
+/* <features><async-teardown enabled='yes|no'/>: libvirt reads an element
+ * without the attribute as yes. */
+static gboolean
+virDomainParseFeatures(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr teardown = virXMLChild(node, "async-teardown");
+    g_autofree char *enabled = virXMLProp(teardown, "enabled");
+
+    if (!teardown || def->async_teardown_node)
+        return TRUE;
+    if (!enabled || g_str_equal(enabled, "yes"))
+        def->async_teardown = VIR_TRISTATE_SWITCH_ON;
+    else if (g_str_equal(enabled, "no"))
+        def->async_teardown = VIR_TRISTATE_SWITCH_OFF;
+    else
+        return virDomainInvalid(def, teardown, error,
+                                _("invalid value '%s' of attribute 'enabled' (expected 'yes' "
+                                  "or 'no')"),
+                                enabled);
+    def->async_teardown_node = teardown;
     return TRUE;
 }
 
@@ -928,6 +1175,8 @@ typedef struct {
 static const virDomainPart virDomainParts[] = {
     { "name", virDomainParseName },
     { "os", virDomainParseOS },
+    { "memory", virDomainParseMemory },
+    { "features", virDomainParseFeatures },
     { "cpu", virDomainParseCPU },
     { "vcpu", virDomainParseVcpu },
     { "vcpus", virDomainParseVcpus },
@@ -975,6 +1224,7 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
             return FALSE;
     }
     virDomainDefAddImplicitDevices(def);
+    virDomainDefAssignBootIndexes(def);
     /* Edits after parsing would make the recorded steps wrong. */
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     return TRUE;
@@ -1011,6 +1261,9 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os_arch);
     g_free(def->os_machine);
     g_free(def->os_kernel);
+    g_free(def->os_initrd);
+    g_free(def->os_cmdline);
+    g_strfreev(def->os_boot_devs);
     g_free(def->cpu_mode);
     g_free(def->cpu_model);
     g_free(def->emulator);
@@ -1072,6 +1325,12 @@ virDomainDefHasPVMarker(const virDomainDef *def)
 }
 
 gboolean
+virDomainDefHasKernel(const virDomainDef *def)
+{
+    return def->os_kernel && *def->os_kernel;
+}
+
+gboolean
 virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type)
 {
     guint i;
@@ -1111,10 +1370,18 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
                            dev->xpath, dev->element);
     if (dev->kind == VIR_DOMAIN_DEVICE_OTHER)
         g_string_append(out, " (unknown)");
-    g_string_append_printf(out, " type=%s bus=%s target=%s model=%s iommu=%s%s\n",
+    g_string_append_printf(out, " type=%s bus=%s target=%s model=%s iommu=%s%s%s",
                            VIR_DUMP_STR(dev->type), VIR_DUMP_STR(dev->bus),
                            VIR_DUMP_STR(dev->target_type), VIR_DUMP_STR(dev->model),
-                           virTristateSwitchToString(dev->iommu), dev->virtio ? " virtio" : "");
+                           virTristateSwitchToString(dev->iommu), dev->virtio ? " virtio" : "",
+                           dev->virtio && !dev->takes_iommu ? " (no driver iommu)" : "");
+    if (dev->disk_device)
+        g_string_append_printf(out, " device=%s", dev->disk_device);
+    if (dev->boot_index)
+        g_string_append_printf(out, " bootindex=%u", dev->boot_index);
+    if (dev->address_node)
+        g_string_append_printf(out, " address=%s", VIR_DUMP_STR(dev->address_type));
+    g_string_append_c(out, '\n');
 }
 
 static void
@@ -1124,7 +1391,21 @@ virDomainDefDumpHeader(GString *out, const virDomainDef *def)
     g_string_append_printf(out, "type: %s\n", VIR_DUMP_STR(def->virt_type));
     g_string_append_printf(out, "os: type=%s arch=%s machine=%s\n", VIR_DUMP_STR(def->os_type),
                            VIR_DUMP_STR(def->os_arch), VIR_DUMP_STR(def->os_machine));
-    g_string_append_printf(out, "kernel: %s\n", VIR_DUMP_STR(def->os_kernel));
+    if (def->os_machine_major || def->os_machine_minor)
+        g_string_append_printf(out, "machine version: %u.%u\n", def->os_machine_major,
+                               def->os_machine_minor);
+    g_string_append_printf(out, "kernel: %s initrd=%s cmdline=%s\n", VIR_DUMP_STR(def->os_kernel),
+                           VIR_DUMP_STR(def->os_initrd), VIR_DUMP_STR(def->os_cmdline));
+    if (def->os_boot_devs) {
+        g_autofree char *devs = g_strjoinv(" ", def->os_boot_devs);
+
+        g_string_append_printf(out, "boot devs: %s\n", devs);
+    }
+    if (def->memory_node)
+        g_string_append_printf(out, "memory: %" G_GUINT64_FORMAT " MiB\n", def->memory_mib);
+    if (def->async_teardown_node)
+        g_string_append_printf(out, "async teardown: %s\n",
+                               virTristateSwitchToString(def->async_teardown));
     g_string_append_printf(out, "emulator: %s\n", VIR_DUMP_STR(def->emulator));
     if (def->cpu_node)
         g_string_append_printf(out, "cpu: mode=%s model=%s\n", VIR_DUMP_STR(def->cpu_mode),

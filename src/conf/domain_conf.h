@@ -85,8 +85,16 @@ typedef struct {
     char *bus;             /* @bus, else target/@bus */
     char *target_type;     /* target/@type (console, serial, channel) */
     char *model;           /* @model, else model/@type */
+    char *disk_device;     /* <disk device>: disk (libvirt's default),
+                            * cdrom, floppy, lun; NULL for other kinds */
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
+    gboolean takes_iommu;  /* libvirt reads <driver iommu> for it */
     virTristateSwitch iommu; /* driver/@iommu */
+    guint boot_order;      /* <boot order='N'/>; 0: none */
+    guint boot_index;      /* the bootindex libvirt gives it: its boot
+                            * order, else from <os><boot dev>; 0: none */
+    char *address_type;    /* <address type>; NULL: none */
+    xmlNodePtr address_node;
     char *xpath;           /* /domain/devices/disk[1]; for an implicit
                             * device, the element that causes it */
     xmlNodePtr node;       /* the element; for an implicit device, the
@@ -123,8 +131,24 @@ typedef struct {
     char *os_type;             /* its text (hvm) */
     char *os_arch;             /* @arch */
     char *os_machine;          /* @machine */
+    guint os_machine_major;    /* X.Y of an upstream s390-ccw-virtio-X.Y;
+                                * 0.0 for any other name */
+    guint os_machine_minor;
     xmlNodePtr os_kernel_node; /* <os><kernel> */
     char *os_kernel;
+    xmlNodePtr os_initrd_node; /* <os><initrd> */
+    char *os_initrd;
+    xmlNodePtr os_cmdline_node; /* <os><cmdline> */
+    char *os_cmdline;
+    char **os_boot_devs;       /* <os><boot dev>, in order; NULL: none */
+
+    xmlNodePtr memory_node;    /* <memory> */
+    guint64 memory_mib;        /* its size in MiB, rounded up as libvirt
+                                * rounds it; 0 when absent */
+
+    xmlNodePtr async_teardown_node; /* <features><async-teardown> */
+    virTristateSwitch async_teardown; /* its @enabled (yes: on, no: off;
+                                       * an element without it: on) */
 
     xmlNodePtr cpu_node;       /* <cpu> */
     char *cpu_mode;            /* @mode as written */
@@ -187,6 +211,10 @@ char *virDomainDefNodeMessageV(const virDomainDef *def, xmlNodePtr node, const c
                                va_list ap) G_GNUC_PRINTF(3, 0);
 
 gboolean virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus);
+
+/* Whether the guest boots a kernel directly: an <os><kernel> with a path,
+ * which libvirt hands QEMU as -kernel. */
+gboolean virDomainDefHasKernel(const virDomainDef *def);
 
 const virDomainDevice *virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
                                               gboolean include_implicit);

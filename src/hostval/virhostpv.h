@@ -31,6 +31,10 @@ typedef struct {
     guint64 uv_max_cpus;
     guint64 uv_max_address;
     char *kernel_release;       /* /proc/sys/kernel/osrelease, or NULL */
+    gboolean libvirt_guests_enabled; /* its unit is linked into a .wants dir */
+    char *libvirt_guests_config;     /* the configuration file read, or NULL */
+    char *libvirt_guests_on_shutdown; /* its ON_SHUTDOWN; NULL: unset */
+    char *libvirt_guests_error;      /* why the configuration is unreadable */
 } virHostPVState;
 
 gboolean virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error);

@@ -148,6 +148,55 @@ virHostValidateKVM(const virHostValidateContext *ctx, virHostValidateCheck *chec
                              "KVM, they cannot run under TCG"));
 }
 
+/*
+ * libvirt-guests (libvirt's tools/libvirt-guests.sh) saves running guests
+ * at host shutdown unless ON_SHUTDOWN=shutdown: suspend is its default.
+ * The save is a migration to a file, which QEMU blocks for protected
+ * guests (hw/s390x/s390-virtio-ccw.c, s390_machine_protect(): "protected
+ * VMs are currently not migratable."), so every host shutdown fails to
+ * save them.
+ */
+static void
+virHostValidateLibvirtGuests(const virHostValidateContext *ctx, virHostValidateCheck *check)
+{
+    const virHostPVState *state = ctx->state;
+    const char *on_shutdown = state->libvirt_guests_on_shutdown;
+    g_autofree char *message = NULL;
+    g_autofree char *hint = NULL;
+
+    if (!state->libvirt_guests_enabled) {
+        virHostValidateSet(check, VIR_HOST_VALIDATE_PASS,
+                           _("the libvirt-guests service is not enabled"), NULL);
+        return;
+    }
+    if (state->libvirt_guests_error) {
+        message = g_strdup_printf(_("libvirt-guests is enabled, and its configuration cannot "
+                                    "be read: %s"),
+                                  state->libvirt_guests_error);
+        virHostValidateSet(check, VIR_HOST_VALIDATE_WARN, message,
+                           _("make it a regular file that sets ON_SHUTDOWN=shutdown, or "
+                             "disable libvirt-guests"));
+        return;
+    }
+    if (g_strcmp0(on_shutdown, "shutdown") == 0) {
+        virHostValidateSet(check, VIR_HOST_VALIDATE_PASS,
+                           _("libvirt-guests shuts guests down at host shutdown"), NULL);
+        return;
+    }
+    if (on_shutdown)
+        message = g_strdup_printf(_("libvirt-guests is enabled with ON_SHUTDOWN=%s: at host "
+                                    "shutdown it saves guests, which QEMU refuses for "
+                                    "protected guests"),
+                                  on_shutdown);
+    else
+        message = g_strdup(_("libvirt-guests is enabled and saves guests at host shutdown (its "
+                             "default), which QEMU refuses for protected guests"));
+    hint = g_strdup_printf(_("set ON_SHUTDOWN=shutdown in %s, or disable libvirt-guests"),
+                           state->libvirt_guests_config ? state->libvirt_guests_config
+                                                        : "/etc/default/libvirt-guests");
+    virHostValidateSet(check, VIR_HOST_VALIDATE_WARN, message, hint);
+}
+
 static void
 virHostValidateQEMU(const virHostValidateContext *ctx, virHostValidateCheck *check)
 {
@@ -195,6 +244,7 @@ static const virHostValidateCheckDef virHostValidateChecks[] = {
     { "uv-sysfs", virHostValidateUltravisor, FALSE },
     { "prot-virt-host", virHostValidateProtVirt, FALSE },
     { "kvm", virHostValidateKVM, FALSE },
+    { "libvirt-guests-suspend", virHostValidateLibvirtGuests, FALSE },
     { "qemu-pv", virHostValidateQEMU, TRUE },
 };
 

@@ -199,8 +199,25 @@ virQEMUCapsPVMachine(const virQEMUCaps *caps)
     return NULL;
 }
 
-/* What validation needs to know, for qemu-no-kvm, qemu-no-pv and
- * qemu-no-unpack. */
+/* Every machine type name and alias QEMU knows, NULL-terminated. */
+static char **
+virQEMUCapsMachineNames(const virQEMUCaps *caps)
+{
+    g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+    guint i;
+
+    for (i = 0; i < caps->machines->len; i++) {
+        const virQEMUCapsMachine *machine = g_ptr_array_index(caps->machines, i);
+
+        g_strv_builder_add(names, machine->name);
+        if (machine->alias)
+            g_strv_builder_add(names, machine->alias);
+    }
+    return g_strv_builder_end(names);
+}
+
+/* What validation needs to know: the qemu-* rules, the machine list and
+ * the version for the rules that depend on QEMU's. */
 void
 virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps)
 {
@@ -209,6 +226,8 @@ virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps
     ret_caps->pv_object = caps->pv_object;
     ret_caps->cgs = caps->machine_cgs;
     ret_caps->unpack = virQEMUCapsHostModelHasUnpack(caps);
+    ret_caps->version = virQEMUCapsGetVersion(caps);
+    ret_caps->machines = virQEMUCapsMachineNames(caps);
 }
 
 /* ---- The probe: one row per QMP query ---- */

@@ -28,7 +28,6 @@ typedef struct {
     GPtrArray *args;
     GPtrArray *warnings;
     GHashTable *devnos;      /* virDomainDevice * -> "fe.0.0001" */
-    GHashTable *boot;        /* virDomainDevice * -> bootindex (from <os><boot>) */
     GHashTable *controllers; /* VIR_QEMU_CONTROLLER_KEY of those emitted */
     guint ndisks;            /* disks still to emit: libvirt counts node names down */
     guint nnets;
@@ -110,7 +109,8 @@ virQEMUShortName(const virDomainDef *def)
 
 /* ---- QEMU's key=value syntax -------------------------------------------- */
 
-/* QemuOpts and keyval read ",," as a literal comma. */
+/* QemuOpts and keyval read ",," as a literal comma; -cpu does not (its
+ * names are checked by virQEMUValidateNameIsPlain() instead). */
 static void
 virQEMUAppendEscaped(GString *buf, const char *value)
 {
@@ -220,19 +220,12 @@ virQEMUVirtioProps(virQEMUCommandBuilder *b, const virDomainDevice *dev, const c
     return g_steal_pointer(&props);
 }
 
-/* <boot order='N'/> of the device, else its place in <os><boot dev>. */
+/* The bootindex libvirt gives the device (the model works it out). */
 static void
 virQEMUPropBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props)
 {
-    g_autofree char *order = virXMLChildProp(virQEMUDeviceNode(dev), "boot", "order");
-    guint64 value;
-
-    if (order && virQEMUParseUInt(order, G_MAXINT32, &value)) {
-        virQEMUPropUInt(props, "bootindex", value);
-        return;
-    }
-    if ((value = GPOINTER_TO_UINT(g_hash_table_lookup(b->boot, dev))))
-        virQEMUPropUInt(props, "bootindex", value);
+    if (dev->boot_index)
+        virQEMUPropUInt(props, "bootindex", dev->boot_index);
 }
 
 /* ---- disks ------------------------------------------------------------ */
@@ -368,19 +361,18 @@ virQEMUSCSIAddress(virQEMUCommandBuilder *b, const virDomainDevice *dev, guint i
                    guint64 ret_address[4], GError **error)
 {
     static const char *const names[] = { "controller", "bus", "target", "unit" };
-    xmlNodePtr address = virXMLChild(dev->node, "address");
-    g_autofree char *type = virXMLProp(address, "type");
+    xmlNodePtr address = dev->address_node;
     gsize i;
 
     ret_address[0] = ret_address[1] = ret_address[2] = 0;
     ret_address[3] = index;
     if (!address)
         return TRUE;
-    if (g_strcmp0(type, "drive") != 0)
+    if (g_strcmp0(dev->address_type, "drive") != 0)
         return virQEMUInvalid(b->def, address, error,
                               _("<disk> at '%s' has an address of type '%s'; "
                                 "a SCSI disk needs 'drive'"),
-                              dev->xpath, type ? type : "");
+                              dev->xpath, dev->address_type ? dev->address_type : "");
     for (i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autofree char *text = virXMLProp(address, names[i]);
 
@@ -996,16 +988,16 @@ static gboolean
 virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDevice *dev,
                   GError **error)
 {
-    xmlNodePtr address = virXMLChild(virQEMUDeviceNode(dev), "address");
-    g_autofree char *type = virXMLProp(address, "type");
+    xmlNodePtr address = dev->implicit ? NULL : dev->address_node;
     guint32 key = 0;
 
     if (!address)
         return TRUE;
-    if (g_strcmp0(type, "ccw") != 0)
+    if (g_strcmp0(dev->address_type, "ccw") != 0)
         return virQEMUInvalid(b->def, address, error,
                               _("<%s> at '%s' has an address of type '%s'; s390x needs 'ccw'"),
-                              dev->element, dev->xpath, type ? type : "");
+                              dev->element, dev->xpath,
+                              dev->address_type ? dev->address_type : "");
     if (!virQEMUCCWParse(b, dev, address, &key, error))
         return FALSE;
     if (g_hash_table_contains(used, GUINT_TO_POINTER(key))) {
@@ -1064,145 +1056,7 @@ virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
     return TRUE;
 }
 
-/* ---- boot order from <os><boot dev> ------------------------------------- */
-
-static const virDomainDevice *
-virQEMUFirstWanted(virQEMUCommandBuilder *b, virDomainDeviceKind kind, const char *disk_device)
-{
-    guint i;
-
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
-        g_autofree char *device = NULL;
-
-        if (dev->kind != kind || dev->implicit || !virQEMUDeviceWanted(b, dev, FALSE))
-            continue;
-        device = virXMLProp(dev->node, "device");
-        if (!disk_device || g_str_equal(disk_device, device ? device : "disk"))
-            return dev;
-    }
-    return NULL;
-}
-
-typedef struct {
-    const char *dev; /* <os><boot dev> */
-    virDomainDeviceKind kind;
-    const char *disk_device; /* <disk device>, for disks */
-} virQEMUBootDev;
-
-static const virQEMUBootDev virQEMUBootDevs[] = {
-    { "hd", VIR_DOMAIN_DEVICE_DISK, "disk" },
-    { "cdrom", VIR_DOMAIN_DEVICE_DISK, "cdrom" },
-    { "network", VIR_DOMAIN_DEVICE_INTERFACE, NULL },
-};
-
-static const virDomainDevice *
-virQEMUBootDevFind(virQEMUCommandBuilder *b, const char *name)
-{
-    gsize i;
-
-    for (i = 0; name && i < G_N_ELEMENTS(virQEMUBootDevs); i++) {
-        if (g_str_equal(virQEMUBootDevs[i].dev, name))
-            return virQEMUFirstWanted(b, virQEMUBootDevs[i].kind, virQEMUBootDevs[i].disk_device);
-    }
-    return NULL;
-}
-
-static gboolean
-virQEMUAnyBootOrder(const virDomainDef *def)
-{
-    guint i;
-
-    for (i = 0; i < def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
-
-        if (!dev->implicit && virXMLChild(dev->node, "boot"))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* Without per-device <boot order>, libvirt gives the first disk (for
- * 'hd'), CD-ROM drive (for 'cdrom') and interface (for 'network') the
- * index of their <os><boot dev> entry; with no boot element at all it
- * boots from 'hd'. */
-static void
-virQEMUBootFromOS(virQEMUCommandBuilder *b)
-{
-    xmlNodePtr os = virXMLChild(b->def->root, "os");
-    const virDomainDevice *disk;
-    xmlNodePtr cur;
-    guint index = 0;
-
-    if (virQEMUAnyBootOrder(b->def))
-        return;
-    if (!virXMLChild(os, "boot")) {
-        if ((disk = virQEMUBootDevFind(b, "hd")))
-            g_hash_table_insert(b->boot, (gpointer)disk, GUINT_TO_POINTER(1));
-        return;
-    }
-    for (cur = os->children; cur; cur = cur->next) {
-        g_autofree char *dev_name = NULL;
-        const virDomainDevice *dev = NULL;
-
-        if (!virXMLNodeIs(cur, "boot"))
-            continue;
-        index++;
-        dev_name = virXMLProp(cur, "dev");
-        dev = virQEMUBootDevFind(b, dev_name);
-        if (dev && !g_hash_table_contains(b->boot, dev))
-            g_hash_table_insert(b->boot, (gpointer)dev, GUINT_TO_POINTER(index));
-    }
-}
-
 /* ---- the machine ------------------------------------------------------- */
-
-typedef struct {
-    const char *unit;
-    guint64 bytes;
-} virQEMUMemoryUnit;
-
-static const virQEMUMemoryUnit virQEMUMemoryUnits[] = {
-    { "b", 1 },
-    { "bytes", 1 },
-    { "KB", 1000 },
-    { "k", 1024 },
-    { "KiB", 1024 },
-    { "MB", 1000 * 1000 },
-    { "M", 1024 * 1024 },
-    { "MiB", 1024 * 1024 },
-    { "GB", 1000 * 1000 * 1000 },
-    { "G", 1024 * 1024 * 1024 },
-    { "GiB", 1024 * 1024 * 1024 },
-    { "TB", G_GUINT64_CONSTANT(1000000000000) },
-    { "T", G_GUINT64_CONSTANT(1) << 40 },
-    { "TiB", G_GUINT64_CONSTANT(1) << 40 },
-};
-
-/* <memory unit='...'> in MiB, rounded up as QEMU's -m takes it. */
-static gboolean
-virQEMUMemoryMiB(virQEMUCommandBuilder *b, guint64 *ret_mib, GError **error)
-{
-    xmlNodePtr node = virXMLChild(b->def->root, "memory");
-    g_autofree char *text = virXMLText(node);
-    g_autofree char *unit = virXMLProp(node, "unit");
-    guint64 scale = 0;
-    guint64 value;
-    gsize i;
-
-    if (!node)
-        return virQEMUInvalid(b->def, b->def->root, error, "%s",
-                              _("the domain has no <memory> element"));
-    for (i = 0; i < G_N_ELEMENTS(virQEMUMemoryUnits); i++) {
-        if (g_str_equal(virQEMUMemoryUnits[i].unit, unit ? unit : "KiB"))
-            scale = virQEMUMemoryUnits[i].bytes;
-    }
-    if (!scale || !virQEMUParseUInt(text, G_MAXUINT64 / scale, &value) || value == 0)
-        return virQEMUInvalid(b->def, node, error, _("invalid memory size '%s %s'"),
-                              text ? text : "", unit ? unit : "KiB");
-    *ret_mib = (value * scale + (1024 * 1024 - 1)) / (1024 * 1024);
-    return TRUE;
-}
 
 /* A machine alias (s390-ccw-virtio) as the versioned type it stands for,
  * when the capabilities know it. */
@@ -1342,30 +1196,20 @@ virQEMUBuildSMP(virQEMUCommandBuilder *b, GError **error)
     return TRUE;
 }
 
-typedef struct {
-    const char *element; /* below <os> */
-    const char *option;
-} virQEMUOSOption;
-
-static const virQEMUOSOption virQEMUOSOptions[] = {
-    { "kernel", "-kernel" },
-    { "initrd", "-initrd" },
-    { "cmdline", "-append" },
-};
-
 /* Direct kernel boot: for a protected guest, the Secure Execution image. */
 static void
 virQEMUBuildOS(virQEMUCommandBuilder *b)
 {
-    xmlNodePtr os = virXMLChild(b->def->root, "os");
+    const char *const options[][2] = {
+        { "-kernel", b->def->os_kernel },
+        { "-initrd", b->def->os_initrd },
+        { "-append", b->def->os_cmdline },
+    };
     gsize i;
 
-    for (i = 0; i < G_N_ELEMENTS(virQEMUOSOptions); i++) {
-        xmlNodePtr node = virXMLChild(os, virQEMUOSOptions[i].element);
-        g_autofree char *value = virXMLText(node);
-
-        if (value && *value)
-            virQEMUOption(b, virQEMUOSOptions[i].option, value);
+    for (i = 0; i < G_N_ELEMENTS(options); i++) {
+        if (options[i][1] && *options[i][1])
+            virQEMUOption(b, options[i][0], options[i][1]);
     }
 }
 
@@ -1396,12 +1240,12 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     g_autofree char *monitor = NULL;
     g_autofree char *short_name = NULL;
     GString *props;
-    guint64 mib = 0;
 
     if (!b->def->name || !*b->def->name)
         return virQEMUInvalid(b->def, b->def->root, error, "%s", _("the domain has no <name>"));
-    if (!virQEMUMemoryMiB(b, &mib, error))
-        return FALSE;
+    if (!b->def->memory_node)
+        return virQEMUInvalid(b->def, b->def->root, error, "%s",
+                              _("the domain has no <memory> element"));
 
     virQEMUArg(b, virQEMUEmulator(b));
     props = virQEMUPropsNew("guest=");
@@ -1413,7 +1257,7 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     if (!virQEMUBuildCPU(b, error))
         return FALSE;
     virQEMUArg(b, "-m");
-    g_ptr_array_add(b->args, g_strdup_printf("%" G_GUINT64_FORMAT, mib));
+    g_ptr_array_add(b->args, g_strdup_printf("%" G_GUINT64_FORMAT, b->def->memory_mib));
     virQEMUBuildMemLock(b);
     if (!virQEMUBuildSMP(b, error))
         return FALSE;
@@ -1505,7 +1349,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GHashTable) devnos =
         g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    g_autoptr(GHashTable) boot = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
     virQEMUCommandBuilder b = {
         .def = def,
@@ -1514,7 +1357,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         .args = args,
         .warnings = warnings,
         .devnos = devnos,
-        .boot = boot,
         .controllers = controllers,
     };
     virQEMUCommandLine *cmd;
@@ -1523,7 +1365,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     if (!virQEMUCheckArch(def, error) || !virQEMUCCWAssign(&b, error))
         return FALSE;
     virQEMUWarnUnwanted(&b);
-    virQEMUBootFromOS(&b);
     virQEMUCountDisks(&b);
     if (!virQEMUBuildGeneral(&b, error))
         return FALSE;
@@ -1537,6 +1378,13 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         if (!virQEMUBuildDevices(&b, &virQEMUDeviceBuilders[i], error))
             return FALSE;
     }
+
+    /* libvirt's -run-with async-teardown=on|off (QEMU 8.1) for
+     * <features><async-teardown>, after the devices. */
+    if (def->async_teardown != VIR_TRISTATE_SWITCH_ABSENT)
+        virQEMUOption(&b, "-run-with",
+                      def->async_teardown == VIR_TRISTATE_SWITCH_ON ? "async-teardown=on"
+                                                                    : "async-teardown=off");
 
     cmd = g_new0(virQEMUCommandLine, 1);
     cmd->args = g_steal_pointer(&args);

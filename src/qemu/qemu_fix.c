@@ -412,38 +412,14 @@ virQEMUFixDriverOff(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **err
     return TRUE;
 }
 
-/* The devices whose element takes <driver iommu=.../> in libvirt's schema;
- * the others (virtio-pmem, the virtio IOMMU) cannot be given iommu='on'
- * and are left for validation to report. */
-static const virDomainDeviceKind virQEMUFixDriverKinds[] = {
-    VIR_DOMAIN_DEVICE_DISK,
-    VIR_DOMAIN_DEVICE_CONTROLLER,
-    VIR_DOMAIN_DEVICE_FILESYSTEM,
-    VIR_DOMAIN_DEVICE_INTERFACE,
-    VIR_DOMAIN_DEVICE_INPUT,
-    VIR_DOMAIN_DEVICE_VIDEO,
-    VIR_DOMAIN_DEVICE_RNG,
-    VIR_DOMAIN_DEVICE_VSOCK,
-};
-
-static gboolean
-virQEMUFixDeviceTakesDriver(const virDomainDevice *dev)
-{
-    gsize i;
-
-    for (i = 0; i < G_N_ELEMENTS(virQEMUFixDriverKinds); i++) {
-        if (virQEMUFixDriverKinds[i] == dev->kind)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 static gboolean
 virQEMUFixDriverOn(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
 {
     xmlNodePtr driver = virQEMUFixChild(dev->node, "driver");
 
-    if (dev->iommu == VIR_TRISTATE_SWITCH_ON || !virQEMUFixDeviceTakesDriver(dev))
+    /* Elements that take no <driver iommu> in libvirt's schema (the virtio
+     * IOMMU, virtio-pmem, vhost-scsi) are left for validation to report. */
+    if (dev->iommu == VIR_TRISTATE_SWITCH_ON || !dev->takes_iommu)
         return TRUE;
     if (driver) {
         if (!virXMLTextEditSetAttr(ctx->edit, driver, "iommu", "on", error))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -10,8 +11,11 @@
 #include "qemu_validate.h"
 #include "util/virstring.h"
 
-/* Protected guests are limited to this many vCPUs (QEMU >= 8.0 checks). */
-#define VIR_QEMU_PV_MAX_VCPUS 247
+/* The s390x machine type of virtio-ccw guests. */
+#define VIR_QEMU_CCW_MACHINE "s390-ccw-virtio"
+
+/* QEMU's version numbers as virQEMUValidateCaps.version has them. */
+#define VIR_QEMU_VERSION(major, minor) ((major) * 1000000 + (minor) * 1000)
 
 static const char *const virQEMUFindingSeverityStrings[] = {
     "error",
@@ -66,10 +70,19 @@ virQEMUValidateMode(const virQEMUValidateContext *ctx, const virDomainDef *def)
 
 /* ---- running the rules -------------------------------------------------- */
 
+typedef enum {
+    VIR_QEMU_KERNEL_UNKNOWN = 0, /* not asked yet */
+    VIR_QEMU_KERNEL_SE,
+    VIR_QEMU_KERNEL_NOT_SE,
+    VIR_QEMU_KERNEL_UNCHECKED,   /* no check, missing, or unreadable */
+} virQEMUKernelState;
+
 typedef struct {
     const virQEMUValidateContext *ctx;
     const virDomainDef *def;
     virQEMUValidateResult *result;
+    virQEMUKernelState kernel;
+    GError *kernel_error;        /* why the kernel is unchecked, if asked */
 } virQEMUValidateRun;
 
 typedef struct _virQEMUValidateRule virQEMUValidateRule;
@@ -96,6 +109,12 @@ virQEMUFindingFree(virQEMUFinding *finding)
     g_free(finding->hint);
     g_free(finding->xpath);
     g_free(finding);
+}
+
+void
+virQEMUValidateContextClear(virQEMUValidateContext *ctx)
+{
+    g_clear_pointer(&ctx->caps.machines, g_strfreev);
 }
 
 void
@@ -178,28 +197,19 @@ virQEMUValidateVirtType(virQEMUValidateRun *run, const virQEMUValidateRule *rule
                                            def->virt_type));
 }
 
-/* s390-ccw-virtio, or a versioned s390-ccw-virtio-X.Y. */
+/*
+ * s390-ccw-virtio, or any s390-ccw-virtio-SUFFIX: QEMU names its versioned
+ * machines s390-ccw-virtio-X.Y (hw/s390x/s390-virtio-ccw.c,
+ * DEFINE_CCW_MACHINE), and distributions register their own under the
+ * same prefix (RHEL s390-ccw-virtio-rhel9.6.0, Ubuntu -noble, -jammy);
+ * libvirt writes the full name into every defined guest.
+ */
 static gboolean
 virQEMUValidateMachineIsCCW(const char *machine)
 {
-    const char *rest;
-    g_auto(GStrv) parts = NULL;
-
-    if (!g_str_has_prefix(machine, "s390-ccw-virtio"))
-        return FALSE;
-    rest = machine + strlen("s390-ccw-virtio");
-    if (!*rest)
-        return TRUE;
-    if (*rest != '-')
-        return FALSE;
-    parts = g_strsplit(rest + 1, ".", -1);
-    if (g_strv_length(parts) != 2)
-        return FALSE;
-    for (guint i = 0; i < 2; i++) {
-        if (!*parts[i] || strspn(parts[i], "0123456789") != strlen(parts[i]))
-            return FALSE;
-    }
-    return TRUE;
+    return g_str_equal(machine, VIR_QEMU_CCW_MACHINE) ||
+           (g_str_has_prefix(machine, VIR_QEMU_CCW_MACHINE "-") &&
+            machine[strlen(VIR_QEMU_CCW_MACHINE "-")] != '\0');
 }
 
 static void
@@ -211,6 +221,65 @@ virQEMUValidateMachine(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
         virQEMUValidateAdd(run, rule, def->os_type_node,
                            g_strdup_printf(_("the machine type is '%s', not s390-ccw-virtio"),
                                            def->os_machine));
+}
+
+/* With the probed machine list, a name QEMU does not know fails at start
+ * ("unsupported machine type"); a warning, since the list may come from
+ * another QEMU than the one that will run the guest. */
+static void
+virQEMUValidateMachineKnown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    const virQEMUValidateCaps *caps = &run->ctx->caps;
+
+    if (!caps->have_caps || !caps->machines || !def->os_machine ||
+        !virQEMUValidateMachineIsCCW(def->os_machine) ||
+        g_strv_contains((const char *const *)caps->machines, def->os_machine))
+        return;
+    virQEMUValidateAdd(run, rule, def->os_type_node,
+                       g_strdup_printf(_("the machine type '%s' is not among the machine "
+                                         "types of this QEMU"),
+                                       def->os_machine));
+}
+
+/*
+ * hw/s390x/s390-virtio-ccw.c: ccw_machine_2_7_class_options() sets
+ * cpu_model_allowed = false, so machines up to 2.7 have no CPU model and
+ * thus no unpack feature; ccw_machine_2_4_class_options() also sets
+ * max_revision 0 on every virtio-*-ccw device, legacy virtio without
+ * VIRTIO_F_VERSION_1, which a protected Linux guest refuses
+ * (drivers/virtio/virtio.c, virtio_features_ok(): restricted memory
+ * access needs VERSION_1 and ACCESS_PLATFORM).  Only QEMU's own X.Y
+ * names carry a version; distribution names are not judged.
+ */
+static void
+virQEMUValidateMachineAge(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    guint major = def->os_machine_major;
+    guint minor = def->os_machine_minor;
+
+    if ((major == 0 && minor == 0) || major > 2 || (major == 2 && minor > 7))
+        return;
+    if (major < 2 || minor <= 4)
+        virQEMUValidateAdd(run, rule, def->os_type_node,
+                           g_strdup_printf(_("the machine type '%s' offers only legacy virtio "
+                                             "devices, which a protected guest refuses, and "
+                                             "no CPU model with unpack"),
+                                           def->os_machine));
+    else
+        virQEMUValidateAdd(run, rule, def->os_type_node,
+                           g_strdup_printf(_("the machine type '%s' has no CPU models, so the "
+                                             "guest cannot have the unpack feature"),
+                                           def->os_machine));
+}
+
+/* policy='disable' or 'forbid': the guest's CPU does not have it. */
+static gboolean
+virQEMUValidateFeatureIsOff(const virDomainCPUFeature *feature)
+{
+    return feature->policy &&
+           (g_str_equal(feature->policy, "disable") || g_str_equal(feature->policy, "forbid"));
 }
 
 static gboolean
@@ -267,12 +336,52 @@ virQEMUValidateCPUUnpack(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     for (i = 0; i < run->def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(run->def->cpu_features, i);
 
-        if (virQEMUValidateFeatureIsUnpack(f) && f->policy &&
-            (g_str_equal(f->policy, "disable") || g_str_equal(f->policy, "forbid")))
+        if (virQEMUValidateFeatureIsUnpack(f) && virQEMUValidateFeatureIsOff(f))
             virQEMUValidateAddAt(run, rule, f->node, f->xpath,
                                g_strdup_printf(_("the CPU feature unpack has policy '%s'"),
                                                f->policy));
     }
+}
+
+/*
+ * The CPU models before the z15 (gen15a), in the order of
+ * target/s390x/cpu_models.c (s390_cpu_defs[]).  unpack is first in the
+ * full feature set of gen15a, and set_feature() there refuses it for an
+ * older model: "Feature 'unpack' is not available for CPU model 'z14', it
+ * was introduced with later models."
+ */
+static const char *const virQEMUValidatePreZ15Models[] = {
+    "z900", "z900.2", "z900.3", "z800", "z990", "z990.2", "z990.3", "z890",
+    "z990.4", "z890.2", "z990.5", "z890.3", "z9EC", "z9EC.2", "z9BC", "z9EC.3",
+    "z9BC.2", "z10EC", "z10EC.2", "z10BC", "z10EC.3", "z10BC.2", "z196", "z196.2",
+    "z114", "zEC12", "zEC12.2", "zBC12", "z13", "z13.2", "z13s", "z14",
+    "z14.2", "z14ZR1", NULL,
+};
+
+/* A model name without the "-base" of QEMU's static variants. */
+static gboolean
+virQEMUValidateCPUModelIsPreZ15(const char *model)
+{
+    g_autofree char *name = g_strdup(model);
+
+    if (g_str_has_suffix(name, "-base"))
+        name[strlen(name) - strlen("-base")] = '\0';
+    return g_strv_contains(virQEMUValidatePreZ15Models, name);
+}
+
+static void
+virQEMUValidateCPUModelAge(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+
+    if (!virQEMUValidateCPUIsCustom(def) || !def->cpu_model ||
+        !virQEMUValidateCPURequiresUnpack(def) ||
+        !virQEMUValidateCPUModelIsPreZ15(def->cpu_model))
+        return;
+    virQEMUValidateAdd(run, rule, def->cpu_node,
+                       g_strdup_printf(_("the CPU model '%s' is older than the z15 (gen15a); "
+                                         "QEMU refuses the unpack feature for it"),
+                                       def->cpu_model));
 }
 
 static void
@@ -291,6 +400,36 @@ virQEMUValidateIommuOff(virQEMUValidateRun *run, const virQEMUValidateRule *rule
     }
 }
 
+/*
+ * iommu mode: a virtio device whose element takes no <driver iommu> in
+ * libvirt cannot get iommu_platform=on.  vhost-scsi (<hostdev
+ * type='scsi_host'>) is the one users meet.  In launch-security mode QEMU
+ * turns iommu_platform on for it as for every virtio device, and
+ * hw/virtio/vhost.c, vhost_dev_set_features(), takes ACCESS_PLATFORM out
+ * of what the vhost backend sees when the device's DMA address space is
+ * plain memory (vhost_dev_has_iommu()), as on virtio-ccw: vhost-scsi,
+ * vhost-vsock and virtiofs work there and are not flagged.
+ */
+static void
+virQEMUValidateIommuImpossible(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
+                               const virDomainDevice *dev)
+{
+    gboolean vhost_scsi = dev->kind == VIR_DOMAIN_DEVICE_HOSTDEV;
+
+    virQEMUValidateAddFull(
+        run, rule, rule->severity, dev->node, dev->xpath,
+        vhost_scsi ? g_strdup(_("the vhost-scsi host device cannot carry iommu='on': libvirt "
+                                "has no <driver iommu> for it"))
+                   : g_strdup_printf(_("the virtio %s cannot carry iommu='on': libvirt has "
+                                       "no <driver iommu> for it"),
+                                     dev->element),
+        vhost_scsi ? g_strdup(_("use launch-security mode (<launchSecurity type='s390-pv'/>), "
+                                "or give the guest its storage through a virtio-scsi "
+                                "controller with <driver iommu='on'/>"))
+                   : g_strdup(_("remove the device, or use launch-security mode "
+                                "(<launchSecurity type='s390-pv'/>)")));
+}
+
 static void
 virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
@@ -301,6 +440,10 @@ virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *
 
         if (dev->implicit || !dev->virtio || dev->iommu == VIR_TRISTATE_SWITCH_ON)
             continue;
+        if (!dev->takes_iommu) {
+            virQEMUValidateIommuImpossible(run, rule, dev);
+            continue;
+        }
         virQEMUValidateAddFull(
             run, rule, rule->severity, dev->node, dev->xpath,
             g_strdup_printf(dev->iommu == VIR_TRISTATE_SWITCH_OFF
@@ -373,8 +516,29 @@ virQEMUValidateBalloon(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
     }
 }
 
-/* vfio passthrough of PCI and CCW devices and SCSI host devices is not
- * supported; vfio-ap works on hosts and guests with AP support for PV. */
+/*
+ * vfio passthrough of PCI and CCW devices is not supported: QEMU has no
+ * way to let a vfio device reach protected memory.  vfio-ap works on hosts
+ * and guests with AP support for PV.
+ *
+ * <hostdev type='scsi'> is no vfio device: libvirt makes it a
+ * scsi-generic device on the guest's virtio-scsi controller, and its data
+ * goes through that controller's (iommu_platform) bounce buffers; nothing
+ * in QEMU's PV code (target/s390x/kvm/pv.c, hw/s390x/s390-virtio-ccw.c
+ * s390_machine_protect()) refuses it.  A note says where to look.
+ */
+static void
+virQEMUValidateHostdevSCSI(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
+                           const virDomainDevice *dev)
+{
+    virQEMUValidateAddFull(run, rule, VIR_QEMU_FINDING_NOTE, dev->node, dev->xpath,
+                           g_strdup(_("SCSI passthrough goes through the virtio-scsi "
+                                      "controller; the host sees the commands and data the "
+                                      "guest sends to that device")),
+                           g_strdup(_("pass through only devices whose data the guest "
+                                      "encrypts itself, or use a virtio disk")));
+}
+
 static void
 virQEMUValidateHostdev(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
                        const virDomainDevice *dev)
@@ -384,7 +548,10 @@ virQEMUValidateHostdev(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
     if (dev->kind == VIR_DOMAIN_DEVICE_INTERFACE) {
         if (g_strcmp0(dev->type, "hostdev") == 0)
             what = "interface type='hostdev'";
-    } else if (g_strcmp0(dev->type, "pci") == 0 || g_strcmp0(dev->type, "scsi") == 0) {
+    } else if (g_strcmp0(dev->type, "scsi") == 0) {
+        virQEMUValidateHostdevSCSI(run, rule, dev);
+        return;
+    } else if (g_strcmp0(dev->type, "pci") == 0) {
         what = dev->type;
     } else if (g_strcmp0(dev->type, "mdev") == 0) {
         if (g_strcmp0(dev->model, "vfio-ap") == 0) {
@@ -441,14 +608,57 @@ virQEMUValidateVirtioMem(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     }
 }
 
+/*
+ * target/s390x/kvm/pv.c, s390_pv_get_max_cpus(): under PV the SCLP
+ * Read-SCP-Info reply (hw/s390x/sclp.c, read_SCP_info()) must fit one
+ * 4 KiB page; its 16-byte CPU entries start at offset 144 with the
+ * extended-length-SCCB feature (els), at 128 without: 247 or 248 vCPUs.
+ * s390_pv_check_cpus() compares the maximum (-smp maxcpus), not the
+ * current count ("Protected VMs support a maximum of %d CPUs", QEMU 8.0).
+ */
+#define VIR_QEMU_PV_SCLP_PAGE 4096
+#define VIR_QEMU_PV_SCLP_CPU_ENTRY 16
+#define VIR_QEMU_PV_SCLP_CPU_OFFSET_ELS 144
+#define VIR_QEMU_PV_SCLP_CPU_OFFSET 128
+
+static gboolean
+virQEMUValidateCPUFeatureDisabled(const virDomainDef *def, const char *name)
+{
+    guint i;
+
+    for (i = 0; i < def->cpu_features->len; i++) {
+        const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
+
+        if (g_strcmp0(f->name, name) == 0 && virQEMUValidateFeatureIsOff(f))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The most vCPUs a protected guest may have; further limits (the
+ * Ultravisor's) go in as a MIN(). */
+static guint
+virQEMUValidateMaxVcpus(const virQEMUValidateRun *run)
+{
+    guint offset = virQEMUValidateCPUFeatureDisabled(run->def, "els")
+                       ? VIR_QEMU_PV_SCLP_CPU_OFFSET
+                       : VIR_QEMU_PV_SCLP_CPU_OFFSET_ELS;
+
+    return (VIR_QEMU_PV_SCLP_PAGE - offset) / VIR_QEMU_PV_SCLP_CPU_ENTRY;
+}
+
 static void
 virQEMUValidateVcpus(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    if (run->def->vcpu_max > VIR_QEMU_PV_MAX_VCPUS)
-        virQEMUValidateAdd(run, rule, run->def->vcpu_node,
+    guint max = virQEMUValidateMaxVcpus(run);
+
+    if (run->def->vcpu_max <= max)
+        return;
+    virQEMUValidateAddFull(run, rule, rule->severity, run->def->vcpu_node, NULL,
                            g_strdup_printf(_("the guest has up to %u vCPUs; a protected guest "
-                                             "has at most %d"),
-                                           run->def->vcpu_max, VIR_QEMU_PV_MAX_VCPUS));
+                                             "has at most %u"),
+                                           run->def->vcpu_max, max),
+                           g_strdup_printf(_("set <vcpu> to %u or fewer"), max));
 }
 
 static void
@@ -575,31 +785,206 @@ virQEMUValidateNames(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 
 static const virQEMUValidateRule *virQEMUValidateRuleFind(const char *code);
 
+/* Whether the kernel is a Secure Execution image, asked once per run. */
+static virQEMUKernelState
+virQEMUValidateKernelState(virQEMUValidateRun *run)
+{
+    gboolean is_se = FALSE;
+
+    if (run->kernel != VIR_QEMU_KERNEL_UNKNOWN)
+        return run->kernel;
+    if (!run->ctx->image_check || !virDomainDefHasKernel(run->def))
+        run->kernel = VIR_QEMU_KERNEL_UNCHECKED;
+    else if (!run->ctx->image_check(run->def->os_kernel, &is_se, &run->kernel_error))
+        run->kernel = VIR_QEMU_KERNEL_UNCHECKED;
+    else
+        run->kernel = is_se ? VIR_QEMU_KERNEL_SE : VIR_QEMU_KERNEL_NOT_SE;
+    return run->kernel;
+}
+
 static void
 virQEMUValidateKernel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
-    g_autoptr(GError) error = NULL;
-    gboolean is_se = FALSE;
+    virQEMUKernelState state = virQEMUValidateKernelState(run);
+    GError *error = run->kernel_error;
 
-    if (!run->ctx->image_check || !def->os_kernel || !*def->os_kernel)
-        return;
-    if (!run->ctx->image_check(def->os_kernel, &is_se, &error)) {
-        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-            return;
+    if (state == VIR_QEMU_KERNEL_NOT_SE) {
+        virQEMUValidateAdd(run, rule, def->os_kernel_node,
+                           g_strdup_printf(_("the kernel '%s' is not a Secure Execution image"),
+                                           def->os_kernel));
+    } else if (error && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
         /* Often the definition is checked away from the host that holds
          * the image: say so, but it is no error. */
         virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-unchecked"),
                                VIR_QEMU_FINDING_NOTE, def->os_kernel_node, NULL,
                                g_strdup_printf(_("the kernel could not be checked: %s"),
-                                               error ? error->message : ""),
+                                               error->message),
                                NULL);
-        return;
     }
-    if (!is_se)
-        virQEMUValidateAdd(run, rule, def->os_kernel_node,
-                           g_strdup_printf(_("the kernel '%s' is not a Secure Execution image"),
-                                           def->os_kernel));
+}
+
+/*
+ * docs/system/s390x/protvirt.rst ("Boot Process"): an image passed with
+ * -kernel carries its kernel, initrd and command line encrypted, and "the
+ * command line options -initrd and -cmdline are ineffective".
+ * hw/s390x/ipl.c, s390_ipl_realize(), loads the -initrd file all the same;
+ * the unpacked guest never looks at it.  Guests converted to PV keep the
+ * old elements.  Not reported for a kernel known not to be an SE image
+ * (kernel-not-se-image is).
+ */
+static void
+virQEMUValidateKernelArgs(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    const struct {
+        xmlNodePtr node;
+        const char *value;
+    } args[] = {
+        { def->os_cmdline_node, def->os_cmdline },
+        { def->os_initrd_node, def->os_initrd },
+    };
+    gsize i;
+
+    if (!virDomainDefHasKernel(def) ||
+        virQEMUValidateKernelState(run) == VIR_QEMU_KERNEL_NOT_SE)
+        return;
+    for (i = 0; i < G_N_ELEMENTS(args); i++) {
+        if (!args[i].value || !*args[i].value)
+            continue;
+        virQEMUValidateAdd(run, rule, args[i].node,
+                           g_strdup_printf(_("<%s> is ignored: a Secure Execution image "
+                                             "boots with the command line and initrd sealed "
+                                             "into it"),
+                                           (const char *)args[i].node->name));
+    }
+}
+
+/*
+ * hw/s390x/ipl.c, s390_init_all_iplbs() (QEMU 9.2): every device with a
+ * bootindex after the first gets a fallback IPL block, and the BIOS tries
+ * the next one when a boot fails.  A fallback device that holds an
+ * ordinary boot image starts the guest unprotected, without an error.
+ * s390_ipl_prepare_cpu() ignores the devices for a -kernel boot; QEMU
+ * before 9.2 boots the first device only.
+ */
+#define VIR_QEMU_IPL_FALLBACK_VERSION VIR_QEMU_VERSION(9, 2)
+
+static const virDomainDevice *
+virQEMUValidateFirstBootDevice(const virDomainDef *def, guint *ret_count)
+{
+    const virDomainDevice *first = NULL;
+    guint count = 0;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->implicit || !dev->boot_index)
+            continue;
+        count++;
+        if (!first || dev->boot_index < first->boot_index)
+            first = dev;
+    }
+    *ret_count = count;
+    return first;
+}
+
+static void
+virQEMUValidateBootFallback(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virDomainDevice *first;
+    guint count = 0;
+    guint i;
+
+    if (virDomainDefHasKernel(def) ||
+        (caps->have_caps && caps->version && caps->version < VIR_QEMU_IPL_FALLBACK_VERSION))
+        return;
+    first = virQEMUValidateFirstBootDevice(def, &count);
+    if (count < 2)
+        return;
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->implicit || !dev->boot_index || dev == first)
+            continue;
+        virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
+                             g_strdup_printf(_("if booting from '%s' fails, QEMU tries the "
+                                               "%s at '%s' (boot index %u); a boot image there "
+                                               "without a Secure Execution header runs "
+                                               "unprotected"),
+                                             first->xpath, dev->element, dev->xpath,
+                                             dev->boot_index));
+    }
+}
+
+/*
+ * hw/s390x/s390-pci-inst.c: clp_service_call(), pcistb_service_call() and
+ * the other zPCI instruction handlers read and write the guest's request
+ * blocks with s390_cpu_virt_mem_rw(); none goes through the SIDA, the
+ * only way QEMU reaches the operands of a protected guest's intercepted
+ * instructions (s390_cpu_pv_mem_rw(), used by the I/O and SCLP handlers).
+ * Nothing in the PV code handles them: a virtio-*-pci device of a
+ * protected guest is not expected to work.
+ */
+static void
+virQEMUValidatePCIAddress(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    guint i;
+
+    for (i = 0; i < run->def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
+
+        if (dev->implicit || !dev->virtio || g_strcmp0(dev->address_type, "pci") != 0)
+            continue;
+        virQEMUValidateAddAt(run, rule, dev->address_node, dev->xpath,
+                             g_strdup_printf(_("the virtio %s has a PCI (zPCI) address; QEMU "
+                                               "has no PV handling of the zPCI instructions"),
+                                             dev->element));
+    }
+}
+
+/*
+ * Tearing down a protected guest makes the host clear and unprotect every
+ * page, which blocks for a long time with large guests.  Asynchronous
+ * teardown (Linux KVM_PV_ASYNC_CLEANUP_*, QEMU -run-with
+ * async-teardown=on since 8.1, libvirt <features><async-teardown> since
+ * 9.6; libvirt does not turn it on by itself) does it in the background.
+ * QEMU uses it only above 2 GiB (target/s390x/kvm/pv.c,
+ * s390_pv_vm_try_disable_async(): the kernel refuses it for smaller
+ * guests).  Reported only where the probed QEMU has it (8.1 or newer):
+ * without capabilities it is not known, and the element makes libvirt
+ * refuse a guest on a QEMU without it.
+ */
+#define VIR_QEMU_ASYNC_TEARDOWN_VERSION VIR_QEMU_VERSION(8, 1)
+#define VIR_QEMU_ASYNC_TEARDOWN_MIN_MIB 2048
+
+static void
+virQEMUValidateAsyncTeardown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    const virQEMUValidateCaps *caps = &run->ctx->caps;
+
+    if (def->memory_mib <= VIR_QEMU_ASYNC_TEARDOWN_MIN_MIB ||
+        def->async_teardown == VIR_TRISTATE_SWITCH_ON ||
+        !caps->have_caps || caps->version < VIR_QEMU_ASYNC_TEARDOWN_VERSION)
+        return;
+    if (def->async_teardown == VIR_TRISTATE_SWITCH_OFF)
+        virQEMUValidateAdd(run, rule, def->async_teardown_node,
+                           g_strdup_printf(_("asynchronous teardown is off for a guest of "
+                                             "%" PRIu64 " MiB: stopping or "
+                                             "rebooting it blocks the host while its protected "
+                                             "memory is cleared"),
+                                           def->memory_mib));
+    else
+        virQEMUValidateAdd(run, rule, def->memory_node,
+                           g_strdup_printf(_("a guest of %" PRIu64 " MiB without "
+                                             "asynchronous teardown: stopping or rebooting it "
+                                             "blocks the host while its protected memory is "
+                                             "cleared"),
+                                           def->memory_mib));
 }
 
 static void
@@ -698,16 +1083,27 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
       N_("Protected Virtualization exists only for s390x guests: set <type arch='s390x'>"),
       virQEMUValidateArch },
     { "machine-not-ccw", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
-      N_("use machine='s390-ccw-virtio' (or a versioned s390-ccw-virtio-X.Y)"),
+      N_("use machine='s390-ccw-virtio' (or one of its versions, s390-ccw-virtio-*)"),
       virQEMUValidateMachine },
+    { "machine-unknown", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("use a machine type that 'virt-pv domcapabilities' lists for this QEMU"),
+      virQEMUValidateMachineKnown },
+    { "machine-too-old", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("use machine='s390-ccw-virtio' (the newest) or a version from 2.8 on"),
+      virQEMUValidateMachineAge },
     { "kernel-not-se-image", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("boot a Secure Execution image built with genprotimg (pvimg create)"),
       virQEMUValidateKernel },
     /* Reported by the rule above when the image cannot be read. */
     { "kernel-unchecked", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
       N_("run the validation where the image is readable"), NULL },
+    { "kernel-args-ignored", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("remove the element; put the command line and initrd into the image with "
+         "'pvimg create' (genprotimg)"),
+      virQEMUValidateKernelArgs },
     { "too-many-vcpus", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
-      N_("set <vcpu> to 247 or fewer"), virQEMUValidateVcpus },
+      N_("set <vcpu> to 247 or fewer (248 with the CPU feature els disabled)"),
+      virQEMUValidateVcpus },
     { "hugepages", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("remove <hugepages/> from <memoryBacking>: protected guests cannot use huge-page "
          "backing"),
@@ -715,6 +1111,9 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
     { "cpu-model", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("use <cpu mode='host-model'/>, or add <feature policy='require' name='unpack'/>"),
       virQEMUValidateCPUModel },
+    { "cpu-model-too-old", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("use <cpu mode='host-model'/>, or a model from gen15a (z15) on"),
+      virQEMUValidateCPUModelAge },
     { "qemu-no-unpack", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("run the host on IBM z15 or newer with prot_virt=1 on its kernel command line"),
       virQEMUValidateQEMUUnpack },
@@ -759,6 +1158,17 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
       virQEMUValidateImplicitDevices },
     { "memballoon-enabled", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("set <memballoon model='none'/>"), virQEMUValidateBalloon },
+    { "virtio-pci-address", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("remove the <address> (libvirt then gives a ccw one) or use <address type='ccw'>"),
+      virQEMUValidatePCIAddress },
+    { "boot-fallback-unprotected", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("give only the device with the Secure Execution image a boot order (or one "
+         "<boot dev>), or boot the image with <kernel>"),
+      virQEMUValidateBootFallback },
+    { "async-teardown-off", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
+      N_("add <features><async-teardown enabled='yes'/></features> (libvirt 9.6 and QEMU "
+         "8.1 or newer)"),
+      virQEMUValidateAsyncTeardown },
 };
 
 static const virQEMUValidateRule *
@@ -826,7 +1236,7 @@ virQEMUValidateResult *
 virQEMUValidateDomain(const virQEMUValidateContext *ctx, const virDomainDef *def)
 {
     virQEMUValidateResult *result = g_new0(virQEMUValidateResult, 1);
-    virQEMUValidateRun run = { ctx, def, result };
+    virQEMUValidateRun run = { ctx, def, result, VIR_QEMU_KERNEL_UNKNOWN, NULL };
     gsize i;
 
     result->mode = virQEMUValidateMode(ctx, def);
@@ -837,6 +1247,7 @@ virQEMUValidateDomain(const virQEMUValidateContext *ctx, const virDomainDef *def
         if (rule->check && (rule->modes & (1u << result->mode)))
             rule->check(&run, rule);
     }
+    g_clear_error(&run.kernel_error);
     g_ptr_array_sort(result->findings, virQEMUFindingCompare);
     virQEMUValidateCount(result, ctx->strict);
     return result;

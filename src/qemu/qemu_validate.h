@@ -40,6 +40,8 @@ typedef struct {
     gboolean pv_object; /* object type s390-pv-guest */
     gboolean cgs;       /* machine property confidential-guest-support */
     gboolean unpack;    /* the host CPU model has unpack */
+    guint version;      /* major * 1000000 + minor * 1000 + micro */
+    char **machines;    /* the names and aliases of its machine types */
 } virQEMUValidateCaps;
 
 /* What the host check found (hook, --root). */
@@ -69,6 +71,10 @@ typedef struct {
     const char *emulator_untrusted; /* why the guest's emulator was not run
                                      * (as root), or NULL */
 } virQEMUValidateContext;
+
+/* Free what @ctx holds (its capabilities' machine list), not @ctx. */
+void virQEMUValidateContextClear(virQEMUValidateContext *ctx);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virQEMUValidateContext, virQEMUValidateContextClear)
 
 typedef struct {
     const char *code;         /* static, one of virQEMUValidateCodes() */

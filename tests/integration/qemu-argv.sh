@@ -29,6 +29,8 @@
 #   -machine s390-ccw-virtio-X.Y   -> s390-ccw-virtio when this QEMU is
 #                                     older than X.Y (cases made with the
 #                                     capabilities of a newer QEMU)
+#   -run-with async-teardown=...   -> dropped when this QEMU has no
+#                                     -run-with (older than 8.1)
 # QMP talks over stdio; every QEMU run is bounded by a timeout.
 set -uo pipefail
 
@@ -43,6 +45,11 @@ fi
 
 # The machine types this QEMU knows, one per line.
 MACHINES=$("$qemu" -machine help | awk 'NR > 1 { print $1 }')
+# Whether it has -run-with (QEMU 8.1).
+RUN_WITH=no
+if "$qemu" -help | grep -q -- '^-run-with'; then
+    RUN_WITH=yes
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-argv.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -123,6 +130,10 @@ rewrite() {
     -kernel | -initrd)
         head -c 65536 /dev/zero >"$dir/${option#-}" || return 1
         echo "$dir/${option#-}" ;;
+    -run-with)
+        if [ "$RUN_WITH" = yes ]; then
+            echo "$value"
+        fi ;;
     -device)
         if [[ $value == vhost-vsock-ccw,* && ! -e /dev/vhost-vsock ]]; then
             :
@@ -165,7 +176,7 @@ takes_value() {
     case $1 in
     -name | -machine | -accel | -cpu | -m | -smp | -uuid | -display | -chardev | -mon | \
         -blockdev | -device | -netdev | -object | -kernel | -initrd | -append | \
-        -overcommit) return 0 ;;
+        -overcommit | -run-with) return 0 ;;
     esac
     return 1
 }
@@ -196,6 +207,9 @@ run_case() {
     done
     if [[ " ${ARGS[*]} " == *" vhost-vsock-ccw,"* && ! -e /dev/vhost-vsock ]]; then
         NOTES+="${NOTES:+; }vhost-vsock-ccw left out: there is no /dev/vhost-vsock on this host"
+    fi
+    if [[ " ${ARGS[*]} " == *" -run-with "* && $RUN_WITH = no ]]; then
+        NOTES+="${NOTES:+; }-run-with left out: this QEMU is older than 8.1"
     fi
 
 
