@@ -174,7 +174,7 @@ testNoProc(const void *data)
     if (pid == 0) {
         g_autoptr(GError) error = NULL;
         g_autofree char *contents = NULL;
-        int status = 0;
+        int code = 0;
 
         if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
             mount("tmpfs", "/proc", "tmpfs", 0, "size=4k") < 0) {
@@ -182,19 +182,19 @@ testNoProc(const void *data)
             exit(2);
         }
         if (access("/proc/self/fd", F_OK) == 0) {
-            status = 3;
+            code = 3;
         } else if (!virFileReadLimit(path, 100, &contents, NULL, &error) ||
                    !g_str_equal(contents, "without /proc\n")) {
             printf("# %s\n", error ? error->message : contents);
-            status = 4;
+            code = 4;
         } else if (virFileReadLimit(fifo, 100, &contents, NULL, &error) ||
                    !strstr(error->message, "is not a regular file")) {
             printf("# the FIFO: %s\n", error ? error->message : "read");
-            status = 5;
+            code = 5;
         }
         /* /proc again for what runs at exit (LeakSanitizer reads it). */
         umount2("/proc", MNT_DETACH);
-        exit(status);
+        exit(code);
     }
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         virTestDiag("the child failed (status 0x%x)", status);

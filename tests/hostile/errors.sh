@@ -156,6 +156,13 @@ ht_run validate --json "$bad"
 ht_expect "validate --json of a file name that is not UTF-8" 0
 ht_check "  JSON carries valid UTF-8 (U+FFFD for the byte)" \
     grep -qF "\"file\":\"$d/bad"$'\xef\xbf\xbd'".xml\"" <<<"$HT_OUT"
+# In text, the byte that is not UTF-8 and a bidirectional override are
+# escaped; the terminal sees neither.
+evil=$d/$'evil\xff\xe2\x80\xae.xml'
+cp "$d/guest.xml" "$evil"
+ht_run validate "$evil"
+ht_expect "validate of a file name with a stray byte and U+202E" 0
+ht_check "  both escaped in the text" grep -qF "$d/evil\xff\u202e.xml: domain 'guest'" <<<"$HT_OUT"
 
 # Colour on a terminal: the verdict is coloured, and never with NO_COLOR
 # or a dumb terminal.
@@ -232,6 +239,29 @@ HT_LIMIT_S=10 ht_run --stdin "$d/guest.xml" --root "$d/host" hook --config "$d/h
     qemu guest prepare begin -
 ht_expect "the hook with a FIFO as /proc/sys/kernel/osrelease" 2 \
     "^error: '$d/host/proc/sys/kernel/osrelease' is not a regular file"
+
+# prot_virt_host that is neither 0 nor 1, 0 without prot_virt on the
+# command line, and neither file at all: each is a failed check that says
+# which.
+prot_virt_case() {
+    local what=$1 message=$2
+    rm -rf "$d/host"
+    cp -r "$HT_SRCDIR/hostvalidatedata/s390x-pv-ok" "$d/host"
+    shift 2
+    "$@"
+    ht_run --root "$d/host" host-validate
+    ht_expect "host-validate: $what" 1 '^$'
+    ht_check "  the prot-virt-host check says: $message" \
+        grep -qE "^prot-virt-host +FAIL +$message" <<<"$HT_OUT"
+}
+prot_virt_case "prot_virt_host is 2" "/sys/firmware/uv/prot_virt_host holds neither 0 nor 1" \
+    eval 'echo 2 >"$d/host/sys/firmware/uv/prot_virt_host"'
+prot_virt_case "prot_virt_host is 0, no prot_virt" \
+    "the kernel does not run as a PV host \(prot_virt_host = 0\)" \
+    eval 'echo 0 >"$d/host/sys/firmware/uv/prot_virt_host"; echo root=/dev/dasda1 >"$d/host/proc/cmdline"'
+prot_virt_case "neither prot_virt_host nor /proc/cmdline" \
+    "cannot tell whether prot_virt is enabled" \
+    rm "$d/host/sys/firmware/uv/prot_virt_host" "$d/host/proc/cmdline"
 
 # An emulator that is not there: host-validate reports it as a check.
 ht_run --root "$HT_SRCDIR/hostvalidatedata/s390x-pv-ok" host-validate --emulator "$d/missing-qemu"
