@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -981,12 +980,6 @@ testNotASocket(const void *data)
     return ret;
 }
 
-static void
-testAlarm(int sig)
-{
-    (void)sig;
-}
-
 /* A signal every 20 ms (no SA_RESTART): poll() and read() return EINTR
  * again and again, and the conversation still succeeds. */
 static int
@@ -994,20 +987,13 @@ testInterrupted(const void *data)
 {
     static const testMonitorCase c = { "slow", stepsSlow, 5000, "query-target", -1, NULL,
                                        "{\"arch\":\"s390x\"}" };
-    struct sigaction sa = { 0 };
-    struct sigaction old;
-    struct itimerval every = { { 0, 20000 }, { 0, 20000 } };
-    struct itimerval off = { { 0, 0 }, { 0, 0 } };
     int ret;
 
     (void)data;
-    sa.sa_handler = testAlarm;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGALRM, &sa, &old) < 0 || setitimer(ITIMER_REAL, &every, NULL) < 0)
+    if (!virTestInterruptsStart(20))
         return -1;
     ret = testMonitor(&c);
-    setitimer(ITIMER_REAL, &off, NULL);
-    sigaction(SIGALRM, &old, NULL);
+    virTestInterruptsStop();
     return ret;
 }
 

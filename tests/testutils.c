@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +48,39 @@ virTestRun(const char *title, virTestBody body, const void *data)
            ret == VIR_TEST_SKIP ? " # SKIP" : "");
     fflush(stdout);
     return ret;
+}
+
+static struct sigaction virTestInterruptsSaved;
+
+static void
+virTestInterruptsHandler(int sig)
+{
+    (void)sig;
+}
+
+/* SIGALRM every @interval_ms, with a handler and without SA_RESTART:
+ * blocking calls return EINTR again and again until
+ * virTestInterruptsStop(). */
+gboolean
+virTestInterruptsStart(guint interval_ms)
+{
+    struct sigaction sa = { 0 };
+    struct itimerval every = { { 0, (suseconds_t)interval_ms * 1000 },
+                               { 0, (suseconds_t)interval_ms * 1000 } };
+
+    sa.sa_handler = virTestInterruptsHandler;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGALRM, &sa, &virTestInterruptsSaved) == 0 &&
+           setitimer(ITIMER_REAL, &every, NULL) == 0;
+}
+
+void
+virTestInterruptsStop(void)
+{
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &virTestInterruptsSaved, NULL);
 }
 
 int

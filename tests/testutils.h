@@ -39,4 +39,8 @@ int virTestCompareCommand(const char *const *argv, const char *input, const char
 int virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
                       char **ret_stderr);
 
+/* Interrupt blocking calls with signals (interval below one second). */
+gboolean virTestInterruptsStart(guint interval_ms);
+void virTestInterruptsStop(void);
+
 void virTestDiag(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -3,14 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -203,22 +201,12 @@ testNoProc(const void *data)
     return 0;
 }
 
-static void
-testAlarm(int sig)
-{
-    (void)sig;
-}
-
 /* A pipe whose writer is slow, while a signal arrives every 10 ms (no
  * SA_RESTART): read() returns EINTR again and again, and the whole text
  * still arrives.  A directory cannot be read at all. */
 static int
 testReadInterrupted(const void *data)
 {
-    struct sigaction sa = { 0 };
-    struct sigaction old;
-    struct itimerval every = { { 0, 10000 }, { 0, 10000 } };
-    struct itimerval off = { { 0, 0 }, { 0, 0 } };
     g_autoptr(GError) error = NULL;
     g_autofree char *contents = NULL;
     gsize len = 0;
@@ -245,13 +233,10 @@ testReadInterrupted(const void *data)
         _exit(0);
     }
     close(fds[1]);
-    sa.sa_handler = testAlarm;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGALRM, &sa, &old) < 0 || setitimer(ITIMER_REAL, &every, NULL) < 0)
+    if (!virTestInterruptsStart(10))
         return -1;
     ok = virFileReadFd(fds[0], "pipe", 100, &contents, &len, &error);
-    setitimer(ITIMER_REAL, &off, NULL);
-    sigaction(SIGALRM, &old, NULL);
+    virTestInterruptsStop();
     close(fds[0]);
     waitpid(pid, NULL, 0);
     if (!ok || !g_str_equal(contents, "slow writer\n") || len != 12) {
