@@ -3,13 +3,13 @@
 
 # Debian packages each script needs.  Keep this the only list.
 VIRT_PV_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libxml2-dev
-  libjson-glib-dev gettext"
+  libjson-glib-dev libgnutls28-dev gettext"
 VIRT_PV_CHECK_PACKAGES="libxml2-utils qemu-system-misc qemu-utils libvirt-dev
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   python3-docutils util-linux iproute2 procps diffutils
   clang-14 libclang-rt-14-dev valgrind time
   bash-completion locales man-db debhelper dpkg-dev fakeroot hyperfine strace
-  inotify-tools passwd gcovr"
+  inotify-tools passwd gcovr openssl"
 # bench/run: the measuring tools and the peers it measures against.
 VIRT_PV_BENCH_PACKAGES="hyperfine time strace libxml2-utils qemu-system-misc
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients

@@ -35,6 +35,7 @@ testFormatConfig(GString *out, const virPVConfig *config)
     testFormatList(out, "ignore", config->ignore);
     g_string_append_printf(out, "check_host: %s\n", config->check_host ? "true" : "false");
     g_string_append_printf(out, "check_qemu: %s\n", config->check_qemu ? "true" : "false");
+    testFormatList(out, "host_key_documents", config->host_key_documents);
     g_string_append(out, "must be PV:");
     for (i = 0; testGuests[i]; i++) {
         if (virPVConfigRequiresPV(config, testGuests[i]))
@@ -97,6 +98,8 @@ mymain(void)
     DO_TEST("unknown-code");
     DO_TEST("unterminated-group");
     DO_TEST("not-utf8");
+    DO_TEST("host-key-documents");
+    DO_TEST("host-key-document-relative");
 
     return ret;
 }

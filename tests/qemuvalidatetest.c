@@ -70,22 +70,35 @@ testValidateJSON(const void *data)
 
 /* ---- stand-ins for what callers plug in -------------------------------- */
 
+/* A header as pvimg 2.40 writes it by default (PCF 0xe0), with one key
+ * slot whose phkh is 0x11 repeated; the host-fit rules are tested with
+ * real keys and images in virseimagetest. */
 static gboolean
-testImageIsSE(const char *path, gboolean *ret_is_se, GError **error)
+testImageIsSE(const char *path, virSEImageHeader **ret_header, GError **error)
 {
-    *ret_is_se = TRUE;
+    virSEImageHeader *h = g_new0(virSEImageHeader, 1);
+
+    h->version = VIR_SE_IMAGE_VERSION_1;
+    h->layout_known = TRUE;
+    h->key_slots = 1;
+    h->encrypted_size = 128;
+    h->size = VIR_SE_IMAGE_HEADER_HEAD_SIZE + VIR_SE_IMAGE_KEY_SLOT_SIZE + 128 +
+              VIR_SE_IMAGE_TAG_SIZE;
+    h->pcf = 0xe0;
+    memset(h->slots[0], 0x11, VIR_SE_IMAGE_PHKH_SIZE);
+    *ret_header = h;
     return TRUE;
 }
 
 static gboolean
-testImageIsNotSE(const char *path, gboolean *ret_is_se, GError **error)
+testImageIsNotSE(const char *path, virSEImageHeader **ret_header, GError **error)
 {
-    *ret_is_se = FALSE;
+    *ret_header = NULL;
     return TRUE;
 }
 
 static gboolean
-testImageUnreadable(const char *path, gboolean *ret_is_se, GError **error)
+testImageUnreadable(const char *path, virSEImageHeader **ret_header, GError **error)
 {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "cannot open '%s': %s", path,
                 g_strerror(EACCES));
@@ -93,7 +106,7 @@ testImageUnreadable(const char *path, gboolean *ret_is_se, GError **error)
 }
 
 static gboolean
-testImageMissing(const char *path, gboolean *ret_is_se, GError **error)
+testImageMissing(const char *path, virSEImageHeader **ret_header, GError **error)
 {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "'%s' does not exist", path);
     return FALSE;

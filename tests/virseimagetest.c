@@ -8,153 +8,17 @@
 
 #include <glib/gstdio.h>
 
+#include "testseimage.h"
 #include "testutils.h"
 #include "util/virerror.h"
 #include "util/virseimage.h"
 
 /*
- * Secure Execution images are built here, byte by byte, from the layout of
- * the header: no binary image is checked in.  The reader is tested through
+ * Secure Execution images are built byte by byte (tests/testseimage.c):
+ * no binary image is checked in.  The reader is tested through
  * its API (values, every truncation, hostile sizes) and through
  * `virt-pv image-info` against golden files in tests/virseimagedata/.
  */
-
-typedef enum {
-    TEST_LAYOUT_NONE,      /* no header at all: a plain kernel */
-    TEST_LAYOUT_SCAN,      /* header at @offset, found by scanning */
-    TEST_LAYOUT_METADATA,  /* SeImgLnx metadata at 0xC000 points to @offset */
-} testLayout;
-
-typedef struct {
-    testLayout layout;
-    guint64 offset;        /* of the header (or of the stray magic) */
-    guint64 key_slots;
-    guint64 encrypted_size;
-    guint64 encrypted_pages;
-    guint64 pcf;
-    gsize image_size;      /* 0: just past the header; padded otherwise */
-    /* Damage, applied after the image is built. */
-    gsize truncate;        /* cut the file to this length; 0: keep */
-    guint32 size_field;    /* overwrite the header-size field; 0: keep */
-    guint32 version;       /* 0: 0x100 */
-    guint64 metadata_target; /* overwrite the metadata's header offset; 0: keep */
-    gboolean no_magic;      /* keep the metadata, drop the header's magic */
-} testImageSpec;
-
-static void
-testPutBE(GByteArray *img, gsize at, guint64 value, guint width)
-{
-    guint i;
-
-    for (i = 0; i < width; i++)
-        img->data[at + i] = (guint8)(value >> (8 * (width - 1 - i)));
-}
-
-static void
-testFill(GByteArray *img, gsize at, gsize len, guint8 byte)
-{
-    memset(img->data + at, byte, len);
-}
-
-static guint64
-testHeaderSize(const testImageSpec *s)
-{
-    return VIR_SE_IMAGE_HEADER_HEAD_SIZE + s->key_slots * VIR_SE_IMAGE_KEY_SLOT_SIZE +
-           s->encrypted_size + VIR_SE_IMAGE_TAG_SIZE;
-}
-
-/* Hostile specs claim sizes no test could allocate: for those only the
- * fixed part is written. */
-static gboolean
-testHeaderIsSane(const testImageSpec *s)
-{
-    return s->key_slots <= 1000 && s->encrypted_size <= 0x100000;
-}
-
-static gsize
-testHeaderBytes(const testImageSpec *s)
-{
-    return testHeaderIsSane(s) ? (gsize)testHeaderSize(s) : VIR_SE_IMAGE_HEADER_HEAD_SIZE;
-}
-
-/* Something that looks like kernel text and never holds a magic. */
-static void
-testFillPayload(GByteArray *img)
-{
-    gsize i;
-
-    for (i = 0; i < img->len; i++)
-        img->data[i] = (guint8)((i * 131 + 7) % 251);
-}
-
-static void
-testPutHeader(GByteArray *img, const testImageSpec *s)
-{
-    gsize h = (gsize)s->offset;
-    gsize slots = VIR_SE_IMAGE_HEADER_HEAD_SIZE;
-    gsize area = slots + (gsize)(s->key_slots * VIR_SE_IMAGE_KEY_SLOT_SIZE);
-    gsize tag = area + (gsize)s->encrypted_size;
-
-    memcpy(img->data + h, "IBMSecEx", 8);
-    testPutBE(img, h + 8, s->version ? s->version : VIR_SE_IMAGE_VERSION_1, 4);
-    testPutBE(img, h + 12, testHeaderSize(s), 4);
-    testFill(img, h + 16, 12, 0x11);                 /* IV */
-    testFill(img, h + 28, 4, 0);                     /* reserved */
-    testPutBE(img, h + 32, s->key_slots, 8);
-    testPutBE(img, h + 40, s->encrypted_size, 8);
-    testPutBE(img, h + 48, s->encrypted_pages, 8);
-    testPutBE(img, h + 56, s->pcf, 8);
-    testFill(img, h + 64, 160, 0xC5);                /* customer public key */
-    testFill(img, h + 224, 3 * 64, 0xD1);            /* pld, ald, tld */
-    if (!testHeaderIsSane(s))
-        return;
-    testFill(img, h + slots, area - slots, 0x5A);    /* key slots */
-    testFill(img, h + area, tag - area, 0xE7);       /* encrypted area */
-    testFill(img, h + tag, VIR_SE_IMAGE_TAG_SIZE, 0x7A);
-}
-
-static GByteArray *
-testBuildImage(const testImageSpec *s)
-{
-    GByteArray *img = g_byte_array_new();
-    gsize len = s->layout == TEST_LAYOUT_NONE ? 0 : (gsize)s->offset + testHeaderBytes(s);
-
-    if (s->layout == TEST_LAYOUT_METADATA)
-        len = MAX(len, VIR_SE_IMAGE_METADATA_OFFSET + VIR_SE_IMAGE_METADATA_SIZE);
-    len = MAX(len, s->image_size);
-    g_byte_array_set_size(img, (guint)len);
-    testFillPayload(img);
-
-    if (s->layout != TEST_LAYOUT_NONE && !s->no_magic)
-        testPutHeader(img, s);
-    if (s->layout == TEST_LAYOUT_METADATA) {
-        gsize m = VIR_SE_IMAGE_METADATA_OFFSET;
-
-        memcpy(img->data + m, "SeImgLnx", 8);
-        testPutBE(img, m + 8,
-                  s->metadata_target ? s->metadata_target : s->offset, 8);
-        testPutBE(img, m + 16, 1, 4);
-        testPutBE(img, m + 20, s->offset + 0x2000, 8); /* IPIB */
-    }
-    if (s->size_field)
-        testPutBE(img, (gsize)s->offset + 12, s->size_field, 4);
-    if (s->truncate && s->truncate < img->len)
-        g_byte_array_set_size(img, (guint)s->truncate);
-    return img;
-}
-
-static gboolean
-testWriteImage(const char *path, const testImageSpec *s)
-{
-    g_autoptr(GByteArray) img = testBuildImage(s);
-    g_autoptr(GError) error = NULL;
-
-    if (!g_file_set_contents(path, (const char *)img->data, img->len, &error)) {
-        virTestDiag("cannot write '%s': %s", path, error->message);
-        return FALSE;
-    }
-    return TRUE;
-}
 
 /* ---- The API: parsed values ------------------------------------------ */
 
@@ -162,10 +26,11 @@ static int
 testHeaderValues(const void *data)
 {
     const testImageSpec *s = data;
-    g_autoptr(GByteArray) img = testBuildImage(s);
+    g_autoptr(GByteArray) img = testImageBuild(s);
     g_autoptr(virSEImageHeader) h = NULL;
     g_autoptr(GError) error = NULL;
-    virSEImageFoundBy found_by = s->layout == TEST_LAYOUT_METADATA
+    virSEImageFoundBy found_by = s->layout == TEST_LAYOUT_METADATA ||
+                                         s->layout == TEST_LAYOUT_PVIMG
                                      ? VIR_SE_IMAGE_FOUND_BY_METADATA
                                      : VIR_SE_IMAGE_FOUND_BY_SCAN;
 
@@ -177,8 +42,12 @@ testHeaderValues(const void *data)
         virTestDiag("no header found");
         return -1;
     }
-    if (h->offset != s->offset || h->found_by != found_by ||
-        h->version != VIR_SE_IMAGE_VERSION_1 || h->size != testHeaderSize(s) ||
+    if (s->slot_hashes[0] && virSEImageFindSlot(h, s->slot_hashes[0]) != 0) {
+        virTestDiag("slot 0 does not hold %s", s->slot_hashes[0]);
+        return -1;
+    }
+    if (h->offset != s->offset || h->found_by != found_by || !h->layout_known ||
+        h->version != VIR_SE_IMAGE_VERSION_1 || h->size != testImageHeaderSize(s) ||
         h->key_slots != s->key_slots || h->encrypted_size != s->encrypted_size ||
         h->encrypted_pages != s->encrypted_pages || h->pcf != s->pcf) {
         virTestDiag("got offset 0x%" G_GINT64_MODIFIER "x by %s, version 0x%x, size %u, "
@@ -234,8 +103,8 @@ static int
 testTruncatedEverywhere(const void *data)
 {
     const testImageSpec *base = data;
-    g_autoptr(GByteArray) full = testBuildImage(base);
-    gsize end = (gsize)(base->offset + testHeaderSize(base));
+    g_autoptr(GByteArray) full = testImageBuild(base);
+    gsize end = (gsize)(base->offset + testImageHeaderSize(base));
     gsize cut;
 
     for (cut = 0; cut < end; cut++) {
@@ -282,7 +151,7 @@ testTruncatedFiles(const void *data)
         g_autoptr(GError) error = NULL;
 
         s.truncate = (gsize)s.offset + testFieldBoundaries[i].cut;
-        if (!testWriteImage(path, &s))
+        if (!testImageWrite(path, &s))
             ret = -1;
         else if (virSEImageReadFile(path, &h, &error) ||
                  !g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE) ||
@@ -305,7 +174,8 @@ testUnreadable(const void *data)
     const char *path = data;
     g_autoptr(virSEImageHeader) h = NULL;
     g_autoptr(GError) error = NULL;
-    gboolean is_se = TRUE;
+    virSEImageHeader sentinel = { 0 };
+    virSEImageHeader *other = &sentinel;
 
     if (virSEImageReadFile(path, &h, &error) ||
         !g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_IO)) {
@@ -313,8 +183,9 @@ testUnreadable(const void *data)
         return -1;
     }
     g_clear_error(&error);
-    if (virSEImageIsSE(path, &is_se, &error) || !is_se) {
-        virTestDiag("'%s': virSEImageIsSE should fail and leave its result alone", path);
+    if (virSEImageReadFileValid(path, &other, &error) || other != &sentinel) {
+        virTestDiag("'%s': virSEImageReadFileValid should fail and leave its result alone",
+                    path);
         return -1;
     }
     return 0;
@@ -383,7 +254,7 @@ testImageInfo(const void *data)
 
     /* Run in the scratch directory so that the output names the file the
      * same way on every machine. */
-    if (!testWriteImage(file, &c->spec))
+    if (!testImageWrite(file, &c->spec))
         return -1;
     if (virTestCompareCommand(argv, NULL, golden) < 0)
         ret = -1;
@@ -450,7 +321,7 @@ testValidateKernel(const void *data)
     g_autofree char *codes = NULL;
     int ret = 0;
 
-    if (c->directory ? g_mkdir(kernel, 0700) < 0 : !testWriteImage(kernel, &c->spec))
+    if (c->directory ? g_mkdir(kernel, 0700) < 0 : !testImageWrite(kernel, &c->spec))
         return -1;
     if (!g_file_set_contents(xml_path, xml, -1, NULL) ||
         virTestRunCommand(argv, NULL, &out, NULL) < 0) {
@@ -469,6 +340,9 @@ testValidateKernel(const void *data)
 
 #define PCF_PCKMO G_GUINT64_CONSTANT(0xe0)
 #define PCF_DUMP G_GUINT64_CONSTANT(0x20000000)
+#define PCF_BACKUP G_GUINT64_CONSTANT(0x2)
+#define TEST_HASH_A "0b729fd62241b339840d61b964a06bb6a1fd4976d9ebea2b4fb48d44de3a2461"
+#define TEST_HASH_B "8ec6bc2f77d5d6474b1417cf0a8c914f576245a5b9bb0eefacc7b821483ece7d"
 
 static int
 testGolden(void)
@@ -498,6 +372,14 @@ testGolden(void)
                   .pcf = PCF_PCKMO);
     DO_TEST_IMAGE("unknown-flags", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
                   .encrypted_size = 128, .pcf = G_GUINT64_CONSTANT(0x8000000000000001));
+    /* The layouts of genprotimg 2.35 and pvimg 2.40, with the slot hashes
+     * of s390-tools' keys-file test as phkh. */
+    DO_TEST_IMAGE("genprotimg", .layout = TEST_LAYOUT_GENPROTIMG, .key_slots = 2,
+                  .encrypted_size = 128, .encrypted_pages = 7, .pcf = PCF_PCKMO,
+                  .slot_hashes = { TEST_HASH_A, TEST_HASH_B });
+    DO_TEST_IMAGE("pvimg", .layout = TEST_LAYOUT_PVIMG, .key_slots = 3, .encrypted_size = 128,
+                  .encrypted_pages = 9, .pcf = PCF_PCKMO | PCF_DUMP | PCF_BACKUP,
+                  .slot_hashes = { TEST_HASH_B, TEST_HASH_A });
     DO_TEST_IMAGE("plain-kernel", .layout = TEST_LAYOUT_NONE, .image_size = 0x30000);
     DO_TEST_IMAGE("empty", .layout = TEST_LAYOUT_NONE);
     DO_TEST_IMAGE("beyond-scan-no-metadata", .layout = TEST_LAYOUT_SCAN, .offset = 0x15000,
@@ -506,8 +388,11 @@ testGolden(void)
                   .encrypted_size = 128, .truncate = 100);
     DO_TEST_IMAGE("truncated-in-key-slots", .layout = TEST_LAYOUT_SCAN, .offset = 0x1000,
                   .key_slots = 4, .encrypted_size = 128, .truncate = 0x1000 + 500);
-    DO_TEST_IMAGE("bad-version", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+    /* pvimg --hdr-version 2: an SE header whose layout is not read. */
+    DO_TEST_IMAGE("version-2", .layout = TEST_LAYOUT_PVIMG, .key_slots = 1,
                   .encrypted_size = 128, .version = 0x200);
+    DO_TEST_IMAGE("bad-version", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
+                  .encrypted_size = 128, .version = 0x180);
     DO_TEST_IMAGE("size-huge", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
                   .encrypted_size = 128, .size_field = 0xffffffff, .image_size = 0x3000);
     DO_TEST_IMAGE("size-tiny", .layout = TEST_LAYOUT_SCAN, .key_slots = 1,
@@ -588,6 +473,13 @@ mymain(void)
     DO_TEST_VALUES("metadata, 97 key slots (largest header)", .layout = TEST_LAYOUT_METADATA,
                    .offset = 0x30000, .key_slots = 97, .encrypted_size = 0,
                    .encrypted_pages = G_GUINT64_CONSTANT(0xffffffffffffffff));
+
+    DO_TEST_VALUES("genprotimg 2.35 layout", .layout = TEST_LAYOUT_GENPROTIMG, .offset = 0x14000,
+                   .key_slots = 2, .encrypted_size = 128, .encrypted_pages = 12,
+                   .pcf = PCF_PCKMO, .slot_hashes = { TEST_HASH_A, TEST_HASH_B });
+    DO_TEST_VALUES("pvimg 2.40 layout", .layout = TEST_LAYOUT_PVIMG, .offset = 0x14000,
+                   .key_slots = 1, .encrypted_size = 128, .encrypted_pages = 12,
+                   .pcf = PCF_PCKMO, .slot_hashes = { TEST_HASH_B });
 
 #define DO_TEST_TRUNCATED(title, ...) \
     do { \

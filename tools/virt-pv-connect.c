@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -13,6 +12,7 @@
 # include <libvirt/virterror.h>
 #endif
 
+#include "util/virdl.h"
 #include "virt-pv-connect.h"
 
 void
@@ -47,12 +47,7 @@ typedef struct {
     void (*setErrorFunc)(void *, virErrorFunc);
 } virtPVLibvirt;
 
-typedef struct {
-    const char *name;
-    gsize offset;
-} virtPVLibvirtSymbol;
-
-static const virtPVLibvirtSymbol virtPVLibvirtSymbols[] = {
+static const virDLSymbol virtPVLibvirtSymbols[] = {
     { "virConnectOpenAuth", G_STRUCT_OFFSET(virtPVLibvirt, connectOpenAuth) },
     { "virConnectAuthPtrDefault", G_STRUCT_OFFSET(virtPVLibvirt, connectAuthPtrDefault) },
     { "virConnectClose", G_STRUCT_OFFSET(virtPVLibvirt, connectClose) },
@@ -71,28 +66,10 @@ static gboolean
 virtPVLibvirtLoad(GError **error)
 {
     virtPVLibvirt *api = &virtPVLibvirtAPI;
-    gsize i;
 
-    if (api->handle)
-        return TRUE;
-    if (!(api->handle = dlopen(VIRT_PV_LIBVIRT_SONAME, RTLD_NOW | RTLD_LOCAL))) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                    _("cannot load libvirt (%s): %s"), VIRT_PV_LIBVIRT_SONAME, dlerror());
-        return FALSE;
-    }
-    for (i = 0; i < G_N_ELEMENTS(virtPVLibvirtSymbols); i++) {
-        void *sym = dlsym(api->handle, virtPVLibvirtSymbols[i].name);
-
-        if (!sym) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                        _("'%s' lacks the symbol '%s'"), VIRT_PV_LIBVIRT_SONAME,
-                        virtPVLibvirtSymbols[i].name);
-            dlclose(g_steal_pointer(&api->handle));
-            return FALSE;
-        }
-        G_STRUCT_MEMBER(void *, api, virtPVLibvirtSymbols[i].offset) = sym;
-    }
-    return TRUE;
+    return api->handle ||
+           virDLOpen(VIRT_PV_LIBVIRT_SONAME, "libvirt", virtPVLibvirtSymbols,
+                     G_N_ELEMENTS(virtPVLibvirtSymbols), api, &api->handle, error);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "qemu/qemu_capabilities.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
+#include "util/virhostkey.h"
 #include "util/virstring.h"
 #include "virt-pv-findings.h"
 #include "virt-pv-validate.h"
@@ -171,7 +172,8 @@ virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
     g_autoptr(virQEMUValidateResult) result = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
-    g_autofree char *reason = NULL;
+    g_auto(virtPVValidateHostState) hs = { 0 };
+    g_autoptr(GPtrArray) docs = NULL;
     g_autofree char *untrusted = NULL;
     g_autofree char *findings = NULL;
     gboolean refuse;
@@ -181,8 +183,16 @@ virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
     ctx.image_check = virtPVValidateImage;
     virtPVValidateSetRoot(opts->root);
     if (req->pv && config->check_host &&
-        !virtPVValidateReadHost(opts->root, &ctx.host, &reason, &error))
+        !virtPVValidateReadHost(opts->root, &hs, &error))
         return virtPVReportError(error);
+    ctx.host = hs.host;
+    /* Only for the hints; a document that cannot be read is a warning,
+     * not a reason to refuse the start. */
+    if (req->pv && !virHostKeyDocumentLoadAll(config->host_key_documents, &docs, &error)) {
+        g_string_append_printf(out, _("virt-pv: warning: %s\n"), error->message);
+        g_clear_error(&error);
+    }
+    ctx.host_key_documents = docs;
     if (req->pv && config->check_qemu)
         virtPVHookCaps(req, opts, &ctx, &untrusted, out);
 

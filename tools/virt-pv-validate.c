@@ -12,6 +12,7 @@
 #include "hostval/virhostvalidate.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
+#include "util/virhostkey.h"
 #include "util/virseimage.h"
 #include "virt-pv-connect.h"
 #include "virt-pv-findings.h"
@@ -27,6 +28,8 @@ static char **virtPVValidateIgnore;
 static virtPVCapsOptions virtPVValidateCaps;
 static char *virtPVValidateConnectURI;
 static gboolean virtPVValidateAll;
+static gboolean virtPVValidateHost;
+static char **virtPVValidateHostKeyDocs;
 
 static const GOptionEntry virtPVValidateEntries[] = {
     { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateForcePV,
@@ -49,6 +52,12 @@ static const GOptionEntry virtPVValidateEntries[] = {
       N_("URI") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateAll,
       N_("With --connect: validate every defined domain"), NULL },
+    { "host", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateHost,
+      N_("Validate against this host: its PV state, its Ultravisor and its host keys"), NULL },
+    { "host-key-document", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &virtPVValidateHostKeyDocs,
+      N_("Name the host-key document FILE in hints when it holds this host's key "
+         "(repeatable; the certificate is not verified)"),
+      N_("FILE") },
     { NULL }
 };
 
@@ -65,7 +74,7 @@ virtPVValidateSetRoot(const char *root)
 /* A kernel that is not there (the definition is often checked away from
  * the host that boots it) is not checked; G_IO_ERROR_NOT_FOUND says so. */
 gboolean
-virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
+virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error)
 {
     g_autofree char *real = virFileBuildPath(virtPVValidateRoot, path);
 
@@ -73,7 +82,8 @@ virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error)
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("'%s' does not exist"), real);
         return FALSE;
     }
-    return virSEImageIsSE(real, ret_is_se, error);
+    /* A damaged header counts as none: the image will not boot protected. */
+    return virSEImageReadFileValid(real, ret_header, error);
 }
 
 /* The first failed host check says why the host cannot run PV guests. */
@@ -91,20 +101,26 @@ virtPVValidateHostReason(const virHostValidateReport *report)
     return NULL;
 }
 
-gboolean
-virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
-                       GError **error)
+void
+virtPVValidateHostStateClear(virtPVValidateHostState *hs)
 {
-    g_autoptr(virHostPVState) state = NULL;
+    g_clear_pointer(&hs->state, virHostPVStateFree);
+    g_clear_pointer(&hs->reason, g_free);
+}
+
+gboolean
+virtPVValidateReadHost(const char *root, virtPVValidateHostState *hs, GError **error)
+{
     g_autoptr(virHostValidateReport) report = NULL;
 
-    if (!virHostPVStateRead(root, &state, error))
+    if (!virHostPVStateRead(root, &hs->state, error))
         return FALSE;
-    report = virHostValidateRun(state, NULL);
-    host->have_host = TRUE;
-    host->can_run_pv = report->ok;
-    *ret_reason = virtPVValidateHostReason(report);
-    host->reason = *ret_reason;
+    report = virHostValidateRun(hs->state, NULL);
+    hs->reason = virtPVValidateHostReason(report);
+    hs->host.have_host = TRUE;
+    hs->host.can_run_pv = report->ok;
+    hs->host.reason = hs->reason;
+    hs->host.uv = hs->state->uv;
     return TRUE;
 }
 
@@ -235,7 +251,8 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         .ignore = (const char *const *)virtPVValidateIgnore,
         .image_check = virtPVValidateImage,
     };
-    g_autofree char *reason = NULL;
+    g_auto(virtPVValidateHostState) hs = { 0 };
+    g_autoptr(GPtrArray) docs = NULL;
     g_autoptr(GError) error = NULL;
     int ret = VIRT_PV_EXIT_OK;
     int i;
@@ -243,8 +260,13 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!virtPVValidateCheckArgs(argc) || !virtPVValidateCheckIgnore(virtPVValidateIgnore))
         return VIRT_PV_EXIT_ERROR;
     virtPVValidateRoot = opts->root;
-    if (opts->root && !virtPVValidateReadHost(opts->root, &ctx.host, &reason, &error))
+    if (!virHostKeyDocumentLoadAll(virtPVValidateHostKeyDocs, &docs, &error))
         return virtPVReportError(error);
+    ctx.host_key_documents = docs;
+    if ((opts->root || virtPVValidateHost) &&
+        !virtPVValidateReadHost(opts->root, &hs, &error))
+        return virtPVReportError(error);
+    ctx.host = hs.host;
     if (!virtPVValidateLoadCaps(opts, &ctx.caps, &error))
         return virtPVReportError(error);
     if (virtPVValidateConnectURI) {

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "hostval/virhostpv.h"
 #include "qemu/qemu_validate.h"
 
 /* What `virt-pv validate` and the libvirt hook share: the host and the
@@ -11,11 +12,20 @@
 /* Read kernels below @root (NULL: /) in virtPVValidateImage. */
 void virtPVValidateSetRoot(const char *root);
 
-/* A virQEMUValidateImageFunc: is the kernel at @path (below the root set
- * above) a Secure Execution image?  A missing kernel is not checked. */
-gboolean virtPVValidateImage(const char *path, gboolean *ret_is_se, GError **error);
+/* A virQEMUValidateImageFunc: the SE header of the kernel at @path
+ * (below the root set above).  A missing kernel is not checked. */
+gboolean virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error);
 
-/* Fill @host from the host below @root; @ret_reason (which @host points
- * to) says why the host cannot run PV guests. */
-gboolean virtPVValidateReadHost(const char *root, virQEMUValidateHost *host, char **ret_reason,
-                                GError **error);
+/* What validation keeps of the host: @host points into it. */
+typedef struct {
+    virQEMUValidateHost host;
+    virHostPVState *state;
+    char *reason;
+} virtPVValidateHostState;
+
+void virtPVValidateHostStateClear(virtPVValidateHostState *hs);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtPVValidateHostState, virtPVValidateHostStateClear)
+
+/* Fill @hs from the host below @root (NULL: /): whether it can run PV
+ * guests (and if not, why), and its Ultravisor's facts. */
+gboolean virtPVValidateReadHost(const char *root, virtPVValidateHostState *hs, GError **error);

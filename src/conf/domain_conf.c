@@ -603,6 +603,7 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->bus);
     g_free(dev->target_type);
     g_free(dev->model);
+    g_free(dev->action);
     g_free(dev->disk_device);
     g_free(dev->address_type);
     g_free(dev->xpath);
@@ -694,6 +695,8 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     dev->target_type = virXMLProp(target, "type");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
+    if (kind == VIR_DOMAIN_DEVICE_WATCHDOG)
+        dev->action = virXMLProp(node, "action");
     if (kind == VIR_DOMAIN_DEVICE_DISK && !(dev->disk_device = virXMLProp(node, "device")))
         dev->disk_device = g_strdup("disk");
     dev->address_type = virXMLProp(dev->address_node, "type");
@@ -1023,6 +1026,16 @@ virDomainParseFeatures(virDomainDef *def, xmlNodePtr node, GError **error)
 }
 
 static gboolean
+virDomainParseOnCrash(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    if (!def->on_crash_node) {
+        def->on_crash_node = node;
+        def->on_crash = virXMLText(node);
+    }
+    return TRUE;
+}
+
+static gboolean
 virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     xmlNodePtr cur;
@@ -1180,6 +1193,7 @@ static const virDomainPart virDomainParts[] = {
     { "cpu", virDomainParseCPU },
     { "vcpu", virDomainParseVcpu },
     { "vcpus", virDomainParseVcpus },
+    { "on_crash", virDomainParseOnCrash },
     { "memoryBacking", virDomainParseMemoryBacking },
     { "launchSecurity", virDomainParseLaunchSecurity },
     { "metadata", virDomainParseMetadata },
@@ -1261,6 +1275,7 @@ virDomainDefFree(virDomainDef *def)
     g_free(def->os_arch);
     g_free(def->os_machine);
     g_free(def->os_kernel);
+    g_free(def->on_crash);
     g_free(def->os_initrd);
     g_free(def->os_cmdline);
     g_strfreev(def->os_boot_devs);
@@ -1381,6 +1396,8 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
         g_string_append_printf(out, " bootindex=%u", dev->boot_index);
     if (dev->address_node)
         g_string_append_printf(out, " address=%s", VIR_DUMP_STR(dev->address_type));
+    if (dev->action)
+        g_string_append_printf(out, " action=%s", dev->action);
     g_string_append_c(out, '\n');
 }
 
@@ -1416,6 +1433,8 @@ virDomainDefDumpHeader(GString *out, const virDomainDef *def)
         g_string_append_printf(out, "vcpu max: %u (%s)\n", def->vcpu_max,
                                (const char *)def->vcpu_node->name);
     g_string_append_printf(out, "hugepages: %s\n", def->hugepages_node ? "yes" : "no");
+    if (def->on_crash_node)
+        g_string_append_printf(out, "on_crash: %s\n", VIR_DUMP_STR(def->on_crash));
     g_string_append_printf(out, "pv marker: %s\n", def->pv_marker ? "yes" : "no");
 }
 

@@ -90,6 +90,7 @@ typedef struct {
     gboolean virtio;       /* libvirt makes it a virtio-*-ccw device on s390x */
     gboolean takes_iommu;  /* libvirt reads <driver iommu> for it */
     virTristateSwitch iommu; /* driver/@iommu */
+    char *action;          /* @action (watchdog) */
     guint boot_order;      /* <boot order='N'/>; 0: none */
     guint boot_index;      /* the bootindex libvirt gives it: its boot
                             * order, else from <os><boot dev>; 0: none */
@@ -160,6 +161,9 @@ typedef struct {
                                 * <vcpus><vcpu>; 0 when neither is there */
 
     xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
+
+    xmlNodePtr on_crash_node;  /* <on_crash> */
+    char *on_crash;            /* its text (destroy, coredump-restart, ...) */
 
     GPtrArray *launch_security; /* of virDomainLaunchSecurity */
     xmlNodePtr pv_marker;      /* <metadata><pv:protected xmlns:pv=...> */

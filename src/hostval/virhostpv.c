@@ -27,6 +27,7 @@ virHostPVStateFree(virHostPVState *state)
         return;
     g_free(state->root);
     g_free(state->kernel_release);
+    virUVInfoFree(state->uv);
     g_free(state->libvirt_guests_config);
     g_free(state->libvirt_guests_on_shutdown);
     g_free(state->libvirt_guests_error);
@@ -81,23 +82,6 @@ virHostPVParseFlag(const char *text)
     return VIR_HOST_PV_FILE_INVALID;
 }
 
-/* sysfs numbers: @base 10 for counts, 16 for addresses (printed "%lx"). */
-static gboolean
-virHostPVReadNumber(const virHostPVState *state, const char *path, guint base, guint64 *ret_num)
-{
-    g_autofree char *text = NULL;
-    g_autoptr(GError) error = NULL;
-    guint64 num;
-
-    if (!virHostPVReadFile(state, path, VIR_HOST_PV_MAX_SYSFS_FILE, &text, &error) || !text)
-        return FALSE;
-    g_strstrip(text);
-    if (!g_ascii_string_to_unsigned(text, base, 0, G_MAXUINT64, &num, NULL))
-        return FALSE;
-    *ret_num = num;
-    return TRUE;
-}
-
 static gboolean
 virHostPVReadUltravisor(virHostPVState *state, GError **error)
 {
@@ -108,14 +92,7 @@ virHostPVReadUltravisor(virHostPVState *state, GError **error)
                            &flag, error))
         return FALSE;
     state->prot_virt_host = flag ? virHostPVParseFlag(flag) : VIR_HOST_PV_FILE_ABSENT;
-
-    state->has_uv_limits =
-        virHostPVReadNumber(state, "/sys/firmware/uv/query/max_guests", 10,
-                            &state->uv_max_guests) &&
-        virHostPVReadNumber(state, "/sys/firmware/uv/query/max_cpus", 10,
-                            &state->uv_max_cpus) &&
-        virHostPVReadNumber(state, "/sys/firmware/uv/query/max_address", 16,
-                            &state->uv_max_address);
+    state->uv = virUVInfoRead(state->root);
     return TRUE;
 }
 

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "util/viruv.h"
+
 /* Facility 158: the Ultravisor call facility, the hardware's half of PV. */
 #define VIR_HOST_PV_FACILITY_UV 158
 
@@ -26,10 +28,7 @@ typedef struct {
     gboolean has_cmdline;
     gboolean cmdline_prot_virt; /* /proc/cmdline turns prot_virt on */
     gboolean kvm;               /* /dev/kvm exists */
-    gboolean has_uv_limits;
-    guint64 uv_max_guests;
-    guint64 uv_max_cpus;
-    guint64 uv_max_address;
+    virUVInfo *uv;              /* /sys/firmware/uv/query and keys */
     char *kernel_release;       /* /proc/sys/kernel/osrelease, or NULL */
     gboolean libvirt_guests_enabled; /* its unit is linked into a .wants dir */
     char *libvirt_guests_config;     /* the configuration file read, or NULL */

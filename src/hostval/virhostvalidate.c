@@ -148,6 +148,54 @@ virHostValidateKVM(const virHostValidateContext *ctx, virHostValidateCheck *chec
                              "KVM, they cannot run under TCG"));
 }
 
+/* /sys/firmware/uv/keys (Linux >= 6.13, arch/s390/kernel/uv.c,
+ * uv_keys_*): without it no image can be checked against this host. */
+static void
+virHostValidateUVKeys(const virHostValidateContext *ctx, virHostValidateCheck *check)
+{
+    const virUVInfo *uv = ctx->state->uv;
+    g_autofree char *message = NULL;
+    g_autofree char *host_short = NULL;
+
+    if (!uv || !uv->query) {
+        virHostValidateSet(check, VIR_HOST_VALIDATE_SKIP,
+                           _("skipped: the kernel reports no Ultravisor queries"), NULL);
+        return;
+    }
+    switch (uv->keys_state) {
+    case VIR_UV_KEYS_OK:
+        host_short = virUVKeyHashShort(uv->host_key);
+        message = g_strdup_printf(_("the Ultravisor publishes its host-key hashes (host key "
+                                    "%s…)"),
+                                  host_short);
+        virHostValidateSet(check, VIR_HOST_VALIDATE_PASS, message, NULL);
+        return;
+    case VIR_UV_KEYS_INVALID:
+        message = g_strdup_printf(_("the host-key hashes cannot be read: %s"),
+                                  uv->keys_problem);
+        virHostValidateSet(check, VIR_HOST_VALIDATE_WARN, message,
+                           _("images cannot be checked against this host's keys before "
+                             "start; check them by hand with 'pvimg test'"));
+        return;
+    case VIR_UV_KEYS_ABSENT:
+    case VIR_UV_KEYS_LAST:
+    default:
+        break;
+    }
+    if (virUVInfoHasFacility(uv, VIR_UV_FACILITY_QUERY_KEYS))
+        virHostValidateSet(check, VIR_HOST_VALIDATE_WARN,
+                           _("the Ultravisor can report its host-key hashes, but the kernel "
+                             "does not show them (/sys/firmware/uv/keys is missing)"),
+                           _("Linux 6.13 or newer shows them; until then images are not "
+                             "checked against this host's keys before start"));
+    else
+        virHostValidateSet(check, VIR_HOST_VALIDATE_WARN,
+                           _("the Ultravisor does not report its host-key hashes (no "
+                             "query-keys call)"),
+                           _("images are not checked against this host's keys before start; "
+                             "check them by hand with 'pvimg test'"));
+}
+
 /*
  * libvirt-guests (libvirt's tools/libvirt-guests.sh) saves running guests
  * at host shutdown unless ON_SHUTDOWN=shutdown: suspend is its default.
@@ -244,6 +292,7 @@ static const virHostValidateCheckDef virHostValidateChecks[] = {
     { "uv-sysfs", virHostValidateUltravisor, FALSE },
     { "prot-virt-host", virHostValidateProtVirt, FALSE },
     { "kvm", virHostValidateKVM, FALSE },
+    { "uv-query-keys", virHostValidateUVKeys, FALSE },
     { "libvirt-guests-suspend", virHostValidateLibvirtGuests, FALSE },
     { "qemu-pv", virHostValidateQEMU, TRUE },
 };

@@ -17,6 +17,7 @@ typedef enum {
     VIR_PV_CONFIG_KEY_BOOL,
     VIR_PV_CONFIG_KEY_GLOBS,
     VIR_PV_CONFIG_KEY_CODES,
+    VIR_PV_CONFIG_KEY_PATHS,  /* absolute file names */
 } virPVConfigKeyKind;
 
 typedef struct {
@@ -31,6 +32,8 @@ static const virPVConfigKey virPVConfigKeys[] = {
     { "ignore", VIR_PV_CONFIG_KEY_CODES, G_STRUCT_OFFSET(virPVConfig, ignore) },
     { "check_host", VIR_PV_CONFIG_KEY_BOOL, G_STRUCT_OFFSET(virPVConfig, check_host) },
     { "check_qemu", VIR_PV_CONFIG_KEY_BOOL, G_STRUCT_OFFSET(virPVConfig, check_qemu) },
+    { "host_key_documents", VIR_PV_CONFIG_KEY_PATHS,
+      G_STRUCT_OFFSET(virPVConfig, host_key_documents) },
 };
 
 /* Where each key was set, so that every error can name its line.
@@ -63,6 +66,7 @@ virPVConfigFree(virPVConfig *config)
         return;
     g_strfreev(config->require_pv);
     g_strfreev(config->ignore);
+    g_strfreev(config->host_key_documents);
     g_free(config);
 }
 
@@ -220,6 +224,15 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
         if (!virQEMUValidateCodeIsKnown(list[i])) {
             g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
                         _("%s:%u: '%s' is not a finding code"), path, lineno, list[i]);
+            return FALSE;
+        }
+    }
+    /* The hook runs wherever libvirt runs it: a relative name means
+     * nothing there. */
+    for (i = 0; key->kind == VIR_PV_CONFIG_KEY_PATHS && list[i]; i++) {
+        if (!g_path_is_absolute(list[i])) {
+            g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+                        _("%s:%u: '%s' is not an absolute file name"), path, lineno, list[i]);
             return FALSE;
         }
     }

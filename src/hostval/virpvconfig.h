@@ -15,6 +15,7 @@ typedef struct {
     char **ignore;       /* finding codes downgraded to warnings */
     gboolean check_host; /* validate with the host's PV state */
     gboolean check_qemu; /* validate with the emulator's capabilities */
+    char **host_key_documents; /* named in the hints of the host-key findings */
 } virPVConfig;
 
 /* The file the hook reads unless told otherwise. */

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_validate.h"
+#include "util/virhostkey.h"
 #include "util/virstring.h"
 
 /* The s390x machine type of virtio-ccw guests. */
@@ -83,6 +84,7 @@ typedef struct {
     virQEMUValidateResult *result;
     virQEMUKernelState kernel;
     GError *kernel_error;        /* why the kernel is unchecked, if asked */
+    virSEImageHeader *image;     /* the kernel's SE header, when it has one */
 } virQEMUValidateRun;
 
 typedef struct _virQEMUValidateRule virQEMUValidateRule;
@@ -608,6 +610,19 @@ virQEMUValidateVirtioMem(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     }
 }
 
+/* The Ultravisor's own bound (query/max_cpus, the highest guest CPU id
+ * plus one: arch/s390/kernel/uv.c, uv_query_max_guest_cpus), or
+ * G_MAXUINT when the host is not known. */
+static guint
+virQEMUValidateUVMaxVcpus(const virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = run->ctx->host.uv;
+
+    if (!uv || !uv->values[VIR_UV_QUERY_MAX_CPUS].present)
+        return G_MAXUINT;
+    return (guint)MIN(uv->values[VIR_UV_QUERY_MAX_CPUS].value, G_MAXUINT);
+}
+
 /*
  * target/s390x/kvm/pv.c, s390_pv_get_max_cpus(): under PV the SCLP
  * Read-SCP-Info reply (hw/s390x/sclp.c, read_SCP_info()) must fit one
@@ -650,13 +665,19 @@ virQEMUValidateMaxVcpus(const virQEMUValidateRun *run)
 static void
 virQEMUValidateVcpus(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    guint max = virQEMUValidateMaxVcpus(run);
+    guint qemu_max = virQEMUValidateMaxVcpus(run);
+    guint uv_max = virQEMUValidateUVMaxVcpus(run);
+    guint max = MIN(qemu_max, uv_max);
 
     if (run->def->vcpu_max <= max)
         return;
     virQEMUValidateAddFull(run, rule, rule->severity, run->def->vcpu_node, NULL,
-                           g_strdup_printf(_("the guest has up to %u vCPUs; a protected guest "
-                                             "has at most %u"),
+                           g_strdup_printf(uv_max < qemu_max
+                                               ? _("the guest has up to %u vCPUs; this host's "
+                                                   "Ultravisor runs protected guests with at "
+                                                   "most %u")
+                                               : _("the guest has up to %u vCPUs; a protected "
+                                                   "guest has at most %u"),
                                            run->def->vcpu_max, max),
                            g_strdup_printf(_("set <vcpu> to %u or fewer"), max));
 }
@@ -785,20 +806,19 @@ virQEMUValidateNames(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 
 static const virQEMUValidateRule *virQEMUValidateRuleFind(const char *code);
 
-/* Whether the kernel is a Secure Execution image, asked once per run. */
+/* Whether the kernel is a Secure Execution image (and its header), asked
+ * once per run. */
 static virQEMUKernelState
 virQEMUValidateKernelState(virQEMUValidateRun *run)
 {
-    gboolean is_se = FALSE;
-
     if (run->kernel != VIR_QEMU_KERNEL_UNKNOWN)
         return run->kernel;
     if (!run->ctx->image_check || !virDomainDefHasKernel(run->def))
         run->kernel = VIR_QEMU_KERNEL_UNCHECKED;
-    else if (!run->ctx->image_check(run->def->os_kernel, &is_se, &run->kernel_error))
+    else if (!run->ctx->image_check(run->def->os_kernel, &run->image, &run->kernel_error))
         run->kernel = VIR_QEMU_KERNEL_UNCHECKED;
     else
-        run->kernel = is_se ? VIR_QEMU_KERNEL_SE : VIR_QEMU_KERNEL_NOT_SE;
+        run->kernel = run->image ? VIR_QEMU_KERNEL_SE : VIR_QEMU_KERNEL_NOT_SE;
     return run->kernel;
 }
 
@@ -821,6 +841,217 @@ virQEMUValidateKernel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
                                g_strdup_printf(_("the kernel could not be checked: %s"),
                                                error->message),
                                NULL);
+    }
+    if (run->image && !run->image->layout_known)
+        virQEMUValidateAddFull(run, virQEMUValidateRuleFind("kernel-unchecked"),
+                               VIR_QEMU_FINDING_NOTE, def->os_kernel_node, NULL,
+                               g_strdup_printf(_("the kernel's SE header has version 0x%x, "
+                                                 "whose key slots and flags virt-pv does not "
+                                                 "read: they were not checked"),
+                                               run->image->version),
+                               g_strdup(_("check the image with 'pvimg test' and 'pvimg "
+                                          "info'")));
+}
+
+/* The kernel's SE header, or NULL (not read, not an SE image). */
+static const virSEImageHeader *
+virQEMUValidateImage(virQEMUValidateRun *run)
+{
+    return virQEMUValidateKernelState(run) == VIR_QEMU_KERNEL_SE ? run->image : NULL;
+}
+
+/* The Ultravisor's facts, when both the host and an SE kernel are known. */
+static const virUVInfo *
+virQEMUValidateHostFit(virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = run->ctx->host.uv;
+
+    if (!run->ctx->host.have_host || !uv || !uv->query || !virQEMUValidateImage(run))
+        return NULL;
+    return uv;
+}
+
+/* The same, for the rules that read the header past its version. */
+static const virUVInfo *
+virQEMUValidateHostFitSlots(virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = virQEMUValidateHostFit(run);
+
+    return uv && run->image->layout_known ? uv : NULL;
+}
+
+/* "rebuild ... with this host's host-key document", naming the document
+ * when one of those given is this host's. */
+static char *
+virQEMUValidateHostKeyHint(const virQEMUValidateRun *run, const virUVInfo *uv)
+{
+    const virHostKeyDocument *doc =
+        virHostKeyDocumentFind(run->ctx->host_key_documents, uv->host_key);
+
+    if (doc)
+        return g_strdup_printf(_("rebuild the image with this host's host-key document '%s' "
+                                 "(pvimg create --host-key-document)"),
+                               doc->path);
+    return NULL;
+}
+
+/*
+ * The Ultravisor unpacks an image only through a key slot made for one of
+ * its keys: the boot loader fails with rc 0x108 otherwise.  s390-tools'
+ * `pvimg test --key-hashes` (rust/pvimg/src/cmd/test.rs,
+ * hdr_test_target_hashes) counts a slot for the host key or for the backup
+ * host key as a pass.
+ */
+static void
+virQEMUValidateHostKey(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFitSlots(run);
+    g_autofree char *host_short = NULL;
+    g_autofree char *backup_short = NULL;
+
+    if (!uv || uv->keys_state != VIR_UV_KEYS_OK)
+        return;
+    if (virSEImageFindSlot(run->image, uv->host_key) >= 0)
+        return;
+    host_short = virUVKeyHashShort(uv->host_key);
+    if (uv->backup_host_key[0] && virSEImageFindSlot(run->image, uv->backup_host_key) >= 0) {
+        backup_short = virUVKeyHashShort(uv->backup_host_key);
+        virQEMUValidateAddFull(
+            run, virQEMUValidateRuleFind("kernel-backup-host-key-only"),
+            VIR_QEMU_FINDING_WARNING, run->def->os_kernel_node, NULL,
+            g_strdup_printf(virSEImagePCFHas(run->image->pcf,
+                                             VIR_SE_IMAGE_PCF_BACKUP_TARGET_KEYS)
+                                ? _("the kernel '%s' opens only with this host's backup host "
+                                    "key %s…, not with its host key %s…")
+                                : _("the kernel '%s' opens only with this host's backup host "
+                                    "key %s…, not with its host key %s…, and does not enable "
+                                    "backup target keys (plaintext control flag 62): the "
+                                    "Ultravisor may refuse it"),
+                            run->def->os_kernel, backup_short, host_short),
+            virQEMUValidateHostKeyHint(run, uv));
+        return;
+    }
+    if (uv->backup_host_key[0]) {
+        backup_short = virUVKeyHashShort(uv->backup_host_key);
+        virQEMUValidateAddFull(run, rule, rule->severity, run->def->os_kernel_node, NULL,
+                               g_strdup_printf(_("no key slot of the kernel '%s' is for this "
+                                                 "host: host key %s…, backup host key %s…"),
+                                               run->def->os_kernel, host_short, backup_short),
+                               virQEMUValidateHostKeyHint(run, uv));
+    } else {
+        virQEMUValidateAddFull(run, rule, rule->severity, run->def->os_kernel_node, NULL,
+                               g_strdup_printf(_("no key slot of the kernel '%s' is for this "
+                                                 "host: host key %s…"),
+                                               run->def->os_kernel, host_short),
+                               virQEMUValidateHostKeyHint(run, uv));
+    }
+}
+
+static void
+virQEMUValidateHostKeysUnknown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFitSlots(run);
+
+    if (!uv || uv->keys_state == VIR_UV_KEYS_OK)
+        return;
+    if (uv->keys_state == VIR_UV_KEYS_INVALID)
+        virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                           g_strdup_printf(_("the host keys of this host cannot be read, so "
+                                             "the kernel's key slots were not checked: %s"),
+                                           uv->keys_problem));
+    else
+        virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                           g_strdup(_("this host does not publish its host-key hashes "
+                                      "(Linux before 6.13, or no query-keys call), so the "
+                                      "kernel's key slots were not checked")));
+}
+
+/* rc 0x104 at boot. */
+static void
+virQEMUValidateHeaderVersion(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFit(run);
+    const virUVQueryValue *supp;
+    g_auto(GStrv) versions = NULL;
+    g_autofree char *joined = NULL;
+
+    if (!uv)
+        return;
+    supp = &uv->values[VIR_UV_QUERY_SUPP_SE_HDR_VER];
+    if (!supp->present || virUVSupportsHeaderVersion(supp->value, run->image->version))
+        return;
+    versions = virUVHeaderVersionNames(supp->value);
+    joined = versions[0] ? g_strjoinv(", ", versions) : g_strdup(_("none"));
+    virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                       g_strdup_printf(_("the kernel's SE header has version 0x%x; this "
+                                         "host's Ultravisor supports %s"),
+                                       run->image->version, joined));
+}
+
+/* rc 0x106/0x30 at boot. */
+static void
+virQEMUValidatePCF(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virUVInfo *uv = virQEMUValidateHostFitSlots(run);
+    const virUVQueryValue *supp;
+    g_auto(GStrv) names = NULL;
+    g_autofree char *joined = NULL;
+    guint64 unsupported;
+
+    if (!uv)
+        return;
+    supp = &uv->values[VIR_UV_QUERY_SUPP_SE_HDR_PCF];
+    if (!supp->present || !(unsupported = run->image->pcf & ~supp->value))
+        return;
+    names = virSEImagePCFNames(unsupported);
+    joined = g_strjoinv(", ", names);
+    virQEMUValidateAdd(run, rule, run->def->os_kernel_node,
+                       g_strdup_printf(_("the kernel's SE header sets plaintext control flags "
+                                         "this host's Ultravisor does not support: %s"),
+                                       joined));
+}
+
+/* Why a dump of this guest would be useless, or NULL.  QEMU dumps a
+ * protected guest through the Ultravisor only when the dump calls work
+ * (target/s390x/arch_dump.c, arch_sections_add); otherwise, or when the
+ * image does not allow dumping, it quietly writes a plain dump of
+ * encrypted memory. */
+static char *
+virQEMUValidateDumpProblem(virQEMUValidateRun *run)
+{
+    const virUVInfo *uv = run->ctx->host.have_host ? run->ctx->host.uv : NULL;
+    const virSEImageHeader *image = virQEMUValidateImage(run);
+
+    if (image && image->layout_known &&
+        !virSEImagePCFHas(image->pcf, VIR_SE_IMAGE_PCF_ALLOW_DUMPING))
+        return g_strdup(_("the kernel's SE header does not allow dumping"));
+    if (uv && uv->has_facilities && !virUVInfoCanDump(uv))
+        return g_strdup(_("this host's Ultravisor has no dump calls"));
+    return NULL;
+}
+
+static void
+virQEMUValidateCrashDump(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
+{
+    const virDomainDef *def = run->def;
+    g_autofree char *problem = NULL;
+    guint i;
+
+    if (!(problem = virQEMUValidateDumpProblem(run)))
+        return;
+    if (def->on_crash && g_str_has_prefix(def->on_crash, "coredump-"))
+        virQEMUValidateAdd(run, rule, def->on_crash_node,
+                           g_strdup_printf(_("<on_crash>%s</on_crash> would write a dump of "
+                                             "encrypted memory: %s"),
+                                           def->on_crash, problem));
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_WATCHDOG && g_strcmp0(dev->action, "dump") == 0)
+            virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
+                                 g_strdup_printf(_("the watchdog's action='dump' would write "
+                                                   "a dump of encrypted memory: %s"),
+                                                 problem));
     }
 }
 
@@ -1097,6 +1328,38 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
     /* Reported by the rule above when the image cannot be read. */
     { "kernel-unchecked", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
       N_("run the validation where the image is readable"), NULL },
+    { "kernel-wrong-host-key", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("rebuild the image with this host's host-key document (pvimg create "
+         "--host-key-document)"),
+      virQEMUValidateHostKey },
+    /* Reported by the rule above.  A warning, because no source says for
+     * certain what the Ultravisor does: s390-tools' `pvimg test
+     * --key-hashes` counts a slot for the backup host key as a pass
+     * (rust/pvimg/src/cmd/test.rs, hdr_test_target_hashes), and the
+     * Ultravisor has a return code of its own for a backup key that does
+     * not match (0x108/0x34), so it does look at that slot.  But pvimg
+     * calls host keys "target keys" (the phkh is the "hash of the public
+     * target key", rust/pvimg/schema/INFO_JSON_OUTPUT.md) and has plaintext
+     * control flag 62, "backup target keys support", off unless `pvimg
+     * create --enable-backup-keys` (rust/pvimg/src/pv_utils/se_hdr/flags.rs,
+     * man pvimg-create): without it the image may well be refused, and the
+     * message says so.  Either way the image stops booting here when the
+     * backup key is retired. */
+    { "kernel-backup-host-key-only", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("rebuild the image with this host's host-key document as well, so that it does not "
+         "depend on the backup host key"),
+      NULL },
+    { "kernel-host-keys-unknown", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
+      N_("check by hand with 'pvimg test --host-key-document HKD IMAGE' against this host's "
+         "host-key document"),
+      virQEMUValidateHostKeysUnknown },
+    { "kernel-header-version-unsupported", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("rebuild the image with a header version this host supports (pvimg create "
+         "--hdr-version)"),
+      virQEMUValidateHeaderVersion },
+    { "kernel-pcf-unsupported", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
+      N_("rebuild the image without those flags (pvimg create --disable-flags)"),
+      virQEMUValidatePCF },
     { "kernel-args-ignored", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("remove the element; put the command line and initrd into the image with "
          "'pvimg create' (genprotimg)"),
@@ -1158,6 +1421,11 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
       virQEMUValidateImplicitDevices },
     { "memballoon-enabled", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("set <memballoon model='none'/>"), virQEMUValidateBalloon },
+    { "crash-dump-not-allowed", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
+      N_("build the image with dump support (pvimg create --enable-dump) on a host whose "
+         "Ultravisor has the dump calls, or set <on_crash>destroy</on_crash> and another "
+         "watchdog action"),
+      virQEMUValidateCrashDump },
     { "virtio-pci-address", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("remove the <address> (libvirt then gives a ccw one) or use <address type='ccw'>"),
       virQEMUValidatePCIAddress },
@@ -1248,6 +1516,7 @@ virQEMUValidateDomain(const virQEMUValidateContext *ctx, const virDomainDef *def
             rule->check(&run, rule);
     }
     g_clear_error(&run.kernel_error);
+    g_clear_pointer(&run.image, virSEImageHeaderFree);
     g_ptr_array_sort(result->findings, virQEMUFindingCompare);
     virQEMUValidateCount(result, ctx->strict);
     return result;

@@ -4,6 +4,8 @@
 #include <glib.h>
 
 #include "conf/domain_conf.h"
+#include "util/virseimage.h"
+#include "util/viruv.h"
 
 /*
  * PV validation: every reason a domain definition would not run as a
@@ -44,18 +46,21 @@ typedef struct {
     char **machines;    /* the names and aliases of its machine types */
 } virQEMUValidateCaps;
 
-/* What the host check found (hook, --root). */
+/* What the host check found (hook, --root, --host). */
 typedef struct {
     gboolean have_host;  /* FALSE: host-no-pv is skipped */
     gboolean can_run_pv;
     const char *reason;  /* why not, one sentence; may be NULL */
+    const virUVInfo *uv; /* the Ultravisor's facts; NULL: the host-fit
+                          * rules (kernel-*-host-key, ...) are skipped */
 } virQEMUValidateHost;
 
-/* Tell whether @path is a Secure Execution boot image.  An error means
- * the file could not be checked (a note says so), except
+/* Read the Secure Execution header of the kernel at @path: TRUE with
+ * *ret_header NULL when the file has none (or a damaged one).  An error
+ * means the file could not be checked (a note says so), except
  * G_IO_ERROR_NOT_FOUND: a kernel that is not there is not checked, as
  * definitions are often validated away from the host that boots them. */
-typedef gboolean (*virQEMUValidateImageFunc)(const char *path, gboolean *ret_is_se,
+typedef gboolean (*virQEMUValidateImageFunc)(const char *path, virSEImageHeader **ret_header,
                                              GError **error);
 
 typedef struct {
@@ -68,6 +73,8 @@ typedef struct {
     virQEMUValidateCaps caps;
     virQEMUValidateHost host;
     virQEMUValidateImageFunc image_check; /* NULL: kernel-not-se-image skipped */
+    const GPtrArray *host_key_documents; /* of virHostKeyDocument, to name the
+                                          * one a hint asks for; may be NULL */
     const char *emulator_untrusted; /* why the guest's emulator was not run
                                      * (as root), or NULL */
 } virQEMUValidateContext;

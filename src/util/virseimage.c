@@ -76,7 +76,7 @@ virSEImagePCFNames(guint64 pcf)
     for (bit = 0; bit < 64; bit++) {
         const char *name;
 
-        if (!(pcf & (G_GUINT64_CONSTANT(1) << (63 - bit))))
+        if (!virSEImagePCFHas(pcf, bit))
             continue;
         if ((name = virSEImagePCFFlagName(bit))) {
             g_strv_builder_add(names, name);
@@ -88,6 +88,60 @@ virSEImagePCFNames(guint64 pcf)
         }
     }
     return g_strv_builder_end(names);
+}
+
+gboolean
+virSEImagePCFHas(guint64 pcf, guint bit)
+{
+    return bit < 64 && (pcf & (G_GUINT64_CONSTANT(1) << (63 - bit)));
+}
+
+static char *
+virSEImageHex(const guint8 *bytes, gsize len)
+{
+    char *hex = g_malloc(2 * len + 1);
+    gsize i;
+
+    for (i = 0; i < len; i++)
+        g_snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+    hex[2 * len] = '\0';
+    return hex;
+}
+
+char *
+virSEImageSlotPHKH(const virSEImageHeader *header, guint slot)
+{
+    g_return_val_if_fail(slot < header->key_slots, NULL);
+    return virSEImageHex(header->slots[slot], VIR_SE_IMAGE_PHKH_SIZE);
+}
+
+char *
+virSEImageSlotWRPK(const virSEImageHeader *header, guint slot)
+{
+    g_return_val_if_fail(slot < header->key_slots, NULL);
+    return virSEImageHex(header->slots[slot] + VIR_SE_IMAGE_PHKH_SIZE, VIR_SE_IMAGE_WRPK_SIZE);
+}
+
+char *
+virSEImageSlotKST(const virSEImageHeader *header, guint slot)
+{
+    g_return_val_if_fail(slot < header->key_slots, NULL);
+    return virSEImageHex(header->slots[slot] + VIR_SE_IMAGE_PHKH_SIZE + VIR_SE_IMAGE_WRPK_SIZE,
+                         VIR_SE_IMAGE_KST_SIZE);
+}
+
+int
+virSEImageFindSlot(const virSEImageHeader *header, const char *hash)
+{
+    guint slot;
+
+    for (slot = 0; hash && slot < header->key_slots; slot++) {
+        g_autofree char *phkh = virSEImageSlotPHKH(header, slot);
+
+        if (g_ascii_strcasecmp(phkh, hash) == 0)
+            return (int)slot;
+    }
+    return -1;
 }
 
 /*
@@ -258,8 +312,7 @@ virSEImageReadField(const virSEImageSource *src, guint64 offset, const virSEImag
 static gboolean
 virSEImageCheckSizes(const virSEImageSource *src, const virSEImageHeader *h, GError **error)
 {
-    const guint64 max_slots = (VIR_SE_IMAGE_HEADER_MAX_SIZE - VIR_SE_IMAGE_HEADER_HEAD_SIZE -
-                               VIR_SE_IMAGE_TAG_SIZE) / VIR_SE_IMAGE_KEY_SLOT_SIZE;
+    const guint64 max_slots = VIR_SE_IMAGE_MAX_KEY_SLOTS;
     guint64 expected;
 
     if (h->size < VIR_SE_IMAGE_HEADER_MIN_SIZE || h->size > VIR_SE_IMAGE_HEADER_MAX_SIZE) {
@@ -337,9 +390,21 @@ virSEImageParseHeader(const virSEImageSource *src, guint64 offset, virSEImageFou
     if (!virSEImageReadField(src, offset, &bytes, VIR_SE_IMAGE_FIELD_VERSION, &version, error))
         return FALSE;
     if (version != VIR_SE_IMAGE_VERSION_1) {
-        virSEImageDamaged(error, src, offset, _("unsupported header version 0x%" PRIx64), version);
-        return FALSE;
+        /* pvimg writes version 2 headers (0x200, hybrid keys) for newer
+         * machines.  Their layout past the version is not read here, but
+         * they are SE headers: a host can still be asked whether it
+         * supports the version (bit n of supp_se_hdr_ver: 0x100 * (n + 1)). */
+        if (version % VIR_SE_IMAGE_VERSION_1 != 0 || version < 2 * VIR_SE_IMAGE_VERSION_1 ||
+            version > 64 * VIR_SE_IMAGE_VERSION_1) {
+            virSEImageDamaged(error, src, offset, _("unsupported header version 0x%" PRIx64),
+                              version);
+            return FALSE;
+        }
+        h->version = (guint32)version;
+        *ret_header = g_steal_pointer(&h);
+        return TRUE;
     }
+    h->layout_known = TRUE;
     if (!virSEImageReadField(src, offset, &bytes, VIR_SE_IMAGE_FIELD_SIZE, &size, error))
         return FALSE;
     h->version = (guint32)version;
@@ -359,6 +424,9 @@ virSEImageParseHeader(const virSEImageSource *src, guint64 offset, virSEImageFou
 
     if (!virSEImageCheckSizes(src, h, error) || !virSEImageCheckComplete(src, h, bytes.len, error))
         return FALSE;
+    /* Checked above: the slots are within the header and the buffer. */
+    memcpy(h->slots, buf + VIR_SE_IMAGE_HEADER_HEAD_SIZE,
+           (gsize)h->key_slots * VIR_SE_IMAGE_KEY_SLOT_SIZE);
     *ret_header = g_steal_pointer(&h);
     return TRUE;
 }
@@ -482,23 +550,22 @@ virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **err
 }
 
 /**
- * virSEImageIsSE:
+ * virSEImageReadFileValid:
  *
- * Does @path hold a valid Secure Execution header?  A damaged header counts
- * as "no"; only an unreadable file is an error.
+ * Like virSEImageReadFile(), but a damaged header counts as none: TRUE
+ * with *ret_header NULL.  Only a file that cannot be read is an error.
  */
 gboolean
-virSEImageIsSE(const char *path, gboolean *ret_is_se, GError **error)
+virSEImageReadFileValid(const char *path, virSEImageHeader **ret_header, GError **error)
 {
-    g_autoptr(virSEImageHeader) header = NULL;
     g_autoptr(GError) local = NULL;
 
-    if (!virSEImageReadFile(path, &header, &local)) {
-        if (!g_error_matches(local, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE)) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
+    if (virSEImageReadFile(path, ret_header, &local))
+        return TRUE;
+    if (!g_error_matches(local, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
     }
-    *ret_is_se = header != NULL;
+    *ret_header = NULL;
     return TRUE;
 }

@@ -25,6 +25,19 @@
 /* Version 1 headers are never larger than this. */
 #define VIR_SE_IMAGE_HEADER_MAX_SIZE 0x2000
 #define VIR_SE_IMAGE_VERSION_1 0x100
+/* As many key slots as fit into the largest header. */
+#define VIR_SE_IMAGE_MAX_KEY_SLOTS \
+    ((VIR_SE_IMAGE_HEADER_MAX_SIZE - VIR_SE_IMAGE_HEADER_HEAD_SIZE - VIR_SE_IMAGE_TAG_SIZE) / \
+     VIR_SE_IMAGE_KEY_SLOT_SIZE)
+/* A key slot: the hash of the host key it is for (phkh), the wrapped
+ * header key (wrpk), the slot's tag (kst). */
+#define VIR_SE_IMAGE_PHKH_SIZE 32
+#define VIR_SE_IMAGE_WRPK_SIZE 32
+#define VIR_SE_IMAGE_KST_SIZE 16
+
+/* Plaintext control flags (MSB-0 bit numbers, as pvimg's PcfV1). */
+#define VIR_SE_IMAGE_PCF_ALLOW_DUMPING 34
+#define VIR_SE_IMAGE_PCF_BACKUP_TARGET_KEYS 62
 
 typedef enum {
     VIR_SE_IMAGE_FOUND_BY_SCAN,     /* at a page-aligned offset */
@@ -40,11 +53,16 @@ typedef struct {
     virSEImageFoundBy found_by;
     guint32 metadata_version; /* only when found by metadata */
     guint32 version;
+    /* FALSE for a later header version (0x200 ...), of which only the
+     * version is read: every field below is zero. */
+    gboolean layout_known;
     guint32 size;
     guint64 key_slots;
     guint64 encrypted_size;
     guint64 encrypted_pages;
     guint64 pcf;              /* plaintext control flags */
+    /* The key_slots slots, as in the file. */
+    guint8 slots[VIR_SE_IMAGE_MAX_KEY_SLOTS][VIR_SE_IMAGE_KEY_SLOT_SIZE];
 } virSEImageHeader;
 
 void virSEImageHeaderFree(virSEImageHeader *header);
@@ -55,9 +73,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virSEImageHeader, virSEImageHeaderFree)
  * architecture does).  NULL-terminated. */
 GStrv virSEImagePCFNames(guint64 pcf);
 
+/* Is PCF bit @bit (MSB-0) set in @pcf? */
+gboolean virSEImagePCFHas(guint64 pcf, guint bit);
+
+/* The parts of key slot @slot as lower-case hex; @slot < key_slots. */
+char *virSEImageSlotPHKH(const virSEImageHeader *header, guint slot);
+char *virSEImageSlotWRPK(const virSEImageHeader *header, guint slot);
+char *virSEImageSlotKST(const virSEImageHeader *header, guint slot);
+
+/* The first slot whose phkh is @hash (64 hex digits, any case), or -1. */
+int virSEImageFindSlot(const virSEImageHeader *header, const char *hash);
+
 gboolean virSEImageReadData(const char *name, const guint8 *data, gsize len,
                             virSEImageHeader **ret_header, GError **error);
 
 gboolean virSEImageReadFile(const char *path, virSEImageHeader **ret_header, GError **error);
 
-gboolean virSEImageIsSE(const char *path, gboolean *ret_is_se, GError **error);
+/* A damaged header counts as none; only an unreadable file fails. */
+gboolean virSEImageReadFileValid(const char *path, virSEImageHeader **ret_header,
+                                 GError **error);

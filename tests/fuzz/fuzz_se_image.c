@@ -67,9 +67,59 @@ fuzzSEImageReadFile(const GByteArray *img, virSEImageHeader **ret_header, GError
     return ok;
 }
 
+/* PCF: one name per set bit, in bit order. */
+static void
+fuzzSEImageCheckPCF(guint64 pcf)
+{
+    g_auto(GStrv) names = virSEImagePCFNames(pcf);
+    guint bit;
+    guint n = 0;
+
+    for (bit = 0; bit < 64; bit++) {
+        if (virSEImagePCFHas(pcf, bit))
+            n++;
+    }
+    virFuzzAssert(n == (guint)__builtin_popcountll(pcf));
+    virFuzzAssert(g_strv_length(names) == n);
+}
+
+/* Every key slot is the 80 bytes after the fixed part; its phkh finds
+ * it (or an earlier slot with the same hash). */
+static void
+fuzzSEImageCheckSlots(const GByteArray *img, const virSEImageHeader *h)
+{
+    guint slot;
+
+    virFuzzAssert(h->key_slots >= 1 && h->key_slots <= VIR_SE_IMAGE_MAX_KEY_SLOTS);
+    for (slot = 0; slot < h->key_slots; slot++) {
+        g_autofree char *phkh = virSEImageSlotPHKH(h, slot);
+        g_autofree char *wrpk = virSEImageSlotWRPK(h, slot);
+        g_autofree char *kst = virSEImageSlotKST(h, slot);
+        int found = virSEImageFindSlot(h, phkh);
+
+        virFuzzAssert(memcmp(h->slots[slot],
+                             img->data + h->offset + VIR_SE_IMAGE_HEADER_HEAD_SIZE +
+                                 slot * VIR_SE_IMAGE_KEY_SLOT_SIZE,
+                             VIR_SE_IMAGE_KEY_SLOT_SIZE) == 0);
+        virFuzzAssert(strlen(phkh) == 2 * VIR_SE_IMAGE_PHKH_SIZE);
+        virFuzzAssert(strlen(wrpk) == 2 * VIR_SE_IMAGE_WRPK_SIZE);
+        virFuzzAssert(strlen(kst) == 2 * VIR_SE_IMAGE_KST_SIZE);
+        virFuzzAssert(found >= 0 && (guint)found <= slot);
+    }
+    fuzzSEImageCheckPCF(h->pcf);
+}
+
 static void
 fuzzSEImageCheckHeader(const GByteArray *img, const virSEImageHeader *h)
 {
+    virFuzzAssert(h->version % VIR_SE_IMAGE_VERSION_1 == 0);
+    virFuzzAssert(memcmp(img->data + h->offset, "IBMSecEx", 8) == 0);
+    if (!h->layout_known) {
+        /* A later version: nothing past the version is read. */
+        virFuzzAssert(h->version > VIR_SE_IMAGE_VERSION_1 && h->size == 0 &&
+                      h->key_slots == 0 && h->pcf == 0);
+        return;
+    }
     virFuzzAssert(h->version == VIR_SE_IMAGE_VERSION_1);
     virFuzzAssert(h->size >= VIR_SE_IMAGE_HEADER_HEAD_SIZE + VIR_SE_IMAGE_TAG_SIZE);
     virFuzzAssert(h->size <= VIR_SE_IMAGE_HEADER_MAX_SIZE);
@@ -80,6 +130,7 @@ fuzzSEImageCheckHeader(const GByteArray *img, const virSEImageHeader *h)
                       h->offset < VIR_SE_IMAGE_SCAN_PAGES * FUZZ_SE_PAGE);
     g_strfreev(virSEImagePCFNames(h->pcf));
     (void)virSEImageFoundByToString(h->found_by);
+    fuzzSEImageCheckSlots(img, h);
 }
 
 int

@@ -87,4 +87,52 @@ ht_run --json --root "$root" host-validate
 ht_expect "64 KiB quoted word swallowing prot_virt=1: exit 1" 1
 ht_check "  prot-virt-host fails" check_result "$HT_OUT" prot-virt-host fail
 
+# uv_root NAME: an s390x root with prot_virt_host = 1 and an Ultravisor
+# that publishes its host keys (Linux >= 6.13), whose files the cases break.
+uv_root() {
+    local root
+    root=$(fake_root "$1" "$s390_head$facilities" "prot_virt=1")
+    mkdir -p "$root/sys/firmware/uv/query" "$root/sys/firmware/uv/keys"
+    echo 1 >"$root/sys/firmware/uv/prot_virt_host"
+    printf 'ffd7ffffe0000000\n0\n0\n0\n' >"$root/sys/firmware/uv/query/facilities"
+    echo 248 >"$root/sys/firmware/uv/query/max_cpus"
+    echo "$root"
+}
+
+# 8. a FIFO as keys/host_key: refused at once, never waited on
+root=$(uv_root keys-fifo)
+mkfifo "$root/sys/firmware/uv/keys/host_key"
+ht_run --json --root "$root" host-validate
+ht_expect "a FIFO as /sys/firmware/uv/keys/host_key: warned, exit 0" 0
+ht_check "  uv-query-keys warns" check_result "$HT_OUT" uv-query-keys warn
+
+# 9. keys/all a symbolic link to /dev/zero: a device is never read
+root=$(uv_root keys-device)
+ln -s /dev/zero "$root/sys/firmware/uv/keys/all"
+ht_run --json --root "$root" host-validate
+ht_expect "keys/all linked to /dev/zero: warned, exit 0" 0
+ht_check "  uv-query-keys warns" check_result "$HT_OUT" uv-query-keys warn
+
+# 10. 1 MiB of hex digits as keys/host_key, and a query file of 16 MiB
+root=$(uv_root keys-huge)
+head -c $((1024 * 1024)) /dev/zero | tr '\0' 'a' >"$root/sys/firmware/uv/keys/host_key"
+head -c $((16 * 1024 * 1024)) /dev/zero | tr '\0' '1' >"$root/sys/firmware/uv/query/max_guests"
+ht_run --json --root "$root" host-validate
+ht_expect "1 MiB host_key, 16 MiB max_guests: warned and ignored, exit 0" 0
+ht_check "  uv-query-keys warns" check_result "$HT_OUT" uv-query-keys warn
+ht_check "  max_guests is left out" python3 -c '
+import json, sys
+uv = json.loads(sys.argv[1])["ultravisor"]
+sys.exit(0 if "max_guests" not in uv and uv["max_cpus"] == 248 and
+         any("max_guests" in i for i in uv["ignored"]) else 1)' "$HT_OUT"
+
+# 11. terminal escapes in a query file reach the terminal escaped
+root=$(uv_root query-escapes)
+printf '12\033]0;owned\007\033[2J\n' >"$root/sys/firmware/uv/query/max_guests"
+ht_run --root "$root" host-validate
+ht_expect "escape sequences in max_guests: ignored, exit 0" 0
+ht_check "  no ESC or BEL reaches the output" python3 -c '
+import sys
+sys.exit(1 if "\x1b" in sys.argv[1] or "\x07" in sys.argv[1] or "max_guests" not in sys.argv[1] else 0)' "$HT_OUT"
+
 tap_done

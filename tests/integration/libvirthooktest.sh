@@ -230,6 +230,41 @@ t "stop, release and other operations pass whatever the guest" \
     eval '"$program" hook --config "$conf" qemu pv-bad started begin - <"$LVENV_DIR/pv-bad.xml" &&
           "$program" hook --config "$conf" qemu pv-bad release end - </dev/null'
 
+# Will the image boot on this host?  The hook reads a faked z16 host below
+# --root whose Ultravisor publishes the hash of a P-521 key made here
+# (scripts/demo-host-fit), and guests boot SE images built for another
+# machine's key or for this host's.  The kernel is read below the root by
+# virt-pv and at its own path by QEMU, so each image is at both places.
+fit=$LVENV_DIR/fit
+# hook_wrapper [ARG...]: install the hook with virt-pv's global options
+# ARG (libvirt runs the file anew at every start).
+hook_wrapper() {
+    printf '#!/bin/sh\nexec "%s" %s hook --config "%s" --cache-dir "%s" qemu "$@"\n' \
+        "$program" "$*" "$conf" "$cache" >"$LVENV_DIR/hook"
+    lvenv_install_hook "$LVENV_DIR/hook"
+}
+if "$here/../../scripts/demo-host-fit" "$fit" >"$LVENV_DIR/fit.log" 2>&1; then
+    mkdir -p "$fit/root$fit"
+    for img in built-for-other built-for-this; do
+        cp "$fit/root/boot/$img.img" "$fit/$img.img"
+        cp "$fit/root/boot/$img.img" "$fit/root$fit/$img.img"
+        guest "$img" pv-good
+        sed -i "s|hvm</type></os>|hvm</type><kernel>$fit/$img.img</kernel></os>|" \
+            "$LVENV_DIR/$img.xml"
+        lvenv_virsh define "$LVENV_DIR/$img.xml" >/dev/null
+    done
+    hook_wrapper --root "$fit/root"
+    tcg_conf "host_key_documents = $fit/this-host.crt"
+    t "a guest whose SE image is for another machine's host key is refused" \
+        refused built-for-other kernel-wrong-host-key "$fit/this-host.crt"
+    echo "# virsh start built-for-other said:"
+    sed 's/^/#   /' "$LVENV_DIR/error"
+    t "a guest whose SE image is for this host's key starts" starts built-for-this
+    hook_wrapper
+else
+    tap_result 1 "the faked host with host keys (scripts/demo-host-fit)" "$(cat "$LVENV_DIR/fit.log")"
+fi
+
 # refused_by_qemu NAME PATTERN: the hook let the start through, QEMU
 # itself failed (this QEMU cannot run protected guests).
 refused_by_qemu() {
