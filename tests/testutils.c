@@ -74,13 +74,25 @@ virTestInterruptsStart(guint interval_ms)
            setitimer(ITIMER_REAL, &every, NULL) == 0;
 }
 
+/* The timer is stopped with SIGALRM blocked, and a signal still pending
+ * is taken before the old disposition (often the default: terminate)
+ * comes back. */
 void
 virTestInterruptsStop(void)
 {
     struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    const struct timespec now = { 0, 0 };
+    sigset_t sigalrm;
+    sigset_t saved;
 
+    sigemptyset(&sigalrm);
+    sigaddset(&sigalrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &sigalrm, &saved);
     setitimer(ITIMER_REAL, &off, NULL);
+    while (sigtimedwait(&sigalrm, NULL, &now) == SIGALRM)
+        ;
     sigaction(SIGALRM, &virTestInterruptsSaved, NULL);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 
 int
