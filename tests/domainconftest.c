@@ -183,6 +183,10 @@ mymain(void)
     DO_TEST("empty");
     DO_TEST("not-domain");
     DO_TEST("bad-vcpu");
+    DO_TEST("machine-settings");
+    DO_TEST("bad-loadparm");
+    DO_TEST("bad-rerror-policy");
+    DO_TEST("bad-keywrap");
     DO_TEST("bad-iommu");
     DO_TEST("boot-os-devs");
     DO_TEST("boot-order");

@@ -6,10 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "conf/domain_conf.h"
+#include "util/virstring.h"
 #include "qemu/qemu_command.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-findings.h"
-#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv domxml-to-native: the QEMU argv of a guest, one argument per

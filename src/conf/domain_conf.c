@@ -28,6 +28,19 @@ virTristateSwitchToString(virTristateSwitch value)
     return virTristateSwitchStrings[value];
 }
 
+static const char *const virDomainDiskErrorPolicyStrings[] = {
+    "default", "stop", "report", "ignore", "enospace",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskErrorPolicyStrings) == VIR_DOMAIN_DISK_ERROR_POLICY_LAST);
+
+const char *
+virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value)
+{
+    if ((guint)value >= VIR_DOMAIN_DISK_ERROR_POLICY_LAST)
+        return NULL;
+    return virDomainDiskErrorPolicyStrings[value];
+}
+
 /* ---- safe parsing ------------------------------------------------------ */
 
 /* What the SAX hooks learn while libxml2 parses one document. */
@@ -602,33 +615,134 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->type);
     g_free(dev->bus);
     g_free(dev->target_type);
+    g_free(dev->target_dev);
     g_free(dev->model);
     g_free(dev->action);
     g_free(dev->disk_device);
     g_free(dev->address_type);
+    g_free(dev->loadparm);
+    g_free(dev->source_uuid);
     g_free(dev->xpath);
     g_free(dev);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDevice, virDomainDeviceFree)
 
+/* An attribute of libvirt's two-valued kinds: virTristateSwitch (on,
+ * off) or virTristateBool (yes, no); absent is the third value. */
 static gboolean
-virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
-                     virTristateSwitch *ret_value, GError **error)
+virDomainTristateParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                       const char *on, const char *off, virTristateSwitch *ret_value,
+                       GError **error)
 {
     g_autofree char *value = virXMLProp(node, attr);
 
     if (!value) {
         *ret_value = VIR_TRISTATE_SWITCH_ABSENT;
-    } else if (g_str_equal(value, "on")) {
+    } else if (g_str_equal(value, on)) {
         *ret_value = VIR_TRISTATE_SWITCH_ON;
-    } else if (g_str_equal(value, "off")) {
+    } else if (g_str_equal(value, off)) {
         *ret_value = VIR_TRISTATE_SWITCH_OFF;
     } else {
         return virDomainInvalid(def, node, error,
-                                _("invalid value '%s' of attribute '%s' (expected 'on' or 'off')"),
-                                value, attr);
+                                _("invalid value '%s' of attribute '%s' (expected '%s' or '%s')"),
+                                value, attr, on, off);
     }
     return TRUE;
+}
+
+static gboolean
+virDomainSwitchParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                     virTristateSwitch *ret_value, GError **error)
+{
+    return virDomainTristateParse(def, node, attr, "on", "off", ret_value, error);
+}
+
+static gboolean
+virDomainBoolParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                   virTristateSwitch *ret_value, GError **error)
+{
+    return virDomainTristateParse(def, node, attr, "yes", "no", ret_value, error);
+}
+
+/* A positive decimal number below G_MAXUINT32, as libvirt's ids are. */
+static gboolean
+virDomainIdParse(const virDomainDef *def, xmlNodePtr node, const char *attr, guint *ret_value,
+                 GError **error)
+{
+    g_autofree char *value = virXMLProp(node, attr);
+    guint64 number = 0;
+
+    if (!value) {
+        *ret_value = 0;
+        return TRUE;
+    }
+    if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32 - 1, &number, NULL))
+        return virDomainInvalid(def, node, error,
+                                _("invalid value '%s' of attribute '%s' (expected a positive "
+                                  "number)"),
+                                value, attr);
+    *ret_value = (guint)number;
+    return TRUE;
+}
+
+static gboolean
+virDomainErrorPolicyParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
+                          gboolean enospace, virDomainDiskErrorPolicy *ret_value, GError **error)
+{
+    g_autofree char *value = virXMLProp(node, attr);
+    guint i;
+
+    *ret_value = VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT;
+    if (!value)
+        return TRUE;
+    /* libvirt: virDomainDiskDefDriverParseXML; enospace is not a read
+     * error policy (QEMU's rerror has no enospc). */
+    for (i = VIR_DOMAIN_DISK_ERROR_POLICY_STOP; i < VIR_DOMAIN_DISK_ERROR_POLICY_LAST; i++) {
+        if (g_str_equal(value, virDomainDiskErrorPolicyStrings[i]) &&
+            (enospace || i != VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)) {
+            *ret_value = i;
+            return TRUE;
+        }
+    }
+    return virDomainInvalid(def, node, error, _("invalid value '%s' of attribute '%s'"), value,
+                            attr);
+}
+
+/* <boot loadparm>: libvirt (virDomainDeviceBootParseXML and
+ * virDomainDeviceLoadparmIsValid) keeps it in upper case and takes 1 to
+ * 8 characters of A-Z, 0-9, '.' and blank. */
+static gboolean
+virDomainLoadparmParse(const virDomainDef *def, xmlNodePtr boot, char **ret_value, GError **error)
+{
+    g_autofree char *value = virXMLProp(boot, "loadparm");
+    g_autofree char *upper = NULL;
+    gsize len;
+
+    *ret_value = NULL;
+    if (!value)
+        return TRUE;
+    upper = g_ascii_strup(value, -1);
+    len = strlen(upper);
+    if (len == 0 || len > 8 || strspn(upper, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789. ") != len)
+        return virDomainInvalid(def, boot, error,
+                                _("invalid loadparm '%s' (1 to 8 characters of A-Z, 0-9, "
+                                  "'.' and blank)"),
+                                value);
+    *ret_value = g_steal_pointer(&upper);
+    return TRUE;
+}
+
+/* What the first <driver> and <boot> of a device say beyond iommu. */
+static gboolean
+virDomainDeviceParseDriverBoot(virDomainDef *def, virDomainDevice *dev, xmlNodePtr driver,
+                               xmlNodePtr boot, GError **error)
+{
+    return virDomainLoadparmParse(def, boot, &dev->loadparm, error) &&
+           virDomainErrorPolicyParse(def, driver, "error_policy", TRUE, &dev->error_policy,
+                                     error) &&
+           virDomainErrorPolicyParse(def, driver, "rerror_policy", FALSE, &dev->rerror_policy,
+                                     error) &&
+           virDomainIdParse(def, driver, "iothread", &dev->iothread, error);
 }
 
 /* <boot order='N'/>: libvirt requires a decimal N > 0; QEMU's bootindex
@@ -686,6 +800,8 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     }
     if (boot && !virDomainDeviceParseBoot(def, dev, boot, error))
         return FALSE;
+    if (!virDomainDeviceParseDriverBoot(def, dev, driver, boot, error))
+        return FALSE;
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
@@ -693,6 +809,9 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
     if (!(dev->bus = virXMLProp(node, "bus")))
         dev->bus = virXMLProp(target, "bus");
     dev->target_type = virXMLProp(target, "type");
+    dev->target_dev = virXMLProp(target, "dev");
+    if (kind == VIR_DOMAIN_DEVICE_HOSTDEV)
+        dev->source_uuid = virXMLChildProp(virXMLChild(node, "source"), "address", "uuid");
     if (!(dev->model = virXMLProp(node, "model")))
         dev->model = virXMLProp(model, "type");
     if (kind == VIR_DOMAIN_DEVICE_WATCHDOG)
@@ -790,6 +909,100 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio", NULL);
 }
 
+/* A disk's index from its target name the way libvirt's
+ * virDiskNameToIndex reads it: the letters after the prefix (hd, sd, vd,
+ * xvd, ubd, fd) in base 26, vda = 0, vdaa = 26; -1 when it has none. */
+static gint64
+virDomainDiskNameIndex(const char *name)
+{
+    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd" };
+    const char *p = NULL;
+    gint64 index = 0;
+    gsize i;
+
+    for (i = 0; name && i < G_N_ELEMENTS(prefixes) && !p; i++) {
+        if (g_str_has_prefix(name, prefixes[i]))
+            p = name + strlen(prefixes[i]);
+    }
+    if (!p || !*p)
+        return -1;
+    for (; *p >= 'a' && *p <= 'z'; p++) {
+        index = index * 26 + (*p - 'a' + 1);
+        if (index > G_MAXINT32)
+            return -1;
+    }
+    return *p && !g_ascii_isdigit(*p) ? -1 : index - 1;
+}
+
+static const char *
+virDomainDiskBusKey(const virDomainDevice *dev)
+{
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(virDomainDiskBusPrefixes); i++) {
+        if (virDomainDiskIsOnBus(dev, virDomainDiskBusPrefixes[i].bus))
+            return virDomainDiskBusPrefixes[i].bus;
+    }
+    return dev->bus ? dev->bus : "";
+}
+
+/* A disk and its place in libvirt's order. */
+typedef struct {
+    virDomainDevice *disk;
+    guint bus_rank; /* buses in the order their first disk comes */
+    gint64 index;
+    guint serial;   /* parse order */
+} virDomainDiskSlot;
+
+static gint
+virDomainDiskSlotCompare(gconstpointer a, gconstpointer b)
+{
+    const virDomainDiskSlot *x = a;
+    const virDomainDiskSlot *y = b;
+
+    if (x->bus_rank != y->bus_rank)
+        return x->bus_rank < y->bus_rank ? -1 : 1;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/* libvirt inserts every disk it parses before the first disk of the same
+ * bus with a greater index, else after the last disk of that bus, else at
+ * the end (virDomainDiskInsert).  So the disks of a bus stay together,
+ * the buses in the order their first disk comes, and within a bus they
+ * are sorted stably by index: one sort gives the same order without
+ * libvirt's quadratic walk. */
+GPtrArray *
+virDomainDefDisksInOrder(const virDomainDef *def)
+{
+    g_autoptr(GArray) slots = g_array_new(FALSE, FALSE, sizeof(virDomainDiskSlot));
+    g_autoptr(GPtrArray) buses = g_ptr_array_new();
+    GPtrArray *disks = g_ptr_array_new();
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        virDomainDevice *disk = g_ptr_array_index(def->devices, i);
+        const char *bus;
+        virDomainDiskSlot slot = { disk, 0, 0, i };
+
+        if (disk->kind != VIR_DOMAIN_DEVICE_DISK || disk->implicit)
+            continue;
+        bus = virDomainDiskBusKey(disk);
+        while (slot.bus_rank < buses->len &&
+               !g_str_equal(g_ptr_array_index(buses, slot.bus_rank), bus))
+            slot.bus_rank++;
+        if (slot.bus_rank == buses->len)
+            g_ptr_array_add(buses, (gpointer)bus);
+        slot.index = virDomainDiskNameIndex(disk->target_dev);
+        g_array_append_val(slots, slot);
+    }
+    g_array_sort(slots, virDomainDiskSlotCompare);
+    for (i = 0; i < slots->len; i++)
+        g_ptr_array_add(disks, g_array_index(slots, virDomainDiskSlot, i).disk);
+    return disks;
+}
+
 /* ---- boot order ----------------------------------------------------------- */
 
 /* The position (from 1) of the last <os><boot dev='@name'>, as libvirt
@@ -822,6 +1035,7 @@ virDomainDefAssignBootIndexes(virDomainDef *def)
     guint floppy = virDomainBootDevIndex(devs, "fd");
     guint network = virDomainBootDevIndex(devs, "network");
     gboolean per_device = FALSE;
+    g_autoptr(GPtrArray) disks = NULL;
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
@@ -832,8 +1046,17 @@ virDomainDefAssignBootIndexes(virDomainDef *def)
     }
     if (per_device)
         return;
+    /* libvirt walks its disks in its own order (see above), then the
+     * interfaces. */
+    disks = virDomainDefDisksInOrder(def);
     for (i = 0; i < def->devices->len; i++) {
         virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_INTERFACE && !dev->implicit)
+            g_ptr_array_add(disks, dev);
+    }
+    for (i = 0; i < disks->len; i++) {
+        virDomainDevice *dev = g_ptr_array_index(disks, i);
         guint *slot = NULL;
 
         if (dev->implicit)
@@ -1008,19 +1231,13 @@ static gboolean
 virDomainParseFeatures(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     xmlNodePtr teardown = virXMLChild(node, "async-teardown");
-    g_autofree char *enabled = virXMLProp(teardown, "enabled");
 
     if (!teardown || def->async_teardown_node)
         return TRUE;
-    if (!enabled || g_str_equal(enabled, "yes"))
+    if (!virDomainBoolParse(def, teardown, "enabled", &def->async_teardown, error))
+        return FALSE;
+    if (def->async_teardown == VIR_TRISTATE_SWITCH_ABSENT)
         def->async_teardown = VIR_TRISTATE_SWITCH_ON;
-    else if (g_str_equal(enabled, "no"))
-        def->async_teardown = VIR_TRISTATE_SWITCH_OFF;
-    else
-        return virDomainInvalid(def, teardown, error,
-                                _("invalid value '%s' of attribute 'enabled' (expected 'yes' "
-                                  "or 'no')"),
-                                enabled);
     def->async_teardown_node = teardown;
     return TRUE;
 }
@@ -1044,6 +1261,9 @@ virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
         return TRUE;
     def->cpu_node = node;
     def->cpu_mode = virXMLProp(node, "mode");
+    if (!virDomainSwitchParse(def, node, "deprecated_features", &def->cpu_deprecated_features,
+                              error))
+        return FALSE;
     def->cpu_model = virXMLText(virXMLChild(node, "model"));
     for (cur = node->children; cur; cur = cur->next) {
         virDomainCPUFeature *feature;
@@ -1090,6 +1310,92 @@ virDomainParseMemoryBacking(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     if (!def->hugepages_node)
         def->hugepages_node = virXMLChild(node, "hugepages");
+    return TRUE;
+}
+
+static gboolean
+virDomainParseIOThreads(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    g_autofree char *text = virXMLText(node);
+    guint64 value = 0;
+
+    if (!text || !g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT16, &value, NULL))
+        return virDomainInvalid(def, node, error, _("invalid IOThread count '%s'"),
+                                text ? text : "");
+    def->iothreads = (guint)value;
+    return TRUE;
+}
+
+static gboolean
+virDomainParseIOThreadIds(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        guint id = 0;
+
+        if (!virXMLNodeIs(cur, "iothread"))
+            continue;
+        if (!virDomainIdParse(def, cur, "id", &id, error))
+            return FALSE;
+        if (id == 0)
+            return virDomainInvalid(def, cur, error, "%s", _("<iothread> without an id"));
+        g_array_append_val(def->iothread_ids, id);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainIOThreadIdTaken(const virDomainDef *def, guint id)
+{
+    guint i;
+
+    for (i = 0; i < def->iothread_ids->len; i++) {
+        if (g_array_index(def->iothread_ids, guint, i) == id)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* libvirt (virDomainDefParseIOThreads) gives the IOThreads that
+ * <iothreadids> does not name the lowest free ids. */
+static void
+virDomainDefFillIOThreadIds(virDomainDef *def)
+{
+    guint id = 1;
+
+    while (def->iothread_ids->len < def->iothreads) {
+        if (!virDomainIOThreadIdTaken(def, id))
+            g_array_append_val(def->iothread_ids, id);
+        id++;
+    }
+}
+
+/* <keywrap><cipher name='aes|dea' state='on|off'/>: the s390 machine's
+ * aes-key-wrap and dea-key-wrap. */
+static gboolean
+virDomainParseKeywrap(virDomainDef *def, xmlNodePtr node, GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        g_autofree char *name = NULL;
+        virTristateSwitch *target;
+
+        if (!virXMLNodeIs(cur, "cipher"))
+            continue;
+        name = virXMLProp(cur, "name");
+        if (g_strcmp0(name, "aes") == 0)
+            target = &def->keywrap_aes;
+        else if (g_strcmp0(name, "dea") == 0)
+            target = &def->keywrap_dea;
+        else
+            return virDomainInvalid(def, cur, error,
+                                    _("unknown keywrap cipher '%s' (expected 'aes' or 'dea')"),
+                                    name ? name : "");
+        if (!virDomainSwitchParse(def, cur, "state", target, error))
+            return FALSE;
+    }
     return TRUE;
 }
 
@@ -1197,6 +1503,9 @@ static const virDomainPart virDomainParts[] = {
     { "memoryBacking", virDomainParseMemoryBacking },
     { "launchSecurity", virDomainParseLaunchSecurity },
     { "metadata", virDomainParseMetadata },
+    { "iothreads", virDomainParseIOThreads },
+    { "iothreadids", virDomainParseIOThreadIds },
+    { "keywrap", virDomainParseKeywrap },
     { "devices", virDomainParseDevices },
 };
 
@@ -1237,6 +1546,7 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
         if (cur->type == XML_ELEMENT_NODE && !virDomainParsePart(def, cur, error))
             return FALSE;
     }
+    virDomainDefFillIOThreadIds(def);
     virDomainDefAddImplicitDevices(def);
     virDomainDefAssignBootIndexes(def);
     /* Edits after parsing would make the recorded steps wrong. */
@@ -1254,6 +1564,7 @@ virDomainDefNew(const char *name)
     def->launch_security =
         g_ptr_array_new_with_free_func((GDestroyNotify)virDomainLaunchSecurityFree);
     def->devices = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDeviceFree);
+    def->iothread_ids = g_array_new(FALSE, FALSE, sizeof(guint));
     return def;
 }
 
@@ -1265,6 +1576,7 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->devices, g_ptr_array_unref);
     g_clear_pointer(&def->cpu_features, g_ptr_array_unref);
     g_clear_pointer(&def->launch_security, g_ptr_array_unref);
+    g_clear_pointer(&def->iothread_ids, g_array_unref);
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
     g_clear_pointer(&def->doc, xmlFreeDoc);
     g_free(def->path);
@@ -1374,6 +1686,151 @@ virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
     return NULL;
 }
 
+/* ---- coverage ----------------------------------------------------------- */
+
+typedef struct {
+    gboolean subtree;
+    GHashTable *texts; /* allowed texts; NULL: any */
+    GHashTable *attrs; /* name -> allowed value, or "" for any */
+} virDomainCoverage;
+
+static void
+virDomainCoverageFree(virDomainCoverage *c)
+{
+    g_clear_pointer(&c->texts, g_hash_table_unref);
+    g_hash_table_unref(c->attrs);
+    g_free(c);
+}
+
+static virDomainCoverage *
+virDomainCoverageGet(GHashTable *table, const char *path)
+{
+    virDomainCoverage *c = g_hash_table_lookup(table, path);
+
+    if (!c) {
+        c = g_new0(virDomainCoverage, 1);
+        c->attrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_insert(table, g_strdup(path), c);
+    }
+    return c;
+}
+
+/* One entry of the table virDomainDefFindUncovered() takes. */
+static void
+virDomainCoverageAdd(GHashTable *table, const char *entry)
+{
+    const char *at = strchr(entry, '@');
+    g_autofree char *path = g_strndup(entry, at ? (gsize)(at - entry) : strlen(entry));
+    char *eq = strchr(path, '=');
+    gsize len;
+    virDomainCoverage *c;
+
+    if (eq) {
+        *eq = '\0';
+        c = virDomainCoverageGet(table, path);
+        if (!c->texts)
+            c->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_add(c->texts, g_strdup(eq + 1));
+    } else if ((len = strlen(path)) >= 4 && g_str_equal(path + len - 4, "/...")) {
+        path[len - 4] = '\0';
+        virDomainCoverageGet(table, path)->subtree = TRUE;
+    }
+    c = virDomainCoverageGet(table, path);
+    if (at) {
+        g_auto(GStrv) attrs = g_strsplit(at + 1, ",", -1);
+        guint i;
+
+        for (i = 0; attrs[i]; i++) {
+            char *value = strchr(attrs[i], '=');
+
+            if (value)
+                *value++ = '\0';
+            g_hash_table_insert(c->attrs, g_strdup(attrs[i]), g_strdup(value ? value : ""));
+        }
+    }
+}
+
+static void
+virDomainUncoveredAdd(GPtrArray *list, xmlNodePtr node, const char *attr)
+{
+    virDomainUncovered *u = g_new0(virDomainUncovered, 1);
+
+    u->node = node;
+    u->attr = g_strdup(attr);
+    u->xpath = virDomainNodeXPath(node);
+    g_ptr_array_add(list, u);
+}
+
+void
+virDomainUncoveredFree(virDomainUncovered *u)
+{
+    if (!u)
+        return;
+    g_free(u->attr);
+    g_free(u->xpath);
+    g_free(u);
+}
+
+static gboolean
+virDomainCoverageHasText(const virDomainCoverage *c, xmlNodePtr node)
+{
+    g_autofree char *text = NULL;
+
+    if (!c->texts)
+        return TRUE;
+    text = virXMLText(node);
+    return g_hash_table_contains(c->texts, text ? text : "");
+}
+
+static void
+virDomainFindUncoveredIn(GHashTable *table, GHashTable *skip, xmlNodePtr node, const char *path,
+                         GPtrArray *list)
+{
+    const virDomainCoverage *c = g_hash_table_lookup(table, path);
+    xmlAttrPtr attr;
+    xmlNodePtr cur;
+
+    if (skip && g_hash_table_contains(skip, node))
+        return;
+    if (!c || node->ns || !virDomainCoverageHasText(c, node)) {
+        virDomainUncoveredAdd(list, node, NULL);
+        return;
+    }
+    if (c->subtree)
+        return;
+    for (attr = node->properties; attr; attr = attr->next) {
+        const char *want = attr->ns ? NULL : g_hash_table_lookup(c->attrs, attr->name);
+        g_autofree char *value = NULL;
+
+        if (want && *want)
+            value = virXMLProp(node, (const char *)attr->name);
+        if (!want || (*want && g_strcmp0(value, want) != 0))
+            virDomainUncoveredAdd(list, node, (const char *)attr->name);
+    }
+    for (cur = node->children; cur; cur = cur->next) {
+        g_autofree char *child = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        child = *path ? g_strdup_printf("%s/%s", path, cur->name) : g_strdup((char *)cur->name);
+        virDomainFindUncoveredIn(table, skip, cur, child, list);
+    }
+}
+
+GPtrArray *
+virDomainDefFindUncovered(const virDomainDef *def, const char *const *covered, GHashTable *skip)
+{
+    g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify)virDomainCoverageFree);
+    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainUncoveredFree);
+    gsize i;
+
+    for (i = 0; covered[i]; i++)
+        virDomainCoverageAdd(table, covered[i]);
+    virDomainFindUncoveredIn(table, skip, def->root, "", list);
+    return list;
+}
+
 /* ---- dump --------------------------------------------------------------- */
 
 #define VIR_DUMP_STR(s) ((s) ? (s) : "-")
@@ -1399,6 +1856,33 @@ virDomainDefDumpDevice(GString *out, const virDomainDevice *dev)
     if (dev->action)
         g_string_append_printf(out, " action=%s", dev->action);
     g_string_append_c(out, '\n');
+    if (dev->loadparm || dev->error_policy || dev->rerror_policy || dev->iothread)
+        g_string_append_printf(out, "  loadparm=%s error_policy=%s rerror_policy=%s iothread=%u\n",
+                               VIR_DUMP_STR(dev->loadparm),
+                               virDomainDiskErrorPolicyToString(dev->error_policy),
+                               virDomainDiskErrorPolicyToString(dev->rerror_policy), dev->iothread);
+}
+
+/* The machine-wide settings the argv builder translates; printed only
+ * when the definition has them. */
+static void
+virDomainDefDumpMachine(GString *out, const virDomainDef *def)
+{
+    guint i;
+
+    if (def->iothread_ids->len > 0) {
+        g_string_append(out, "iothreads:");
+        for (i = 0; i < def->iothread_ids->len; i++)
+            g_string_append_printf(out, " %u", g_array_index(def->iothread_ids, guint, i));
+        g_string_append_c(out, '\n');
+    }
+    if (def->keywrap_aes || def->keywrap_dea)
+        g_string_append_printf(out, "keywrap: aes=%s dea=%s\n",
+                               virTristateSwitchToString(def->keywrap_aes),
+                               virTristateSwitchToString(def->keywrap_dea));
+    if (def->cpu_deprecated_features)
+        g_string_append_printf(out, "cpu deprecated_features: %s\n",
+                               virTristateSwitchToString(def->cpu_deprecated_features));
 }
 
 static void
@@ -1445,6 +1929,7 @@ virDomainDefDump(const virDomainDef *def)
     guint i;
 
     virDomainDefDumpHeader(out, def);
+    virDomainDefDumpMachine(out, def);
     for (i = 0; i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
 

@@ -35,6 +35,20 @@ typedef enum {
 
 const char *virTristateSwitchToString(virTristateSwitch value);
 
+/* What QEMU does on an I/O error of a disk (<driver error_policy>,
+ * <driver rerror_policy>), libvirt's names. */
+typedef enum {
+    VIR_DOMAIN_DISK_ERROR_POLICY_DEFAULT = 0,
+    VIR_DOMAIN_DISK_ERROR_POLICY_STOP,
+    VIR_DOMAIN_DISK_ERROR_POLICY_REPORT,
+    VIR_DOMAIN_DISK_ERROR_POLICY_IGNORE,
+    VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE,
+
+    VIR_DOMAIN_DISK_ERROR_POLICY_LAST
+} virDomainDiskErrorPolicy;
+
+const char *virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value);
+
 /* The element names below <devices>.  The string of a kind is its
  * element name. */
 typedef enum {
@@ -84,6 +98,7 @@ typedef struct {
     char *type;            /* @type */
     char *bus;             /* @bus, else target/@bus */
     char *target_type;     /* target/@type (console, serial, channel) */
+    char *target_dev;      /* target/@dev (disk) */
     char *model;           /* @model, else model/@type */
     char *disk_device;     /* <disk device>: disk (libvirt's default),
                             * cdrom, floppy, lun; NULL for other kinds */
@@ -96,6 +111,11 @@ typedef struct {
                             * order, else from <os><boot dev>; 0: none */
     char *address_type;    /* <address type>; NULL: none */
     xmlNodePtr address_node;
+    char *source_uuid;     /* source/address/@uuid (a mediated device) */
+    char *loadparm;        /* boot/@loadparm, in upper case as libvirt keeps it */
+    virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
+    virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */
+    guint iothread;        /* driver/@iothread; 0: none */
     char *xpath;           /* /domain/devices/disk[1]; for an implicit
                             * device, the element that causes it */
     xmlNodePtr node;       /* the element; for an implicit device, the
@@ -162,6 +182,12 @@ typedef struct {
 
     xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
 
+    guint iothreads;           /* <iothreads> */
+    GArray *iothread_ids;      /* of guint: <iothreadids><iothread id>, filled
+                                * up to <iothreads> with the lowest free ids */
+    virTristateSwitch keywrap_aes; /* <keywrap><cipher name='aes' state> */
+    virTristateSwitch keywrap_dea; /* <keywrap><cipher name='dea' state> */
+    virTristateSwitch cpu_deprecated_features; /* <cpu deprecated_features> */
     xmlNodePtr on_crash_node;  /* <on_crash> */
     char *on_crash;            /* its text (destroy, coredump-restart, ...) */
 
@@ -222,6 +248,34 @@ gboolean virDomainDefHasKernel(const virDomainDef *def);
 
 const virDomainDevice *virDomainDefFindDevice(const virDomainDef *def, virDomainDeviceKind kind,
                                               gboolean include_implicit);
+
+/* An element or attribute of the definition that a consumer does not
+ * cover (see virDomainDefFindUncovered). */
+typedef struct {
+    xmlNodePtr node; /* the element, or the element of the attribute */
+    char *attr;      /* the attribute's name; NULL for the element */
+    char *xpath;     /* of the element */
+} virDomainUncovered;
+
+void virDomainUncoveredFree(virDomainUncovered *u);
+
+/*
+ * Every element and attribute of @def that @covered does not name, in
+ * document order, an element's own attributes and children left out once
+ * the element is reported.  @covered lists paths below <domain> ("" for
+ * <domain> itself, "devices/disk/driver"), each optionally followed by
+ * "=TEXT" (covered only with that text), "/..." (its whole subtree) or
+ * "@a,b=VALUE" (these attributes; b only with that value).  A path may
+ * appear more than once.  Elements in @skip (a set of xmlNodePtr, may be
+ * NULL) and their subtrees are passed over: the caller has spoken of
+ * them.  Elements in a namespace are reported like any other.
+ */
+GPtrArray *virDomainDefFindUncovered(const virDomainDef *def, const char *const *covered,
+                                     GHashTable *skip);
+
+/* The disks of @def (borrowed from def->devices) in the order libvirt
+ * keeps them: by target name within a bus (virDomainDiskInsert). */
+GPtrArray *virDomainDefDisksInOrder(const virDomainDef *def);
 
 /* A readable dump of the model, one line per fact; the golden format of
  * tests/domainconftest. */

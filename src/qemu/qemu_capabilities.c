@@ -28,6 +28,7 @@ struct _virQEMUCaps {
     gboolean machine_cgs; /* the machine has confidential-guest-support */
     char *host_model;     /* NULL: no host CPU model (TCG) */
     gboolean host_unpack;
+    GStrv host_deprecated; /* the host model's deprecated features */
     GPtrArray *machines;  /* of virQEMUCapsMachine, sorted by name */
     JsonNode *key;        /* what the cache compares; may be NULL */
 };
@@ -61,6 +62,7 @@ virQEMUCapsFree(virQEMUCaps *caps)
     g_free(caps->arch);
     g_free(caps->package);
     g_free(caps->host_model);
+    g_strfreev(caps->host_deprecated);
     g_ptr_array_unref(caps->machines);
     g_clear_pointer(&caps->key, json_node_unref);
     g_free(caps);
@@ -130,6 +132,14 @@ virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps)
 }
 
 /* Everything QEMU must offer for a guest with launchSecurity s390-pv. */
+/* The features of the host model that QEMU calls deprecated (QEMU >= 9.1,
+ * query-cpu-model-expansion "deprecated-props"); NULL when none. */
+const char *const *
+virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps)
+{
+    return (const char *const *)caps->host_deprecated;
+}
+
 gboolean
 virQEMUCapsSupportsPV(const virQEMUCaps *caps)
 {
@@ -336,6 +346,18 @@ virQEMUCapsParsePVObject(virQEMUCaps *caps, JsonNode *reply, GError **error)
     return TRUE;
 }
 
+/* From a recording of libvirt's, which lists every type instead. */
+static gboolean
+virQEMUCapsParsePVObjectFromTypes(virQEMUCaps *caps, JsonNode *reply, GError **error)
+{
+    if (!JSON_NODE_HOLDS_ARRAY(reply)) {
+        virQEMUCapsSetBadReply("qom-list-types", error);
+        return FALSE;
+    }
+    caps->pv_object = virQEMUCapsListHasName(reply, VIR_QEMU_CAPS_PV_OBJECT);
+    return TRUE;
+}
+
 static gint
 virQEMUCapsMachineCompare(gconstpointer a, gconstpointer b)
 {
@@ -400,6 +422,21 @@ virQEMUCapsArgsMachineProps(const virQEMUCaps *caps)
     return json_builder_get_root(b);
 }
 
+/* libvirt asks the properties of the machine it probes with, "none".
+ * confidential-guest-support is a property of every machine (QEMU's
+ * hw/core/machine.c, machine_class_init), so that answer serves. */
+static JsonNode *
+virQEMUCapsArgsNoneMachineProps(const virQEMUCaps *caps)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "typename");
+    json_builder_add_string_value(b, "none-machine");
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
 static gboolean
 virQEMUCapsParseMachineProps(virQEMUCaps *caps, JsonNode *reply, GError **error)
 {
@@ -419,13 +456,13 @@ virQEMUCapsWantHostModel(const virQEMUCaps *caps)
 }
 
 static JsonNode *
-virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
+virQEMUCapsArgsHostModelType(const char *type)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "type");
-    json_builder_add_string_value(b, "full");
+    json_builder_add_string_value(b, type);
     json_builder_set_member_name(b, "model");
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "name");
@@ -433,6 +470,44 @@ virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
     json_builder_end_object(b);
     json_builder_end_object(b);
     return json_builder_get_root(b);
+}
+
+static JsonNode *
+virQEMUCapsArgsHostModel(const virQEMUCaps *caps)
+{
+    return virQEMUCapsArgsHostModelType("full");
+}
+
+/* Older libvirt recordings hold only the static expansion; it names the
+ * features the host model has beyond its base model, so an unpack the
+ * host offers is there too (QEMU target/s390x/cpu_models_sysemu.c). */
+static JsonNode *
+virQEMUCapsArgsHostModelStatic(const virQEMUCaps *caps)
+{
+    return virQEMUCapsArgsHostModelType("static");
+}
+
+/* The strings of a JSON array; NULL when it has none. */
+static GStrv
+virQEMUCapsStringList(JsonNode *node)
+{
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+    JsonArray *list;
+    guint i;
+    guint n = 0;
+
+    if (!node || !JSON_NODE_HOLDS_ARRAY(node))
+        return NULL;
+    list = json_node_get_array(node);
+    for (i = 0; i < json_array_get_length(list); i++) {
+        JsonNode *elem = json_array_get_element(list, i);
+
+        if (JSON_NODE_HOLDS_VALUE(elem) && json_node_get_value_type(elem) == G_TYPE_STRING) {
+            g_strv_builder_add(builder, json_node_get_string(elem));
+            n++;
+        }
+    }
+    return n ? g_strv_builder_end(builder) : NULL;
 }
 
 static gboolean
@@ -451,31 +526,51 @@ virQEMUCapsParseHostModel(virQEMUCaps *caps, JsonNode *reply, GError **error)
         return FALSE;
     }
     caps->host_model = g_strdup(name);
+    caps->host_deprecated = virQEMUCapsStringList(json_object_get_member(obj, "deprecated-props"));
     if (props && JSON_NODE_HOLDS_OBJECT(props))
         caps->host_unpack = json_object_get_boolean_member_with_default(
             json_node_get_object(props), VIR_QEMU_CAPS_UNPACK, FALSE);
     return TRUE;
 }
 
-typedef struct {
+typedef struct _virQEMUCapsQuery virQEMUCapsQuery;
+struct _virQEMUCapsQuery {
     const char *command;
     gboolean (*wanted)(const virQEMUCaps *caps);  /* NULL: always asked */
     JsonNode *(*arguments)(const virQEMUCaps *caps); /* NULL: none */
     gboolean (*parse)(virQEMUCaps *caps, JsonNode *reply, GError **error);
     gboolean optional; /* an error answer means "not there" */
-} virQEMUCapsQuery;
+    /* What a recording of libvirt's answers instead, when libvirt never
+     * asked this; NULL: nothing. */
+    const virQEMUCapsQuery *recorded;
+};
+
+/* clang-format off */
+static const virQEMUCapsQuery virQEMUCapsQueryPVObjectRecorded = {
+    "qom-list-types", NULL, NULL, virQEMUCapsParsePVObjectFromTypes, FALSE, NULL,
+};
+static const virQEMUCapsQuery virQEMUCapsQueryMachinePropsRecorded = {
+    "qom-list-properties", virQEMUCapsWantMachineProps, virQEMUCapsArgsNoneMachineProps,
+    virQEMUCapsParseMachineProps, TRUE, NULL,
+};
+static const virQEMUCapsQuery virQEMUCapsQueryHostModelRecorded = {
+    "query-cpu-model-expansion", virQEMUCapsWantHostModel, virQEMUCapsArgsHostModelStatic,
+    virQEMUCapsParseHostModel, TRUE, NULL,
+};
+/* clang-format on */
 
 /* What the probe asks, in order; later rows may depend on earlier ones. */
 static const virQEMUCapsQuery virQEMUCapsQueries[] = {
-    { "query-version", NULL, NULL, virQEMUCapsParseVersion, FALSE },
-    { "query-target", NULL, NULL, virQEMUCapsParseTarget, FALSE },
-    { "query-kvm", NULL, NULL, virQEMUCapsParseKVM, FALSE },
-    { "qom-list-properties", NULL, virQEMUCapsArgsPVObject, virQEMUCapsParsePVObject, TRUE },
-    { "query-machines", NULL, NULL, virQEMUCapsParseMachines, FALSE },
+    { "query-version", NULL, NULL, virQEMUCapsParseVersion, FALSE, NULL },
+    { "query-target", NULL, NULL, virQEMUCapsParseTarget, FALSE, NULL },
+    { "query-kvm", NULL, NULL, virQEMUCapsParseKVM, FALSE, NULL },
+    { "qom-list-properties", NULL, virQEMUCapsArgsPVObject, virQEMUCapsParsePVObject, TRUE,
+      &virQEMUCapsQueryPVObjectRecorded },
+    { "query-machines", NULL, NULL, virQEMUCapsParseMachines, FALSE, NULL },
     { "qom-list-properties", virQEMUCapsWantMachineProps, virQEMUCapsArgsMachineProps,
-      virQEMUCapsParseMachineProps, TRUE },
+      virQEMUCapsParseMachineProps, TRUE, &virQEMUCapsQueryMachinePropsRecorded },
     { "query-cpu-model-expansion", virQEMUCapsWantHostModel, virQEMUCapsArgsHostModel,
-      virQEMUCapsParseHostModel, TRUE },
+      virQEMUCapsParseHostModel, TRUE, &virQEMUCapsQueryHostModelRecorded },
 };
 
 static gboolean
@@ -491,6 +586,9 @@ virQEMUCapsRunQuery(virQEMUCaps *caps, virQEMUMonitor *mon, const virQEMUCapsQue
     if (query->arguments)
         args = query->arguments(caps);
     if (!virQEMUMonitorCommand(mon, query->command, args, &reply, &cmd_error)) {
+        if (query->recorded &&
+            g_error_matches(cmd_error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_NOT_RECORDED))
+            return virQEMUCapsRunQuery(caps, mon, query->recorded, error);
         if (query->optional &&
             g_error_matches(cmd_error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_COMMAND))
             return TRUE;
@@ -633,6 +731,15 @@ virQEMUCapsToJSON(const virQEMUCaps *caps)
         json_builder_begin_object(b);
         virQEMUJSONAddString(b, "name", caps->host_model);
         virQEMUJSONAddBool(b, VIR_QEMU_CAPS_UNPACK, caps->host_unpack);
+        if (caps->host_deprecated) {
+            guint i;
+
+            json_builder_set_member_name(b, "deprecated-props");
+            json_builder_begin_array(b);
+            for (i = 0; caps->host_deprecated[i]; i++)
+                json_builder_add_string_value(b, caps->host_deprecated[i]);
+            json_builder_end_array(b);
+        }
         json_builder_end_object(b);
     } else {
         json_builder_add_null_value(b);
@@ -772,6 +879,9 @@ virQEMUCapsReadTop(virQEMUCapsReader *r, JsonObject *top, virQEMUCaps *caps)
     if (host) {
         caps->host_model = virQEMUCapsReadString(r, host, "name", FALSE);
         caps->host_unpack = virQEMUCapsReadBool(r, host, VIR_QEMU_CAPS_UNPACK);
+        /* Optional: written only when QEMU names deprecated features. */
+        caps->host_deprecated =
+            virQEMUCapsStringList(json_object_get_member(host, "deprecated-props"));
     }
     virQEMUCapsReadMachines(r, top, caps);
     if (key && !r->failed)

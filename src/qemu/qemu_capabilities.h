@@ -53,6 +53,7 @@ gboolean virQEMUCapsHasPVGuestObject(const virQEMUCaps *caps);
 gboolean virQEMUCapsHasConfidentialGuestSupport(const virQEMUCaps *caps);
 const char *virQEMUCapsGetHostModel(const virQEMUCaps *caps);
 gboolean virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps);
+const char *const *virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps);
 gboolean virQEMUCapsSupportsPV(const virQEMUCaps *caps);
 guint virQEMUCapsGetMachineCount(const virQEMUCaps *caps);
 const virQEMUCapsMachine *virQEMUCapsGetMachine(const virQEMUCaps *caps, guint i);

@@ -23,6 +23,7 @@
 
 typedef struct {
     const virDomainDef *def;
+    GPtrArray *devices; /* def->devices, its disks in libvirt's order */
     const virQEMUCaps *caps;
     virQEMUPVMode mode;
     GPtrArray *args;
@@ -35,6 +36,7 @@ typedef struct {
     guint nchannels;
     guint ninputs;
     guint nrngs;
+    guint nhostdevs;
 } virQEMUCommandBuilder;
 
 /* ---- reading the definition ----------------------------------------- */
@@ -85,17 +87,17 @@ virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const c
 /* "FILE:LINE: <disk> at '/domain/devices/disk[2]' is left out: ..." */
 /* clang-format off */
 static void
-virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
+virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 /* clang-format on */
 
 static void
-virQEMUWarn(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *fmt, ...)
+virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    g_ptr_array_add(b->warnings, virDomainDefNodeMessageV(b->def, dev->node, fmt, ap));
+    g_ptr_array_add(b->warnings, virDomainDefNodeMessageV(b->def, node, fmt, ap));
     va_end(ap);
 }
 
@@ -220,12 +222,40 @@ virQEMUVirtioProps(virQEMUCommandBuilder *b, const virDomainDevice *dev, const c
     return g_steal_pointer(&props);
 }
 
-/* The bootindex libvirt gives the device (the model works it out). */
+/* QEMU >= 9.2 takes a loadparm per boot device (hw/s390x/ccw-device.c
+ * and hw/scsi/scsi-disk.c, property "loadparm"); libvirt then puts it on
+ * the device, and before on the machine (qemuAppendLoadparmMachineParm).
+ * Without capabilities the builder writes for a current QEMU. */
+#define VIR_QEMU_VERSION_DEVICE_LOADPARM 9002000
+
+static gboolean
+virQEMUDeviceLoadparm(virQEMUCommandBuilder *b)
+{
+    return !b->caps || virQEMUCapsGetVersion(b->caps) >= VIR_QEMU_VERSION_DEVICE_LOADPARM;
+}
+
+/* The bootindex libvirt gives the device (the model works it out), and
+ * its loadparm where QEMU takes one per device. */
 static void
 virQEMUPropBootIndex(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString *props)
 {
-    if (dev->boot_index)
-        virQEMUPropUInt(props, "bootindex", dev->boot_index);
+    if (!dev->boot_index)
+        return;
+    virQEMUPropUInt(props, "bootindex", dev->boot_index);
+    if (virQEMUDeviceLoadparm(b))
+        virQEMUPropStr(props, "loadparm", dev->loadparm);
+}
+
+/* The IOThread a virtio disk or SCSI controller runs in. */
+static void
+virQEMUPropIOThread(const virDomainDevice *dev, GString *props)
+{
+    g_autofree char *id = NULL;
+
+    if (!dev->iothread)
+        return;
+    id = g_strdup_printf("iothread%u", dev->iothread);
+    virQEMUPropStr(props, "iothread", id);
 }
 
 /* ---- disks ------------------------------------------------------------ */
@@ -267,6 +297,25 @@ virQEMUPropCache(GString *props, const virQEMUDiskCache *cache)
         return;
     virQEMUPropBool(props, "cache.direct", cache->direct);
     virQEMUPropBool(props, "cache.no-flush", cache->no_flush);
+}
+
+/* werror and rerror as libvirt derives them (qemuBuildDiskGetErrorPolicy):
+ * QEMU spells enospace "enospc", which is no read error policy; any
+ * other write policy is also the read policy unless one is given. */
+static void
+virQEMUPropErrorPolicy(const virDomainDevice *dev, GString *props)
+{
+    virDomainDiskErrorPolicy write = dev->error_policy;
+    virDomainDiskErrorPolicy read = dev->rerror_policy;
+
+    if (write == VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)
+        virQEMUPropStr(props, "werror", "enospc");
+    else if (write)
+        virQEMUPropStr(props, "werror", virDomainDiskErrorPolicyToString(write));
+    if (!read && write != VIR_DOMAIN_DISK_ERROR_POLICY_ENOSPACE)
+        read = write;
+    if (read)
+        virQEMUPropStr(props, "rerror", virDomainDiskErrorPolicyToString(read));
 }
 
 /* vda -> 0, vdz -> 25, vdaa -> 26, as libvirt numbers disk ids. */
@@ -434,11 +483,13 @@ virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **
         id = g_strdup_printf("virtio-disk%u", index);
         if (!(props = virQEMUVirtioProps(b, dev, "virtio-blk-ccw", id, error)))
             return FALSE;
+        virQEMUPropIOThread(dev, props);
     }
     virQEMUPropStr(props, "drive", node);
     virQEMUPropBootIndex(b, dev, props);
     if (cache)
         virQEMUPropBool(props, "write-cache", cache->write_cache);
+    virQEMUPropErrorPolicy(dev, props);
     virQEMUOptionProps(b, "-device", props);
     return TRUE;
 }
@@ -518,8 +569,8 @@ virQEMUControllerIndexTaken(virQEMUCommandBuilder *b, const virDomainDevice *dev
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *other = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *other = g_ptr_array_index(b->devices, i);
         g_autofree char *text = NULL;
         guint64 value;
 
@@ -556,6 +607,8 @@ virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GEr
     if (!(props = virQEMUVirtioProps(b, dev, serial ? "virtio-serial-ccw" : "virtio-scsi-ccw", id,
                                      error)))
         return FALSE;
+    if (!serial)
+        virQEMUPropIOThread(dev, props);
     virQEMUOptionProps(b, "-device", props);
     return TRUE;
 }
@@ -615,13 +668,20 @@ static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
 };
 /* clang-format on */
 
+/* @def: (nullable): NULL leaves out the alias rule below */
 static const virQEMUConsoleTarget *
-virQEMUConsoleTargetFind(const virDomainDevice *dev)
+virQEMUConsoleTargetFind(const virDomainDef *def, const virDomainDevice *dev)
 {
+    const char *target = dev->target_type;
     gsize i;
 
+    /* The first console without a target type is the alias of the first
+     * <serial> when there is one (libvirt: virDomainDefAddConsoleCompat). */
+    if (!target && def && virDomainDefFindDevice(def, VIR_DOMAIN_DEVICE_SERIAL, FALSE) &&
+        virDomainDefFindDevice(def, VIR_DOMAIN_DEVICE_CONSOLE, FALSE) == dev)
+        target = "serial";
     for (i = 0; i < G_N_ELEMENTS(virQEMUConsoleTargets); i++) {
-        if (g_strcmp0(virQEMUConsoleTargets[i].target, dev->target_type) == 0)
+        if (g_strcmp0(virQEMUConsoleTargets[i].target, target) == 0)
             return &virQEMUConsoleTargets[i];
     }
     return NULL;
@@ -630,7 +690,8 @@ virQEMUConsoleTargetFind(const virDomainDevice *dev)
 static const char *
 virQEMUConsoleUnsupported(const virDomainDevice *dev)
 {
-    if (!virQEMUConsoleTargetFind(dev))
+    /* @def NULL: whether the target is known at all */
+    if (!virQEMUConsoleTargetFind(NULL, dev))
         return N_("only sclp, sclplm, serial and virtio console targets are supported");
     return NULL;
 }
@@ -656,7 +717,7 @@ virQEMUBuildConsoleDevice(virQEMUCommandBuilder *b, const virDomainDevice *dev, 
 static gboolean
 virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    const virQEMUConsoleTarget *target = virQEMUConsoleTargetFind(dev);
+    const virQEMUConsoleTarget *target = virQEMUConsoleTargetFind(b->def, dev);
 
     if (target && target->driver)
         return virQEMUBuildConsoleDevice(b, dev, target->driver, "console", error);
@@ -673,7 +734,9 @@ virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
 static const char *
 virQEMUSerialUnsupported(const virDomainDevice *dev)
 {
-    if (g_strcmp0(dev->target_type, "sclp-serial") != 0)
+    /* Without a target type, libvirt makes it sclp-serial on s390x
+     * (qemuDomainChrDefPostParse). */
+    if (dev->target_type && !g_str_equal(dev->target_type, "sclp-serial"))
         return N_("only serial devices of target type sclp-serial are supported");
     return NULL;
 }
@@ -826,7 +889,7 @@ virQEMUVsockNotice(virQEMUCommandBuilder *b, const virDomainDevice *dev)
     g_autofree char *automatic = virXMLProp(cid, "auto");
 
     if (!address && g_strcmp0(automatic, "yes") == 0)
-        virQEMUWarn(b, dev,
+        virQEMUWarn(b, dev->node,
                     _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
                       "libvirt picks a free CID at start"),
                     dev->xpath);
@@ -857,6 +920,76 @@ virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError *
         return FALSE;
     virQEMUPropUInt(props, "guest-cid", value);
     virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+/* ---- host devices and the watchdog ---------------------------------------- */
+
+/* A mediated device of the s390 kinds libvirt builds: vfio-ccw (a
+ * subchannel, with a ccw address) and vfio-ap (crypto adapters). */
+static const char *
+virQEMUHostdevUnsupported(const virDomainDevice *dev)
+{
+    if (g_strcmp0(dev->type, "mdev") != 0 ||
+        (g_strcmp0(dev->model, "vfio-ccw") != 0 && g_strcmp0(dev->model, "vfio-ap") != 0) ||
+        !dev->source_uuid)
+        return N_("only mediated vfio-ccw and vfio-ap host devices are supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUHostdevIsCCW(const virDomainDevice *dev)
+{
+    return dev->kind == VIR_DOMAIN_DEVICE_HOSTDEV && g_strcmp0(dev->model, "vfio-ccw") == 0;
+}
+
+static gboolean
+virQEMUBuildHostdev(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    g_autofree char *id = g_strdup_printf("hostdev%u", b->nhostdevs++);
+    g_autofree char *sysfsdev = g_strdup_printf("/sys/bus/mdev/devices/%s", dev->source_uuid);
+    GString *props = virQEMUPropsNew(dev->model);
+
+    virQEMUPropStr(props, "id", id);
+    virQEMUPropStr(props, "sysfsdev", sysfsdev);
+    if (virQEMUHostdevIsCCW(dev)) {
+        virQEMUPropBootIndex(b, dev, props);
+        virQEMUPropStr(props, "devno", g_hash_table_lookup(b->devnos, dev));
+    }
+    virQEMUOptionProps(b, "-device", props);
+    return TRUE;
+}
+
+/* The s390 watchdog (diag 288).  QEMU has no dump action: libvirt has QEMU
+ * pause and writes the dump itself on the event (qemuBuildWatchdogCommandLine). */
+static const char *
+virQEMUWatchdogUnsupported(const virDomainDevice *dev)
+{
+    if (g_strcmp0(dev->model, "diag288") != 0)
+        return N_("only the diag288 watchdog is supported");
+    return NULL;
+}
+
+static gboolean
+virQEMUBuildWatchdog(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
+{
+    static const char *const actions[] = { "reset", "shutdown", "poweroff", "pause", "none",
+                                           "inject-nmi", "dump", NULL };
+    const char *action = dev->action ? dev->action : "reset";
+
+    if (!g_strv_contains(actions, action))
+        return virQEMUInvalid(b->def, dev->node, error,
+                              _("<watchdog> at '%s' has an unknown action '%s'"), dev->xpath,
+                              action);
+    if (g_str_equal(action, "dump")) {
+        virQEMUWarn(b, dev->node,
+                    _("<watchdog action='dump'> at '%s': QEMU pauses the guest; the dump "
+                      "libvirt then writes is not translated"),
+                    dev->xpath);
+        action = "pause";
+    }
+    virQEMUOption(b, "-device", "diag288,id=watchdog0");
+    virQEMUOption(b, "-watchdog-action", action);
     return TRUE;
 }
 
@@ -893,6 +1026,8 @@ static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
     { VIR_DOMAIN_DEVICE_CHANNEL, FALSE, NULL, virQEMUChannelUnsupported, virQEMUBuildChannel },
     { VIR_DOMAIN_DEVICE_CONSOLE, FALSE, NULL, virQEMUConsoleUnsupported, virQEMUBuildConsole },
     { VIR_DOMAIN_DEVICE_INPUT, TRUE, NULL, virQEMUInputUnsupported, virQEMUBuildInput },
+    { VIR_DOMAIN_DEVICE_WATCHDOG, FALSE, NULL, virQEMUWatchdogUnsupported, virQEMUBuildWatchdog },
+    { VIR_DOMAIN_DEVICE_HOSTDEV, TRUE, NULL, virQEMUHostdevUnsupported, virQEMUBuildHostdev },
     { VIR_DOMAIN_DEVICE_MEMBALLOON, TRUE, virQEMUBalloonIgnored, virQEMUBalloonUnsupported,
       virQEMUBuildBalloon },
     { VIR_DOMAIN_DEVICE_RNG, TRUE, NULL, virQEMURNGUnsupported, virQEMUBuildRNG },
@@ -902,9 +1037,9 @@ static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
 
 /* The order in which devices without an address get one: libvirt's. */
 static const virDomainDeviceKind virQEMUCCWOrder[] = {
-    VIR_DOMAIN_DEVICE_DISK,  VIR_DOMAIN_DEVICE_INTERFACE,  VIR_DOMAIN_DEVICE_CONTROLLER,
-    VIR_DOMAIN_DEVICE_INPUT, VIR_DOMAIN_DEVICE_MEMBALLOON, VIR_DOMAIN_DEVICE_RNG,
-    VIR_DOMAIN_DEVICE_VSOCK,
+    VIR_DOMAIN_DEVICE_DISK,       VIR_DOMAIN_DEVICE_INTERFACE, VIR_DOMAIN_DEVICE_HOSTDEV,
+    VIR_DOMAIN_DEVICE_CONTROLLER, VIR_DOMAIN_DEVICE_INPUT,     VIR_DOMAIN_DEVICE_MEMBALLOON,
+    VIR_DOMAIN_DEVICE_RNG,        VIR_DOMAIN_DEVICE_VSOCK,
 };
 
 static const virQEMUDeviceBuilder *
@@ -928,12 +1063,16 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     const char *reason;
 
     if (!builder) {
-        /* A panic device of model s390 is libvirt's default and needs no
-         * argument. */
-        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC && g_strcmp0(dev->model, "s390") == 0)
+        /* A panic device of model s390 (libvirt's default on s390x) is
+         * part of the machine, and audio of type none is no audio: neither
+         * needs an argument. */
+        if (dev->kind == VIR_DOMAIN_DEVICE_PANIC &&
+            (!dev->model || g_str_equal(dev->model, "s390")))
+            return FALSE;
+        if (dev->kind == VIR_DOMAIN_DEVICE_AUDIO && g_strcmp0(dev->type, "none") == 0)
             return FALSE;
         if (warn)
-            virQEMUWarn(b, dev,
+            virQEMUWarn(b, dev->node,
                         _("<%s> at '%s' is left out: "
                           "domxml-to-native does not support this device kind"),
                         dev->element, dev->xpath);
@@ -941,9 +1080,14 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     }
     if (builder->ignored && builder->ignored(dev))
         return FALSE;
-    if ((reason = builder->unsupported(dev))) {
+    if (!(reason = builder->unsupported(dev)) && builder->ccw && dev->virtio && dev->address_type &&
+        !g_str_equal(dev->address_type, "ccw"))
+        /* libvirt makes it a virtio-*-pci device behind a zpci device
+         * (qemuBuildZPCIDevProps); this builder knows ccw only. */
+        reason = N_("only ccw addresses are supported: zPCI (PCI) devices are not built");
+    if (reason) {
         if (warn)
-            virQEMUWarn(b, dev, _("<%s> at '%s' is left out: %s"), dev->element, dev->xpath,
+            virQEMUWarn(b, dev->node, _("<%s> at '%s' is left out: %s"), dev->element, dev->xpath,
                         _(reason));
         return FALSE;
     }
@@ -963,6 +1107,10 @@ virQEMUCCWParse(virQEMUCommandBuilder *b, const virDomainDevice *dev, xmlNodePtr
     g_autofree char *devno = virXMLProp(address, "devno");
     guint64 c, s, d;
 
+    /* Any channel subsystem: libvirt (util/virccw.c,
+     * virCCWDeviceAddressIsValid) checks only the ranges, and QEMU's
+     * virtual css bridge lets a device use any cssid
+     * (hw/s390x/css-bridge.c: "cssid-unrestricted", always true). */
     if (!virQEMUParseUInt(cssid, VIR_QEMU_CCW_CSSID_VIRTUAL, &c) ||
         !virQEMUParseUInt(ssid, VIR_QEMU_CCW_SSID_MAX, &s) ||
         !virQEMUParseUInt(devno, VIR_QEMU_CCW_DEVNO_MAX, &d))
@@ -970,10 +1118,6 @@ virQEMUCCWParse(virQEMUCommandBuilder *b, const virDomainDevice *dev, xmlNodePtr
                               _("<%s> at '%s' has an invalid ccw address "
                                 "(cssid 0..0xfe, ssid 0..3, devno 0..0xffff)"),
                               dev->element, dev->xpath);
-    if (c != VIR_QEMU_CCW_CSSID_VIRTUAL)
-        return virQEMUInvalid(b->def, address, error,
-                              _("<%s> at '%s': virtio devices need cssid 0xfe"), dev->element,
-                              dev->xpath);
     *ret_key = (guint32)(c << 24 | s << 16 | d);
     return TRUE;
 }
@@ -984,6 +1128,17 @@ virQEMUCCWFormat(guint32 key)
     return g_strdup_printf("%x.%x.%04x", key >> 24, (key >> 16) & 0xff, key & 0xffff);
 }
 
+/* <address type='ccw'/> without cssid, ssid and devno asks libvirt to
+ * pick one (virCCWDeviceAddressParseXML); a part of them is an error
+ * found when parsing. */
+static gboolean
+virQEMUCCWAddressEmpty(xmlNodePtr address)
+{
+    return !xmlHasProp(address, (const xmlChar *)"cssid") &&
+           !xmlHasProp(address, (const xmlChar *)"ssid") &&
+           !xmlHasProp(address, (const xmlChar *)"devno");
+}
+
 static gboolean
 virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDevice *dev,
                   GError **error)
@@ -991,7 +1146,7 @@ virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDev
     xmlNodePtr address = dev->implicit ? NULL : dev->address_node;
     guint32 key = 0;
 
-    if (!address)
+    if (!address || virQEMUCCWAddressEmpty(address))
         return TRUE;
     if (g_strcmp0(dev->address_type, "ccw") != 0)
         return virQEMUInvalid(b->def, address, error,
@@ -1017,7 +1172,8 @@ virQEMUDeviceIsCCW(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 {
     const virQEMUDeviceBuilder *builder = virQEMUDeviceBuilderFind(dev->kind);
 
-    return builder && builder->ccw && dev->virtio && virQEMUDeviceWanted(b, dev, FALSE);
+    return builder && builder->ccw && (dev->virtio || virQEMUHostdevIsCCW(dev)) &&
+           virQEMUDeviceWanted(b, dev, FALSE);
 }
 
 /* Honour every <address type='ccw'>, then give the other virtio devices
@@ -1026,7 +1182,7 @@ static gboolean
 virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
 {
     g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GPtrArray *devices = b->def->devices;
+    GPtrArray *devices = b->devices;
     guint32 next = VIR_QEMU_CCW_FIRST;
     gsize k;
     guint i;
@@ -1066,6 +1222,7 @@ virQEMUMachineType(virQEMUCommandBuilder *b)
     const char *machine = b->def->os_machine ? b->def->os_machine : VIR_QEMU_CAPS_PV_MACHINE;
     guint i;
 
+    /* A machine type QEMU does not list is validate's machine-unknown. */
     for (i = 0; b->caps && i < virQEMUCapsGetMachineCount(b->caps); i++) {
         const virQEMUCapsMachine *m = virQEMUCapsGetMachine(b->caps, i);
 
@@ -1075,13 +1232,45 @@ virQEMUMachineType(virQEMUCommandBuilder *b)
     return machine;
 }
 
+/* Before QEMU 9.2 the loadparm of the device with boot index 1 is the
+ * machine's (libvirt: qemuAppendLoadparmMachineParm). */
+static const char *
+virQEMUMachineLoadparm(virQEMUCommandBuilder *b)
+{
+    guint i;
+
+    if (virQEMUDeviceLoadparm(b))
+        return NULL;
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
+
+        if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE ||
+             virQEMUHostdevIsCCW(dev)) &&
+            dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && dev->boot_index == 1)
+            return dev->loadparm;
+    }
+    return NULL;
+}
+
+static void
+virQEMUPropSwitch(GString *buf, const char *key, virTristateSwitch value)
+{
+    if (value != VIR_TRISTATE_SWITCH_ABSENT)
+        virQEMUPropBool(buf, key, value == VIR_TRISTATE_SWITCH_ON);
+}
+
 static void
 virQEMUBuildMachine(virQEMUCommandBuilder *b)
 {
     GString *props = virQEMUPropsNew(virQEMUMachineType(b));
 
     virQEMUPropBool(props, "usb", FALSE);
+    /* <keywrap>: the CPACF key wrapping of the s390-ccw-virtio machine
+     * (hw/s390x/s390-virtio-ccw.c, "aes-key-wrap", "dea-key-wrap"). */
+    virQEMUPropSwitch(props, "aes-key-wrap", b->def->keywrap_aes);
+    virQEMUPropSwitch(props, "dea-key-wrap", b->def->keywrap_dea);
     virQEMUPropBool(props, "dump-guest-core", FALSE);
+    virQEMUPropStr(props, "loadparm", virQEMUMachineLoadparm(b));
     if (b->mode == VIR_QEMU_PV_MODE_LAUNCH_SECURITY)
         virQEMUPropStr(props, "confidential-guest-support", "lsec0");
     virQEMUOptionProps(b, "-machine", props);
@@ -1105,6 +1294,31 @@ virQEMUFeatureEnabled(const char *policy)
 {
     return !policy || g_str_equal(policy, "require") || g_str_equal(policy, "force") ||
            g_str_equal(policy, "optional");
+}
+
+/* <cpu mode='host-model' deprecated_features='off'>: libvirt switches off
+ * the features QEMU calls deprecated for the host model
+ * (virQEMUCapsUpdateCPUDeprecatedFeatures); which ones only QEMU knows. */
+static void
+virQEMUCPUDeprecated(virQEMUCommandBuilder *b, GString *props)
+{
+    const char *const *names;
+    gsize i;
+
+    if (b->def->cpu_deprecated_features == VIR_TRISTATE_SWITCH_ABSENT)
+        return;
+    if (b->def->cpu_deprecated_features == VIR_TRISTATE_SWITCH_ON ||
+        g_strcmp0(b->def->cpu_mode, "host-model") != 0)
+        return; /* on: QEMU's own choice, nothing to add */
+    if (!b->caps) {
+        virQEMUWarn(b, b->def->cpu_node,
+                    _("deprecated_features='off' of <cpu> is not translated: which features "
+                      "are deprecated comes from QEMU's capabilities (--caps or --emulator)"));
+        return;
+    }
+    names = virQEMUCapsGetHostDeprecated(b->caps);
+    for (i = 0; names && names[i]; i++)
+        virQEMUPropBool(props, names[i], FALSE);
 }
 
 static gboolean
@@ -1153,6 +1367,7 @@ virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
         if (feature->name)
             virQEMUPropBool(props, feature->name, virQEMUFeatureEnabled(feature->policy));
     }
+    virQEMUCPUDeprecated(b, props);
     virQEMUOptionProps(b, "-cpu", props);
     return TRUE;
 }
@@ -1223,6 +1438,44 @@ virQEMUBuildMemLock(virQEMUCommandBuilder *b)
         virQEMUOption(b, "-overcommit", "mem-lock=on");
 }
 
+/* <iothreads>, <iothreadids>: one iothread object each, named as libvirt
+ * names them (qemuBuildIOThreadCommandLine). */
+static void
+virQEMUBuildIOThreads(virQEMUCommandBuilder *b)
+{
+    guint i;
+
+    for (i = 0; i < b->def->iothread_ids->len; i++) {
+        GString *props = virQEMUPropsNew("iothread");
+
+        g_string_append_printf(props, ",id=iothread%u",
+                               g_array_index(b->def->iothread_ids, guint, i));
+        virQEMUOptionProps(b, "-object", props);
+    }
+}
+
+/* QEMU 8.1 has -run-with async-teardown (system/vl.c), 9.0 dropped the
+ * older -async-teardown; libvirt writes the switch only where QEMU has
+ * it (qemuBuildAsyncTeardownCommandLine). */
+#define VIR_QEMU_VERSION_RUN_WITH_ASYNC_TEARDOWN 8001000
+
+static void
+virQEMUBuildAsyncTeardown(virQEMUCommandBuilder *b)
+{
+    virTristateSwitch enabled = b->def->async_teardown;
+
+    if (enabled == VIR_TRISTATE_SWITCH_ABSENT)
+        return;
+    if (b->caps && virQEMUCapsGetVersion(b->caps) < VIR_QEMU_VERSION_RUN_WITH_ASYNC_TEARDOWN) {
+        virQEMUWarn(b, b->def->async_teardown_node,
+                    _("<async-teardown> is not translated: QEMU before 8.1 has no "
+                      "-run-with async-teardown"));
+        return;
+    }
+    virQEMUOption(b, "-run-with",
+                  enabled == VIR_TRISTATE_SWITCH_ON ? "async-teardown=on" : "async-teardown=off");
+}
+
 static const char *
 virQEMUEmulator(virQEMUCommandBuilder *b)
 {
@@ -1261,6 +1514,7 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     virQEMUBuildMemLock(b);
     if (!virQEMUBuildSMP(b, error))
         return FALSE;
+    virQEMUBuildIOThreads(b);
     if (uuid && *uuid)
         virQEMUOption(b, "-uuid", uuid);
     virQEMUOption(b, "-display", "none");
@@ -1286,8 +1540,8 @@ virQEMUBuildDevices(virQEMUCommandBuilder *b, const virQEMUDeviceBuilder *builde
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
 
         if (dev->kind != builder->kind || !virQEMUDeviceWanted(b, dev, FALSE))
             continue;
@@ -1302,8 +1556,8 @@ virQEMUCountDisks(virQEMUCommandBuilder *b)
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->def->devices, i);
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
 
         if (dev->kind == VIR_DOMAIN_DEVICE_DISK && virQEMUDeviceWanted(b, dev, FALSE))
             b->ndisks++;
@@ -1315,8 +1569,134 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
 {
     guint i;
 
-    for (i = 0; i < b->def->devices->len; i++)
-        virQEMUDeviceWanted(b, g_ptr_array_index(b->def->devices, i), TRUE);
+    for (i = 0; i < b->devices->len; i++)
+        virQEMUDeviceWanted(b, g_ptr_array_index(b->devices, i), TRUE);
+}
+
+/* ---- what the command line covers ---------------------------------------- */
+
+/*
+ * Every element and attribute this builder translates, by path below
+ * <domain> (see virDomainDefFindUncovered for the syntax), and those that
+ * have no place on QEMU's command line at all because libvirt handles
+ * them outside QEMU: pinning and placement on the host, the reaction to
+ * guest events, the balloon target set over QMP after start, checks that
+ * libvirt makes before start.  Everything else gets a warning, so that
+ * nothing of a definition is dropped without a word.
+ */
+/* clang-format off */
+static const char *const virQEMUCovered[] = {
+    "@type",
+    "name", "uuid", "title", "description",
+    "metadata/...",          /* other applications' data */
+    "memory@unit",
+    "currentMemory@unit",    /* the balloon target: QMP after start */
+    "vcpu@placement,current",
+    "iothreads", "iothreadids", "iothreadids/iothread@id",
+    "os", "os/type@arch,machine", "os/boot@dev", "os/kernel", "os/initrd", "os/cmdline",
+    "features", "features/async-teardown@enabled",
+    "cpu@mode,deprecated_features",
+    "cpu@check,match",       /* how libvirt compares the model with the host */
+    "cpu/model@fallback", "cpu/feature@name,policy",
+    "cpu/topology@sockets,dies,cores,threads",
+    "cpu/topology@clusters=1", /* QEMU's default */
+    "keywrap", "keywrap/cipher@name,state",
+    "clock@offset=utc",      /* QEMU's default -rtc base=utc */
+    "on_poweroff", "on_crash", /* libvirt acts on QEMU's events */
+    "on_reboot=restart",     /* QEMU's own behaviour */
+    "memoryBacking", "memoryBacking/locked",
+    "launchSecurity@type",
+    "devices", "devices/emulator",
+    "devices/audio@id,type=none", "devices/panic@model=s390",
+    "devices/disk@type,device",
+    "devices/disk/driver@name,type,cache,io,iommu,error_policy,rerror_policy,iothread",
+    "devices/disk/source@file,dev", "devices/disk/target@dev,bus",
+    "devices/disk/address@type,cssid,ssid,devno,controller,bus,target,unit",
+    "devices/disk/boot@order,loadparm", "devices/disk/readonly",
+    "devices/interface@type",
+    "devices/interface/source@network,bridge,dev", /* libvirt opens the tap */
+    "devices/interface/target@dev", "devices/interface/mac@address",
+    "devices/interface/model@type", "devices/interface/driver@name,iommu",
+    "devices/interface/address@type,cssid,ssid,devno",
+    "devices/interface/boot@order,loadparm",
+    "devices/controller@type,index,model", "devices/controller/driver@iothread,iommu",
+    "devices/controller/address@type,cssid,ssid,devno",
+    "devices/serial@type", "devices/serial/target@type,port",
+    "devices/serial/target/model@name", "devices/serial/source@path,mode",
+    "devices/console@type", "devices/console/target@type,port",
+    "devices/console/source@path,mode",
+    "devices/channel@type", "devices/channel/target@type,name",
+    "devices/channel/source@path,mode",
+    "devices/input@type,bus", "devices/input/driver@iommu",
+    "devices/input/address@type,cssid,ssid,devno",
+    "devices/memballoon@model,autodeflate,freePageReporting",
+    "devices/memballoon/stats@period", /* set over QMP after start */
+    "devices/memballoon/driver@iommu", "devices/memballoon/address@type,cssid,ssid,devno",
+    "devices/rng@model", "devices/rng/backend@model", "devices/rng/rate@bytes,period",
+    "devices/rng/driver@iommu", "devices/rng/address@type,cssid,ssid,devno",
+    "devices/vsock@model", "devices/vsock/cid@auto,address", "devices/vsock/driver@iommu",
+    "devices/vsock/address@type,cssid,ssid,devno",
+    "devices/hostdev@mode,type,model,managed", /* managed: libvirt detaches it */
+    "devices/hostdev/source", "devices/hostdev/source/address@uuid",
+    "devices/hostdev/boot@order,loadparm",
+    "devices/hostdev/address@type,cssid,ssid,devno",
+    "devices/watchdog@model,action",
+    NULL,
+};
+/* clang-format on */
+
+/* "FILE:LINE: <clock offset> at '/domain/clock' is not translated". */
+static void
+virQEMUWarnUncovered(virQEMUCommandBuilder *b)
+{
+    g_autoptr(GHashTable) skip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GPtrArray) uncovered = NULL;
+    guint i;
+
+    /* Devices left out have their own warning; the ignored ones (a PCI
+     * root, <memballoon model='none'>) need none. */
+    for (i = 0; i < b->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
+
+        if (!dev->implicit && !virQEMUDeviceWanted(b, dev, FALSE))
+            g_hash_table_add(skip, dev->node);
+    }
+    uncovered = virDomainDefFindUncovered(b->def, virQEMUCovered, skip);
+    for (i = 0; i < uncovered->len; i++) {
+        const virDomainUncovered *u = g_ptr_array_index(uncovered, i);
+        g_autofree char *name = NULL;
+
+        if (u->node->ns && u->node->ns->prefix)
+            name = g_strdup_printf("%s:%s", u->node->ns->prefix, u->node->name);
+        else
+            name = g_strdup((const char *)u->node->name);
+        if (u->attr)
+            virQEMUWarn(b, u->node, _("<%s %s> at '%s' is not translated"), name, u->attr,
+                        u->xpath);
+        else
+            virQEMUWarn(b, u->node, _("<%s> at '%s' is not translated"), name, u->xpath);
+    }
+}
+
+/* A device may only name an IOThread the domain has (libvirt:
+ * virDomainDefValidateIOThreads). */
+static gboolean
+virQEMUCheckIOThreads(const virDomainDef *def, GError **error)
+{
+    guint i, j;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        gboolean found = FALSE;
+
+        for (j = 0; dev->iothread && j < def->iothread_ids->len; j++)
+            found = found || g_array_index(def->iothread_ids, guint, j) == dev->iothread;
+        if (dev->iothread && !found)
+            return virQEMUInvalid(def, dev->node, error,
+                                  _("<%s> at '%s' names IOThread %u, which the domain lacks"),
+                                  dev->element, dev->xpath, dev->iothread);
+    }
+    return TRUE;
 }
 
 /* Without an arch libvirt takes the host's, which for a guest meant for
@@ -1350,6 +1730,8 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     g_autoptr(GHashTable) devnos =
         g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GPtrArray) devices = NULL;
+    g_autoptr(GPtrArray) disks = virDomainDefDisksInOrder(def);
     virQEMUCommandBuilder b = {
         .def = def,
         .caps = caps,
@@ -1361,10 +1743,26 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     };
     virQEMUCommandLine *cmd;
     gsize i;
+    guint k;
+    guint ndisks = 0;
 
-    if (!virQEMUCheckArch(def, error) || !virQEMUCCWAssign(&b, error))
+    /* Disks take libvirt's order among themselves; the other devices keep
+     * theirs. */
+    b.devices = g_ptr_array_sized_new(def->devices->len);
+    for (k = 0; k < def->devices->len; k++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, k);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_DISK && !dev->implicit && ndisks < disks->len)
+            dev = g_ptr_array_index(disks, ndisks++);
+        g_ptr_array_add(b.devices, (gpointer)dev);
+    }
+    devices = b.devices;
+
+    if (!virQEMUCheckArch(def, error) || !virQEMUCheckIOThreads(def, error) ||
+        !virQEMUCCWAssign(&b, error))
         return FALSE;
     virQEMUWarnUnwanted(&b);
+    virQEMUWarnUncovered(&b);
     virQEMUCountDisks(&b);
     if (!virQEMUBuildGeneral(&b, error))
         return FALSE;
@@ -1378,13 +1776,8 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         if (!virQEMUBuildDevices(&b, &virQEMUDeviceBuilders[i], error))
             return FALSE;
     }
-
-    /* libvirt's -run-with async-teardown=on|off (QEMU 8.1) for
-     * <features><async-teardown>, after the devices. */
-    if (def->async_teardown != VIR_TRISTATE_SWITCH_ABSENT)
-        virQEMUOption(&b, "-run-with",
-                      def->async_teardown == VIR_TRISTATE_SWITCH_ON ? "async-teardown=on"
-                                                                    : "async-teardown=off");
+    /* libvirt's -run-with async-teardown=on|off, after the devices. */
+    virQEMUBuildAsyncTeardown(&b);
 
     cmd = g_new0(virQEMUCommandLine, 1);
     cmd->args = g_steal_pointer(&args);

@@ -48,6 +48,11 @@ struct _virQEMUMonitor {
     JsonNode *greeting;
     GPtrArray *replay;   /* of JsonNode; NULL when live */
     guint replay_pos;
+    /* A recording of libvirt's tests (no greeting, libvirt's own order):
+     * answers are looked up by command among the first replay_end
+     * messages, the first session; libvirt probes KVM first, then TCG. */
+    gboolean replay_lookup;
+    guint replay_end;
     GPtrArray *transcript; /* of JsonNode; NULL unless recording */
 };
 
@@ -535,34 +540,65 @@ virQEMUMonitorSendLive(virQEMUMonitor *mon, JsonNode *cmd, gint64 deadline, GErr
     return virQEMUMonitorWriteAll(mon, line, strlen(line), deadline, error);
 }
 
-/* Replaying: the recording must have this very command next.  Its id
+/* Whether recorded message @i is the command @want, arguments included. */
+static gboolean
+virQEMUMonitorReplayIsCommand(virQEMUMonitor *mon, guint i, JsonObject *want)
+{
+    JsonObject *have = json_node_get_object(g_ptr_array_index(mon->replay, i));
+    JsonNode *want_args = json_object_get_member(want, "arguments");
+    JsonNode *have_args = json_object_get_member(have, "arguments");
+
+    if (g_strcmp0(json_object_get_string_member_with_default(have, "execute", NULL),
+                  json_object_get_string_member(want, "execute")) != 0)
+        return FALSE;
+    return want_args && have_args ? json_node_equal(want_args, have_args) : want_args == have_args;
+}
+
+/* A recording of libvirt's: the command wherever the first session has
+ * it; an error of its own kind when libvirt never asked it, so that the
+ * caller can take the answer from what libvirt did ask. */
+static gboolean
+virQEMUMonitorReplayFind(virQEMUMonitor *mon, JsonObject *want, GError **error)
+{
+    guint i;
+
+    for (i = 0; i + 1 < mon->replay_end; i++) {
+        if (virQEMUMonitorReplayIsCommand(mon, i, want)) {
+            mon->replay_pos = i;
+            return TRUE;
+        }
+    }
+    g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_NOT_RECORDED,
+                _("'%s' has no answer to the QMP command '%s' with these arguments"), mon->name,
+                json_object_get_string_member(want, "execute"));
+    return FALSE;
+}
+
+/* Replaying: the recording must have this very command next (or, for a
+ * recording of libvirt's, anywhere in its first session).  Its id
  * replaces ours, so that hand-written recordings may number freely. */
 static gboolean
 virQEMUMonitorSendReplay(virQEMUMonitor *mon, JsonNode *cmd, char **ret_id, GError **error)
 {
     JsonObject *want = json_node_get_object(cmd);
     JsonObject *have;
-    JsonNode *want_args = json_object_get_member(want, "arguments");
-    JsonNode *have_args;
     const char *command = json_object_get_string_member(want, "execute");
     JsonNode *id;
 
+    if (mon->replay_lookup && !virQEMUMonitorReplayFind(mon, want, error))
+        return FALSE;
     if (mon->replay_pos >= mon->replay->len) {
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
                     _("'%s' ends before the command '%s'"), mon->name, command);
         return FALSE;
     }
-    have = json_node_get_object(g_ptr_array_index(mon->replay, mon->replay_pos));
-    have_args = json_object_get_member(have, "arguments");
-    if (g_strcmp0(json_object_get_string_member_with_default(have, "execute", NULL), command) !=
-            0 ||
-        !(want_args && have_args ? json_node_equal(want_args, have_args)
-                                 : want_args == have_args)) {
+    if (!virQEMUMonitorReplayIsCommand(mon, mon->replay_pos, want)) {
         g_set_error(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_PROTOCOL,
                     _("'%s' does not have the command '%s' at message %u"), mon->name, command,
                     mon->replay_pos + 1);
         return FALSE;
     }
+    have = json_node_get_object(g_ptr_array_index(mon->replay, mon->replay_pos));
     mon->replay_pos++;
     id = json_object_get_member(have, "id");
     *ret_id = id ? json_to_string(id, FALSE) : NULL;
@@ -812,12 +848,43 @@ virQEMUMonitorLoadReplies(virQEMUMonitor *mon, const char *path, const char *tex
     }
 }
 
+/* The .replies files of libvirt's tests/qemucapabilitiesdata start with the command
+ * qmp_capabilities, not with QEMU's greeting, and hold two sessions (KVM,
+ * then TCG), each opened by qmp_capabilities.  Marks @mon for look-up
+ * within the first session when the recording is one of these. */
+static gboolean
+virQEMUMonitorReplayFromLibvirt(virQEMUMonitor *mon)
+{
+    guint i;
+
+    if (mon->replay->len == 0 ||
+        g_strcmp0(json_object_get_string_member_with_default(
+                      json_node_get_object(g_ptr_array_index(mon->replay, 0)), "execute", NULL),
+                  "qmp_capabilities") != 0)
+        return FALSE;
+    mon->replay_lookup = TRUE;
+    mon->replay_end = mon->replay->len;
+    for (i = 1; i < mon->replay->len; i++) {
+        JsonObject *msg = json_node_get_object(g_ptr_array_index(mon->replay, i));
+
+        if (g_strcmp0(json_object_get_string_member_with_default(msg, "execute", NULL),
+                      "qmp_capabilities") == 0) {
+            mon->replay_end = i;
+            break;
+        }
+    }
+    return TRUE;
+}
+
 /**
  * virQEMUMonitorOpenReplies:
  *
  * A monitor that replays the conversation recorded in @path instead of
  * talking to QEMU.  Every command the caller sends must be the next one
- * in the recording, arguments included.
+ * in the recording, arguments included; in a recording of libvirt's
+ * tests (see virQEMUMonitorReplayFromLibvirt) it may be anywhere in the
+ * first session, and one libvirt never sent fails with
+ * VIR_QEMU_ERROR_NOT_RECORDED.
  */
 gboolean
 virQEMUMonitorOpenReplies(const char *path, virQEMUMonitor **ret_mon, GError **error)
@@ -830,9 +897,16 @@ virQEMUMonitorOpenReplies(const char *path, virQEMUMonitor **ret_mon, GError **e
         g_set_error_literal(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, read_error->message);
         return FALSE;
     }
-    if (!virQEMUMonitorLoadReplies(mon, path, text, error) ||
-        !virQEMUMonitorNegotiate(mon, error))
+    if (!virQEMUMonitorLoadReplies(mon, path, text, error))
         return FALSE;
+    if (virQEMUMonitorReplayFromLibvirt(mon)) {
+        g_autoptr(JsonNode) reply = NULL;
+
+        if (!virQEMUMonitorCommand(mon, "qmp_capabilities", NULL, &reply, error))
+            return FALSE;
+    } else if (!virQEMUMonitorNegotiate(mon, error)) {
+        return FALSE;
+    }
     *ret_mon = g_steal_pointer(&mon);
     return TRUE;
 }

@@ -31,6 +31,10 @@
 #                                     capabilities of a newer QEMU)
 #   -run-with async-teardown=...   -> dropped when this QEMU has no
 #                                     -run-with (older than 8.1)
+#   -device ...,loadparm=X         -> loadparm dropped when this QEMU's
+#                                     ccw devices lack it (QEMU < 9.2)
+#   -device vfio-ccw|vfio-ap,...   -> dropped: the mediated device exists
+#                                     only on an s390x host
 # QMP talks over stdio; every QEMU run is bounded by a timeout.
 set -uo pipefail
 
@@ -50,6 +54,9 @@ RUN_WITH=no
 if "$qemu" -help | grep -q -- '^-run-with'; then
     RUN_WITH=yes
 fi
+# Whether its ccw devices take a loadparm (QEMU 9.2).
+HAS_DEVICE_LOADPARM=no
+"$qemu" -device virtio-blk-ccw,help 2>/dev/null | grep -q 'loadparm=' && HAS_DEVICE_LOADPARM=yes
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-argv.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -137,6 +144,10 @@ rewrite() {
     -device)
         if [[ $value == vhost-vsock-ccw,* && ! -e /dev/vhost-vsock ]]; then
             :
+        elif [[ $value == vfio-ccw,* || $value == vfio-ap,* ]]; then
+            :
+        elif [ "$HAS_DEVICE_LOADPARM" = no ]; then
+            sed -E 's/,loadparm=[^,]*//' <<<"$value"
         else
             echo "$value"
         fi ;;
@@ -176,7 +187,7 @@ takes_value() {
     case $1 in
     -name | -machine | -accel | -cpu | -m | -smp | -uuid | -display | -chardev | -mon | \
         -blockdev | -device | -netdev | -object | -kernel | -initrd | -append | \
-        -overcommit | -run-with) return 0 ;;
+        -overcommit | -run-with | -watchdog-action) return 0 ;;
     esac
     return 1
 }
@@ -205,6 +216,12 @@ run_case() {
         fi
         [ -n "$new" ] && QEMU_ARGV+=("$option" "$new")
     done
+    if [ "$HAS_DEVICE_LOADPARM" = no ] && printf '%s\n' "${ARGS[@]}" | grep -q '^[a-z-]*-ccw,.*,loadparm='; then
+        NOTES+="${NOTES:+; }device loadparm left out: this QEMU does not have it"
+    fi
+    if printf '%s\n' "${ARGS[@]}" | grep -q '^vfio-\(ccw\|ap\),'; then
+        NOTES+="${NOTES:+; }mediated devices left out: they exist only on an s390x host"
+    fi
     if [[ " ${ARGS[*]} " == *" vhost-vsock-ccw,"* && ! -e /dev/vhost-vsock ]]; then
         NOTES+="${NOTES:+; }vhost-vsock-ccw left out: there is no /dev/vhost-vsock on this host"
     fi
