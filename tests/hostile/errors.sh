@@ -447,7 +447,6 @@ native_cases=$(cat <<EOF
 2|has an invalid drive address controller 'x'|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='sda' bus='scsi'/><address type='drive' controller='x'/></disk>
 2|has an unknown cache mode 'sometimes'|$dev|<disk type='file' device='disk'><driver name='qemu' type='raw' cache='sometimes'/><source file='/a.img'/><target dev='vda' bus='virtio'/></disk>
 2|has an invalid target dev 'vda1'|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda1' bus='virtio'/></disk>
-2|virtio devices need cssid 0xfe|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><address type='ccw' cssid='0x0' ssid='0x0' devno='0x0001'/></disk>
 0|left out: only user, network, bridge and ethernet interfaces are supported|$dev|<interface type='vhostuser'><model type='virtio'/></interface>
 0|left out: only virtio-scsi and virtio-serial controllers are supported|$dev|<controller type='scsi' model='lsilogic'/>
 2|has an invalid index 'first'|$dev|<controller type='scsi' index='first' model='virtio-scsi'/>
@@ -540,7 +539,7 @@ with open(out, "w") as f:
         f.write(json.dumps(m) + "\n\n")
 PY
 }
-rec=$HT_SRCDIR/qemucapabilitiesdata/qemu-8.2-s390x-kvm-pv.replies
+rec=$HT_SRCDIR/qemucapabilitiesdata/qemu-7.2-s390x-tcg.replies
 commands=$(recording "$rec")
 i=0
 while read -r command; do
