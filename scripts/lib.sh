@@ -9,9 +9,9 @@ VIRT_PV_CHECK_PACKAGES="libxml2-utils qemu-system-misc qemu-utils libvirt-dev
   python3-docutils util-linux iproute2 procps diffutils
   clang-14 libclang-rt-14-dev valgrind time
   bash-completion locales man-db debhelper dpkg-dev fakeroot hyperfine strace
-  inotify-tools passwd gcovr openssl"
+  inotify-tools passwd gcovr openssl systemd prometheus prometheus-node-exporter"
 # bench/run: the measuring tools and the peers it measures against.
-VIRT_PV_BENCH_PACKAGES="hyperfine time strace libxml2-utils qemu-system-misc
+VIRT_PV_BENCH_PACKAGES="hyperfine time strace libxml2-utils qemu-system-misc libvirt-dev
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   util-linux iproute2 python3"
 

@@ -370,6 +370,36 @@ testOutput(const void *data)
     return 0;
 }
 
+/* fix - reads standard input, as validate - does, and gives the same
+ * repaired definition as for the file; --in-place cannot replace it. */
+static int
+testStdin(const void *data)
+{
+    g_autofree char *path = virTestDataPath("fixdata/iommu-basic.xml");
+    g_autofree char *input = NULL;
+    g_autofree char *from_file = NULL;
+    g_autofree char *from_stdin = NULL;
+    g_autofree char *err = NULL;
+    const char *file_argv[] = { virTestProgram(), "-q", "fix", "--mode", "iommu", path, NULL };
+    const char *stdin_argv[] = { virTestProgram(), "-q", "fix", "--mode", "iommu", "-", NULL };
+    const char *in_place_argv[] = { virTestProgram(), "fix", "--in-place", "-", NULL };
+
+    if (!g_file_get_contents(path, &input, NULL, NULL) ||
+        virTestRunCommand(file_argv, NULL, &from_file, NULL) != 0 ||
+        virTestRunCommand(stdin_argv, input, &from_stdin, NULL) != 0)
+        return -1;
+    if (!*from_stdin || g_strcmp0(from_file, from_stdin) != 0) {
+        virTestDiag("fix - gave:\n%s\nfix FILE gave:\n%s", from_stdin, from_file);
+        return -1;
+    }
+    if (virTestRunCommand(in_place_argv, input, NULL, &err) != 2 ||
+        !strstr(err, "--in-place needs a file, not standard input")) {
+        virTestDiag("fix --in-place -: %s", err ? err : "");
+        return -1;
+    }
+    return 0;
+}
+
 /* A write that fails (the directory cannot be written to) leaves the
  * original as it was, and no temporary file behind.  root writes
  * anywhere, so as root the command runs as nobody. */
@@ -493,6 +523,8 @@ mymain(void)
     if (virTestRun("fix --in-place through a symbolic link", testInPlaceSymlink, NULL) < 0)
         ret = -1;
     if (virTestRun("fix -o", testOutput, NULL) < 0)
+        ret = -1;
+    if (virTestRun("fix - (standard input)", testStdin, NULL) < 0)
         ret = -1;
     if (virTestRun("fix --in-place into a read-only directory", testFailedWrite, NULL) < 0)
         ret = -1;

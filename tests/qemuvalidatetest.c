@@ -374,6 +374,18 @@ mymain(void)
     DO_TEST_FULL("batch", NULL, "ls-clean.xml", "not-pv.xml", "virtio-iommu-missing.xml");
     DO_TEST_FULL("batch-with-error", NULL, "ls-clean.xml", "malformed.xml", "hugepages.xml");
     DO_TEST_FULL("no-file", NULL, NULL);
+
+    /* --config: what the hook would decide (the host and QEMU are not
+     * asked in these configurations, so the result is the same on any
+     * machine). */
+    DO_TEST_FULL("config-warn", NULL, "--config", "policy-warn.conf", "ls-clean.xml",
+                 "not-pv.xml", "hugepages.xml");
+    DO_TEST_FULL("config-refuse", NULL, "--config", "policy-refuse.conf", "not-pv.xml",
+                 "hugepages.xml", "virtio-iommu-missing.xml", "malformed.xml");
+    DO_TEST_FULL("config-and-ignore", NULL, "--config", "policy-warn.conf", "--ignore",
+                 "hugepages", "ls-clean.xml");
+    DO_TEST_FULL("config-malformed", NULL, "--config", "malformed.xml", "ls-clean.xml");
+    DO_TEST_FULL("cache-dir-without-config", NULL, "--cache-dir", "cache", "ls-clean.xml");
     DO_TEST_FULL("missing-file", NULL, "does-not-exist.xml");
 
     /* The bundled examples (the demo shows them). */

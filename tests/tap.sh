@@ -20,6 +20,16 @@ tap_result() {
     fi
 }
 
+# tap_run TITLE COMMAND...: one case, the command's status; its output
+# explains a failure.
+tap_run() {
+    local title=$1 out status=0
+    shift
+    out=$("$@" 2>&1) || status=$?
+    tap_result "$status" "$title" "$out"
+    return "$status"
+}
+
 # tap_done: the plan, and the exit status of the test.
 tap_done() {
     echo "1..$tap_count"

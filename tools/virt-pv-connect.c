@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #ifdef WITH_LIBVIRT
 # include <libvirt/libvirt.h>
@@ -20,9 +21,39 @@ virtPVConnectDomainFree(virtPVConnectDomain *domain)
 {
     if (!domain)
         return;
+    g_free(domain->uri);
     g_free(domain->name);
     g_free(domain->xml);
+    g_free(domain->agent);
+    g_clear_error(&domain->agent_error);
+    g_clear_error(&domain->error);
+    if (domain->data_free)
+        g_clear_pointer(&domain->data, domain->data_free);
     g_free(domain);
+}
+
+gboolean
+virtPVConnectIsRemote(const char *uri)
+{
+    g_autoptr(GUri) parsed = NULL;
+    const char *host;
+
+    if (!uri || !(parsed = g_uri_parse(uri, G_URI_FLAGS_NON_DNS, NULL)))
+        return FALSE;
+    host = g_uri_get_host(parsed);
+    return host && *host;
+}
+
+static virtPVConnectDomain *
+virtPVConnectRecordNew(const char *uri, const char *name)
+{
+    virtPVConnectDomain *domain = g_new0(virtPVConnectDomain, 1);
+
+    domain->uri = g_strdup(uri ? uri : "");
+    domain->remote = virtPVConnectIsRemote(uri);
+    domain->name = g_strdup(name);
+    domain->id = -1;
+    return domain;
 }
 
 #ifdef WITH_LIBVIRT
@@ -31,30 +62,42 @@ virtPVConnectDomainFree(virtPVConnectDomain *domain)
  * libvirt is opened with dlopen() when --connect is used, not linked:
  * linking it would load some forty libraries into every virt-pv process,
  * the libvirt hook included, and triple its start-up time.  The table
- * names every libvirt symbol used here.
+ * names every libvirt symbol used here; libvirt-qemu (the agent command)
+ * is opened the same way, by `status` only.
  */
 typedef struct {
     void *handle;
+    int (*initialize)(void);
     virConnectPtr (*connectOpenAuth)(const char *, virConnectAuthPtr, unsigned int);
     virConnectAuthPtr *connectAuthPtrDefault;
     int (*connectClose)(virConnectPtr);
+    char *(*connectGetURI)(virConnectPtr);
     int (*connectListAllDomains)(virConnectPtr, virDomainPtr **, unsigned int);
     virDomainPtr (*domainLookupByName)(virConnectPtr, const char *);
     char *(*domainGetXMLDesc)(virDomainPtr, unsigned int);
     const char *(*domainGetName)(virDomainPtr);
+    int (*domainIsActive)(virDomainPtr);
+    unsigned int (*domainGetID)(virDomainPtr);
     int (*domainFree)(virDomainPtr);
     const char *(*getLastErrorMessage)(void);
     void (*setErrorFunc)(void *, virErrorFunc);
+    /* libvirt-qemu */
+    void *qemu_handle;
+    char *(*qemuAgentCommand)(virDomainPtr, const char *, int, unsigned int);
 } virtPVLibvirt;
 
 static const virDLSymbol virtPVLibvirtSymbols[] = {
+    { "virInitialize", G_STRUCT_OFFSET(virtPVLibvirt, initialize) },
     { "virConnectOpenAuth", G_STRUCT_OFFSET(virtPVLibvirt, connectOpenAuth) },
     { "virConnectAuthPtrDefault", G_STRUCT_OFFSET(virtPVLibvirt, connectAuthPtrDefault) },
     { "virConnectClose", G_STRUCT_OFFSET(virtPVLibvirt, connectClose) },
+    { "virConnectGetURI", G_STRUCT_OFFSET(virtPVLibvirt, connectGetURI) },
     { "virConnectListAllDomains", G_STRUCT_OFFSET(virtPVLibvirt, connectListAllDomains) },
     { "virDomainLookupByName", G_STRUCT_OFFSET(virtPVLibvirt, domainLookupByName) },
     { "virDomainGetXMLDesc", G_STRUCT_OFFSET(virtPVLibvirt, domainGetXMLDesc) },
     { "virDomainGetName", G_STRUCT_OFFSET(virtPVLibvirt, domainGetName) },
+    { "virDomainIsActive", G_STRUCT_OFFSET(virtPVLibvirt, domainIsActive) },
+    { "virDomainGetID", G_STRUCT_OFFSET(virtPVLibvirt, domainGetID) },
     { "virDomainFree", G_STRUCT_OFFSET(virtPVLibvirt, domainFree) },
     { "virGetLastErrorMessage", G_STRUCT_OFFSET(virtPVLibvirt, getLastErrorMessage) },
     { "virSetErrorFunc", G_STRUCT_OFFSET(virtPVLibvirt, setErrorFunc) },
@@ -62,14 +105,39 @@ static const virDLSymbol virtPVLibvirtSymbols[] = {
 
 static virtPVLibvirt virtPVLibvirtAPI;
 
-static gboolean
-virtPVLibvirtLoad(GError **error)
+/* libvirt prints every error to stderr unless told otherwise; virt-pv
+ * reports each once, itself. */
+static void
+virtPVConnectQuiet(void *opaque, virErrorPtr err)
 {
+}
+
+/* libvirt, and with @with_qemu libvirt-qemu (the agent command of
+ * status), each opened once. */
+static gboolean
+virtPVLibvirtLoad(gboolean with_qemu, GError **error)
+{
+    static const virDLSymbol qemu_symbols[] = {
+        { "virDomainQemuAgentCommand", G_STRUCT_OFFSET(virtPVLibvirt, qemuAgentCommand) },
+    };
     virtPVLibvirt *api = &virtPVLibvirtAPI;
 
-    return api->handle ||
-           virDLOpen(VIRT_PV_LIBVIRT_SONAME, "libvirt", virtPVLibvirtSymbols,
-                     G_N_ELEMENTS(virtPVLibvirtSymbols), api, &api->handle, error);
+    if (!api->handle) {
+        if (!virDLOpen(VIRT_PV_LIBVIRT_SONAME, "libvirt", virtPVLibvirtSymbols,
+                       G_N_ELEMENTS(virtPVLibvirtSymbols), api, &api->handle, error))
+            return FALSE;
+        /* Before any thread: libvirt's global state is set up once. */
+        if (api->initialize() < 0) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot initialize libvirt"));
+            return FALSE;
+        }
+        api->setErrorFunc(NULL, virtPVConnectQuiet);
+    }
+    if (with_qemu && !api->qemu_handle &&
+        !virDLOpen(VIRT_PV_LIBVIRT_QEMU_SONAME, "libvirt-qemu", qemu_symbols,
+                   G_N_ELEMENTS(qemu_symbols), api, &api->qemu_handle, error))
+        return FALSE;
+    return TRUE;
 }
 
 static void
@@ -93,16 +161,9 @@ virtPVConnectAvailable(void)
     return TRUE;
 }
 
-/* libvirt prints every error to stderr unless told otherwise; virt-pv
- * reports each once, itself. */
-static void
-virtPVConnectQuiet(void *opaque, virErrorPtr err)
-{
-}
-
 static void virtPVConnectSetError(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* @fmt says what failed; libvirt's last error says why. */
+/* @fmt says what failed; libvirt's last error (of this thread) says why. */
 static void
 virtPVConnectSetError(GError **error, const char *fmt, ...)
 {
@@ -117,40 +178,111 @@ virtPVConnectSetError(GError **error, const char *fmt, ...)
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", what, why);
 }
 
-static gboolean
-virtPVConnectFetchOne(virDomainPtr dom, const char *name, GPtrArray *domains, GError **error)
+/* One agent command; its reply, or NULL with @error. */
+static char *
+virtPVConnectAgent(virDomainPtr dom, const char *name, const char *command, int timeout_s,
+                   GError **error)
 {
-    g_autoptr(virtPVConnectDomain) domain = g_new0(virtPVConnectDomain, 1);
-    char *xml = virtPVLibvirtAPI.domainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    char *reply = virtPVLibvirtAPI.qemuAgentCommand(dom, command, timeout_s, 0);
+    char *copy;
 
-    if (!xml) {
-        virtPVConnectSetError(error, _("cannot get the definition of domain '%s'"), name);
-        return FALSE;
+    if (!reply) {
+        virtPVConnectSetError(error, _("the guest agent of '%s' did not answer"), name);
+        return NULL;
     }
-    domain->name = g_strdup(name);
-    domain->xml = g_strdup(xml);
-    free(xml);
-    g_ptr_array_add(domains, g_steal_pointer(&domain));
-    return TRUE;
+    copy = g_strdup(reply);
+    free(reply);
+    return copy;
 }
 
-static gboolean
-virtPVConnectFetchNamed(virConnectPtr conn, char *const *names, GPtrArray *domains,
-                        GError **error)
+/* Read prot_virt_guest through the agent: open, read, close.  The handle
+ * is the number guest-file-open returns. */
+static void
+virtPVConnectAskAgent(virDomainPtr dom, virtPVConnectDomain *domain, int timeout_s)
+{
+    g_autofree char *opened = NULL;
+    g_autofree char *read = NULL;
+    g_autofree char *close_reply = NULL;
+    g_autofree char *cmd = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    JsonNode *ret = NULL;
+    gint64 handle;
+
+    opened = virtPVConnectAgent(dom, domain->name,
+                                "{\"execute\":\"guest-file-open\",\"arguments\":{\"path\":\""
+                                VIRT_PV_CONNECT_PROT_VIRT_GUEST "\",\"mode\":\"r\"}}",
+                                timeout_s, &domain->agent_error);
+    if (!opened)
+        return;
+    /* The reply comes from inside the guest: every step checked. */
+    if ((node = json_from_string(opened, NULL)) && JSON_NODE_HOLDS_OBJECT(node))
+        ret = json_object_get_member(json_node_get_object(node), "return");
+    if (!ret || !JSON_NODE_HOLDS_VALUE(ret) || json_node_get_value_type(ret) != G_TYPE_INT64) {
+        g_set_error(&domain->agent_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    _("the guest agent of '%s' gave no file handle"), domain->name);
+        return;
+    }
+    handle = json_node_get_int(ret);
+    cmd = g_strdup_printf("{\"execute\":\"guest-file-read\",\"arguments\":{\"handle\":%"
+                          G_GINT64_FORMAT ",\"count\":64}}", handle);
+    domain->agent = virtPVConnectAgent(dom, domain->name, cmd, timeout_s, &domain->agent_error);
+    g_free(cmd);
+    cmd = g_strdup_printf("{\"execute\":\"guest-file-close\",\"arguments\":{\"handle\":%"
+                          G_GINT64_FORMAT "}}", handle);
+    close_reply = virtPVConnectAgent(dom, domain->name, cmd, timeout_s, NULL);
+}
+
+/* One domain's record: its definition (inactive or live) and, for
+ * status, the agent's answer. */
+static virtPVConnectDomain *
+virtPVConnectFetchOne(virDomainPtr dom, const char *uri, const char *name,
+                      const virtPVConnectRequest *request)
+{
+    g_autoptr(virtPVConnectDomain) domain = virtPVConnectRecordNew(uri, name);
+    gboolean running = request->what == VIRT_PV_CONNECT_RUNNING;
+    char *xml = virtPVLibvirtAPI.domainGetXMLDesc(dom, running ? 0 : VIR_DOMAIN_XML_INACTIVE);
+
+    if (!xml) {
+        virtPVConnectSetError(&domain->error, _("cannot get the definition of domain '%s'"),
+                              name);
+        return g_steal_pointer(&domain);
+    }
+    domain->xml = g_strdup(xml);
+    free(xml);
+    if (running) {
+        if (virtPVLibvirtAPI.domainIsActive(dom) != 1) {
+            g_set_error(&domain->error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        _("domain '%s' is not running"), name);
+            return g_steal_pointer(&domain);
+        }
+        domain->id = (int)virtPVLibvirtAPI.domainGetID(dom);
+        if (request->ask_agent)
+            virtPVConnectAskAgent(dom, domain, request->agent_timeout_s);
+    }
+    if (request->prepare)
+        request->prepare(domain, request->prepare_opaque);
+    return g_steal_pointer(&domain);
+}
+
+static void
+virtPVConnectFetchNamed(virConnectPtr conn, const char *uri,
+                        const virtPVConnectRequest *request, GPtrArray *records)
 {
     guint i;
 
-    for (i = 0; names && names[i]; i++) {
-        g_autoptr(virDomain) dom = virtPVLibvirtAPI.domainLookupByName(conn, names[i]);
+    for (i = 0; request->names && request->names[i]; i++) {
+        const char *name = request->names[i];
+        g_autoptr(virDomain) dom = virtPVLibvirtAPI.domainLookupByName(conn, name);
 
         if (!dom) {
-            virtPVConnectSetError(error, _("cannot find domain '%s'"), names[i]);
-            return FALSE;
+            virtPVConnectDomain *domain = virtPVConnectRecordNew(uri, name);
+
+            virtPVConnectSetError(&domain->error, _("cannot find domain '%s'"), name);
+            g_ptr_array_add(records, domain);
+            continue;
         }
-        if (!virtPVConnectFetchOne(dom, names[i], domains, error))
-            return FALSE;
+        g_ptr_array_add(records, virtPVConnectFetchOne(dom, uri, name, request));
     }
-    return TRUE;
 }
 
 static int
@@ -162,49 +294,117 @@ virtPVConnectCompare(gconstpointer a, gconstpointer b)
     return g_strcmp0(da->name, db->name);
 }
 
-static gboolean
-virtPVConnectFetchAll(virConnectPtr conn, const char *uri, GPtrArray *domains, GError **error)
+static void
+virtPVConnectFetchAll(virConnectPtr conn, const char *uri, const virtPVConnectRequest *request,
+                      GPtrArray *records)
 {
+    unsigned int flags = request->what == VIRT_PV_CONNECT_RUNNING ? VIR_CONNECT_LIST_DOMAINS_ACTIVE
+                                                                  : 0;
     virDomainPtr *doms = NULL;
-    gboolean ok = TRUE;
+    guint first = records->len;
     int n;
     int i;
 
-    if ((n = virtPVLibvirtAPI.connectListAllDomains(conn, &doms, 0)) < 0) {
-        virtPVConnectSetError(error, _("cannot list the domains of '%s'"), uri);
-        return FALSE;
+    if ((n = virtPVLibvirtAPI.connectListAllDomains(conn, &doms, flags)) < 0) {
+        virtPVConnectDomain *domain = virtPVConnectRecordNew(uri, NULL);
+
+        virtPVConnectSetError(&domain->error, _("cannot list the domains of '%s'"), uri);
+        g_ptr_array_add(records, domain);
+        return;
     }
     for (i = 0; i < n; i++) {
-        if (ok && !virtPVConnectFetchOne(doms[i], virtPVLibvirtAPI.domainGetName(doms[i]), domains, error))
-            ok = FALSE;
+        g_ptr_array_add(records, virtPVConnectFetchOne(doms[i], uri,
+                                                       virtPVLibvirtAPI.domainGetName(doms[i]),
+                                                       request));
         virtPVLibvirtAPI.domainFree(doms[i]);
     }
     free(doms);
-    g_ptr_array_sort(domains, virtPVConnectCompare);
-    return ok;
+    /* Sort this URI's part only: the URIs keep the order given. */
+    qsort(records->pdata + first, records->len - first, sizeof(gpointer),
+          (int (*)(const void *, const void *))virtPVConnectCompare);
 }
 
-gboolean
-virtPVConnectFetch(const char *uri, char *const *names, gboolean all, GPtrArray **ret_domains,
-                   GError **error)
-{
-    g_autoptr(GPtrArray) domains =
-        g_ptr_array_new_with_free_func((GDestroyNotify)virtPVConnectDomainFree);
-    g_autoptr(virConnect) conn = NULL;
+typedef struct {
+    const virtPVConnectRequest *request;
+    const char *uri;
+    GPtrArray *records;
+} virtPVConnectJob;
 
-    if (!virtPVLibvirtLoad(error))
-        return FALSE;
-    virtPVLibvirtAPI.setErrorFunc(NULL, virtPVConnectQuiet);
-    if (!(conn = virtPVLibvirtAPI.connectOpenAuth(uri, *virtPVLibvirtAPI.connectAuthPtrDefault,
-                                                     VIR_CONNECT_RO))) {
-        virtPVConnectSetError(error, _("cannot connect to '%s'"), uri);
-        return FALSE;
+static gpointer
+virtPVConnectRun(gpointer opaque)
+{
+    virtPVConnectJob *job = opaque;
+    g_autoptr(virConnect) conn = NULL;
+    g_autofree char *resolved = NULL;
+    char *name;
+
+    /* libvirt lets only a read-write connection talk to a guest agent;
+     * without that right the agent is not asked (and status says so). */
+    if (job->request->ask_agent)
+        conn = virtPVLibvirtAPI.connectOpenAuth(job->uri, *virtPVLibvirtAPI.connectAuthPtrDefault,
+                                                0);
+    if (!conn)
+        conn = virtPVLibvirtAPI.connectOpenAuth(job->uri,
+                                                *virtPVLibvirtAPI.connectAuthPtrDefault,
+                                                VIR_CONNECT_RO);
+    if (!conn) {
+        virtPVConnectDomain *domain = virtPVConnectRecordNew(job->uri, NULL);
+
+        virtPVConnectSetError(&domain->error, _("cannot connect to '%s'"),
+                              job->uri ? job->uri : _("libvirt's default URI"));
+        g_ptr_array_add(job->records, domain);
+        return NULL;
     }
-    if (all ? !virtPVConnectFetchAll(conn, uri, domains, error)
-            : !virtPVConnectFetchNamed(conn, names, domains, error))
-        return FALSE;
-    *ret_domains = g_steal_pointer(&domains);
-    return TRUE;
+    /* The default URI, as libvirt resolved it, names the records. */
+    if ((name = virtPVLibvirtAPI.connectGetURI(conn))) {
+        resolved = g_strdup(name);
+        free(name);
+    }
+    if (job->request->all)
+        virtPVConnectFetchAll(conn, resolved ? resolved : job->uri, job->request, job->records);
+    else
+        virtPVConnectFetchNamed(conn, resolved ? resolved : job->uri, job->request,
+                                job->records);
+    return NULL;
+}
+
+GPtrArray *
+virtPVConnectFetch(const virtPVConnectRequest *request)
+{
+    GPtrArray *records = g_ptr_array_new_with_free_func((GDestroyNotify)virtPVConnectDomainFree);
+    char *const default_uris[] = { NULL };
+    char *const *uris = request->uris && request->uris[0] ? request->uris : default_uris;
+    guint nuris = request->uris && request->uris[0] ? g_strv_length((char **)uris) : 1;
+    g_autofree virtPVConnectJob *jobs = g_new0(virtPVConnectJob, nuris);
+    g_autofree GThread **threads = g_new0(GThread *, nuris);
+    g_autoptr(GError) error = NULL;
+    guint i;
+
+    if (!virtPVLibvirtLoad(request->ask_agent, &error)) {
+        for (i = 0; i < nuris; i++) {
+            virtPVConnectDomain *domain = virtPVConnectRecordNew(uris[i], NULL);
+
+            domain->error = g_error_copy(error);
+            g_ptr_array_add(records, domain);
+        }
+        return records;
+    }
+    for (i = 0; i < nuris; i++) {
+        jobs[i].request = request;
+        jobs[i].uri = uris[i];
+        jobs[i].records = g_ptr_array_new_with_free_func((GDestroyNotify)virtPVConnectDomainFree);
+        /* One URI needs no thread. */
+        if (nuris > 1)
+            threads[i] = g_thread_new("virt-pv-connect", virtPVConnectRun, &jobs[i]);
+        else
+            virtPVConnectRun(&jobs[i]);
+    }
+    for (i = 0; i < nuris; i++) {
+        if (threads[i])
+            g_thread_join(threads[i]);
+        g_ptr_array_extend_and_steal(records, jobs[i].records);
+    }
+    return records;
 }
 
 #else /* !WITH_LIBVIRT */
@@ -215,13 +415,17 @@ virtPVConnectAvailable(void)
     return FALSE;
 }
 
-gboolean
-virtPVConnectFetch(const char *uri, char *const *names, gboolean all, GPtrArray **ret_domains,
-                   GError **error)
+GPtrArray *
+virtPVConnectFetch(const virtPVConnectRequest *request)
 {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                _("cannot connect to '%s': this virt-pv was built without libvirt"), uri);
-    return FALSE;
+    GPtrArray *records = g_ptr_array_new_with_free_func((GDestroyNotify)virtPVConnectDomainFree);
+    virtPVConnectDomain *domain = virtPVConnectRecordNew(request->uris ? request->uris[0] : NULL,
+                                                         NULL);
+
+    g_set_error(&domain->error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                _("cannot connect to libvirt: this virt-pv was built without libvirt"));
+    g_ptr_array_add(records, domain);
+    return records;
 }
 
 #endif /* !WITH_LIBVIRT */

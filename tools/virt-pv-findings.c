@@ -163,19 +163,46 @@ void
 virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
                          const virQEMUValidateResult *result)
 {
+    virtPVFindingsAppendJSONFull(out, file, NULL, def, result, NULL);
+}
+
+void
+virtPVFindingsAppendJSONFull(GString *out, const char *file, const char *uri,
+                             const virDomainDef *def, const virQEMUValidateResult *result,
+                             const char *decision)
+{
     guint i;
 
     g_string_append_c(out, '{');
     virtPVJSONAppendMember(out, "file", file, TRUE);
+    if (uri)
+        virtPVJSONAppendMember(out, "uri", uri, FALSE);
     virtPVJSONAppendMember(out, "domain", def->name, FALSE);
     virtPVJSONAppendMember(out, "mode", virQEMUPVModeToString(result->mode), FALSE);
-    g_string_append_printf(out, ",\"ok\":%s,\"problems\":[", result->ok ? "true" : "false");
+    g_string_append_printf(out, ",\"ok\":%s", result->ok ? "true" : "false");
+    if (decision)
+        virtPVJSONAppendMember(out, "decision", decision, FALSE);
+    g_string_append(out, ",\"problems\":[");
     for (i = 0; i < result->findings->len; i++) {
         if (i > 0)
             g_string_append_c(out, ',');
         virtPVFindingAppendJSON(out, g_ptr_array_index(result->findings, i));
     }
     g_string_append(out, "]}");
+}
+
+void
+virtPVFindingsAppendErrorJSON(GString *out, const char *label, const char *uri,
+                              const char *message)
+{
+    g_string_append_c(out, '{');
+    virtPVJSONAppendMember(out, "file", label, TRUE);
+    if (uri)
+        virtPVJSONAppendMember(out, "uri", uri, FALSE);
+    virtPVJSONAppendMember(out, "domain", uri ? label : NULL, FALSE);
+    g_string_append(out, ",\"ok\":false");
+    virtPVJSONAppendMember(out, "error", message, FALSE);
+    g_string_append(out, ",\"problems\":[]}");
 }
 
 /* The same object as a value of @builder, for outputs that hold more

@@ -25,6 +25,19 @@ void virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result);
 void virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
                               const virQEMUValidateResult *result);
 
+/* The same with "uri" (where the domain was read; NULL: a file) after
+ * "file", and "decision" (validate --config: what the hook would do)
+ * after "ok", each only when given. */
+void virtPVFindingsAppendJSONFull(GString *out, const char *file, const char *uri,
+                                  const virDomainDef *def, const virQEMUValidateResult *result,
+                                  const char *decision);
+
+/* The record of an input that could not be checked:
+ * {"file","uri"?,"domain","ok":false,"error","problems":[]}; "domain" is
+ * null for a file that could not be parsed (its name is unknown). */
+void virtPVFindingsAppendErrorJSON(GString *out, const char *label, const char *uri,
+                                   const char *message);
+
 /* The same object, added as a value to @builder. */
 void virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
                              const virQEMUValidateResult *result);

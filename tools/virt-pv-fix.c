@@ -392,7 +392,7 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
 
 const virtPVCommand virtPVCommandFix = {
     .name = "fix",
-    .params = "FILE",
+    .params = N_("FILE|-"),
     .summary = N_("Repair a domain definition for PV, changing nothing else"),
     .options = virtPVFixEntries,
     .run = virtPVFix,

@@ -14,8 +14,9 @@
 #include "util/virfile.h"
 #include "util/virhostkey.h"
 #include "util/virstring.h"
+#include "virt-pv-audit.h"
 #include "virt-pv-findings.h"
-#include "virt-pv-validate.h"
+#include "virt-pv-policy.h"
 #include "virt-pv.h"
 
 /*
@@ -27,10 +28,6 @@
  * files, no QEMU.  The hook never calls back into libvirt, which waits
  * for it, and bounds the QEMU probe it may need.
  */
-
-/* A cold probe takes well under a second; this only stops a hung QEMU
- * from hanging libvirt's start for good. */
-#define VIRT_PV_HOOK_PROBE_TIMEOUT_S 15
 
 static char *virtPVHookConfigPath;
 static char *virtPVHookCacheDir;
@@ -47,85 +44,142 @@ typedef struct {
     const char *name;        /* the guest's name, as libvirt gave it */
     const char *guest;       /* the same, escaped for stderr and syslog */
     const char *config_path;
+    const virtPVGlobalOptions *opts;
     virDomainDef *def;
-    gboolean pv;
 } virtPVHookRequest;
 
-/* Findings go to stderr, which libvirt quotes in the start error; with
- * enforce=false nothing shows them there, so they also go to syslog. */
+static const int virtPVHookPriorities[] = {
+    LOG_INFO,
+    LOG_NOTICE,
+    LOG_WARNING,
+    LOG_ERR,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virtPVHookPriorities) == VIRT_PV_DECISION_LAST);
+
+/* "errors a b; warnings c": the codes of @result by severity. */
 static void
-virtPVHookLog(const virtPVHookRequest *req, const char *text, gboolean refused)
+virtPVHookAppendCodes(GString *out, const virQEMUValidateResult *result)
 {
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    static const char *const labels[] = { "errors", "warnings", "notes" };
+    G_STATIC_ASSERT(G_N_ELEMENTS(labels) == VIR_QEMU_FINDING_LAST);
+    guint severity;
     guint i;
 
-    fputs(text, stderr);
-    openlog("virt-pv", LOG_PID, LOG_DAEMON);
-    for (i = 0; lines[i]; i++) {
-        if (*lines[i])
-            syslog(refused ? LOG_ERR : LOG_WARNING, "%s: %s", req->guest, lines[i]);
+    for (severity = 0; result && severity < VIR_QEMU_FINDING_LAST; severity++) {
+        gboolean first = TRUE;
+
+        for (i = 0; i < result->findings->len; i++) {
+            const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
+
+            if (f->severity != severity)
+                continue;
+            if (first)
+                g_string_append_printf(out, "%s %s", out->len ? ";" : ":", labels[severity]);
+            g_string_append_printf(out, " %s", f->code);
+            first = FALSE;
+        }
     }
-    closelog();
+}
+
+/* The one-line record of a decision, for the audit trail:
+ * "refused guest 'g' (uuid U, mode iommu): errors a b; warnings c". */
+static char *
+virtPVHookAuditMessage(const virtPVHookRequest *req, virtPVDecision decision, const char *mode,
+                       const virQEMUValidateResult *result, const char *why)
+{
+    static const char *const verbs[] = {
+        "allowed unchecked (not a PV guest)",
+        "allowed",
+        "allowed despite errors (enforce = false)",
+        "refused",
+    };
+    G_STATIC_ASSERT(G_N_ELEMENTS(verbs) == VIRT_PV_DECISION_LAST);
+    g_autofree char *guest = virStringEscapeControl(req->guest);
+    g_autofree char *uuid = virStringEscapeControl(req->def ? req->def->uuid : NULL);
+    g_autoptr(GString) codes = g_string_new(NULL);
+
+    virtPVHookAppendCodes(codes, result);
+    if (why) {
+        g_autofree char *safe = virStringEscapeControl(why);
+
+        g_string_append_printf(codes, ": %s", safe);
+    }
+    return g_strdup_printf("start of guest '%s' %s (uuid %s, mode %s)%s", guest,
+                           verbs[decision], *uuid ? uuid : "-", mode, codes->str);
+}
+
+/* @why: when there is no @result, the reason for the decision. */
+static void
+virtPVHookAudit(const virtPVHookRequest *req, virtPVDecision decision,
+                const virQEMUValidateResult *result, const char *findings, const char *why)
+{
+    const virQEMUValidateContext nopv = { 0 };
+    g_autoptr(GPtrArray) codes = g_ptr_array_new();
+    const char *mode;
+    g_autofree char *message = NULL;
+    virtPVAuditRecord record = { 0 };
+    guint i;
+
+    mode = virQEMUPVModeToString(result ? result->mode : virQEMUValidateMode(&nopv, req->def));
+    for (i = 0; result && i < result->findings->len; i++) {
+        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
+
+        g_ptr_array_add(codes, (gpointer)f->code);
+    }
+    g_ptr_array_add(codes, NULL);
+    message = virtPVHookAuditMessage(req, decision, mode, result, why);
+
+    record.priority = virtPVHookPriorities[decision];
+    record.message = message;
+    record.guest = req->guest;
+    record.uuid = req->def ? req->def->uuid : NULL;
+    record.mode = mode;
+    record.decision = virtPVDecisionToString(decision);
+    record.codes = (char *const *)codes->pdata;
+    record.findings = findings;
+    virtPVAuditLog(req->opts->root, &record);
+}
+
+/* What could not be checked (the cache, a probe) reaches the log too,
+ * not only the hook's stderr that libvirt drops when the start goes on. */
+static void
+virtPVHookAuditWarning(const virtPVHookRequest *req, const char *text)
+{
+    g_autofree char *guest = virStringEscapeControl(req->guest);
+    g_autofree char *safe = virStringEscapeControl(text);
+    g_autofree char *message = g_strdup_printf("guest '%s': %s", guest, safe);
+    virtPVAuditRecord record = {
+        .priority = LOG_WARNING,
+        .message = message,
+        .guest = req->guest,
+        .uuid = req->def ? req->def->uuid : NULL,
+        .on_stderr = TRUE,
+    };
+
+    virtPVAuditLog(req->opts->root, &record);
 }
 
 /* The configuration could not be read.  Refuse what it may have been
  * meant to protect: every PV guest, and every guest that the require_pv
  * globs still legible in the file name. */
 static int
-virtPVHookBadConfig(const virtPVHookRequest *req, const GError *error)
+virtPVHookBadConfig(const virtPVHookRequest *req, gboolean pv, const GError *error)
 {
     g_auto(GStrv) globs = virPVConfigSalvageRequirePV(req->config_path);
     g_autofree char *message = NULL;
     g_autofree char *text = NULL;
 
-    if (!req->pv && !virPVConfigGlobsMatch(globs, req->name))
+    if (!pv && !virPVConfigGlobsMatch(globs, req->name)) {
+        virtPVHookAudit(req, VIRT_PV_DECISION_PASS, NULL, NULL, NULL);
         return VIRT_PV_EXIT_OK;
+    }
     message = virStringEscapeControl(error->message);
     text = g_strdup_printf(_("virt-pv refuses to start '%s' until its configuration is "
                              "fixed:\n%s\n"),
                            req->guest, message);
-    virtPVHookLog(req, text, TRUE);
+    fputs(text, stderr);
+    virtPVHookAudit(req, VIRT_PV_DECISION_REFUSE, NULL, text, error->message);
     return VIRT_PV_EXIT_FINDINGS;
-}
-
-/* The QEMU half, from the capability cache of the guest's emulator.  A
- * probe that fails does not block the start: libvirt will fail on a
- * broken QEMU anyway, and the rules that keep a guest from leaking are
- * those of the definition.  It is reported as a warning.  As root, the
- * emulator a definition names runs only if nobody but root can have
- * changed it (virFileIsTrustedExecutable()); otherwise the finding
- * emulator-untrusted says why, and nothing runs. */
-static void
-virtPVHookCaps(const virtPVHookRequest *req, const virtPVGlobalOptions *opts,
-               virQEMUValidateContext *ctx, char **ret_untrusted, GString *out)
-{
-    g_autofree char *emulator = virtPVCapsEmulatorPath(req->def->emulator);
-    g_autofree char *resolved = NULL;
-    virtPVCapsOptions copts = {
-        .cache_dir = virtPVHookCacheDir,
-        .timeout_s = VIRT_PV_HOOK_PROBE_TIMEOUT_S,
-    };
-    g_autoptr(virQEMUCaps) qemucaps = NULL;
-    g_autoptr(GError) error = NULL;
-
-    if (geteuid() == 0) {
-        if (!virFileIsTrustedExecutable(emulator, &resolved, ret_untrusted)) {
-            ctx->emulator_untrusted = *ret_untrusted;
-            return;
-        }
-        copts.emulator = resolved;
-    } else {
-        copts.emulator = emulator;
-    }
-    if (!virtPVCapsGet(opts, &copts, &qemucaps, &error)) {
-        g_autofree char *message = virStringEscapeControl(error->message);
-
-        g_string_append_printf(out, _("virt-pv: warning: %s; validating without QEMU's "
-                                      "capabilities\n"),
-                               message);
-        return;
-    }
-    virQEMUCapsToValidateCaps(qemucaps, &ctx->caps);
 }
 
 /* libvirt quotes the hook's stderr in its error: one line that says who
@@ -134,9 +188,10 @@ virtPVHookCaps(const virtPVHookRequest *req, const virtPVGlobalOptions *opts,
  * (the ignored codes among them) would bury them. */
 static char *
 virtPVHookFormat(const virtPVHookRequest *req, const virQEMUValidateResult *result,
-                 gboolean refuse)
+                 virtPVDecision decision)
 {
     g_autoptr(virQEMUValidateResult) shown = g_new0(virQEMUValidateResult, 1);
+    gboolean refuse = decision == VIRT_PV_DECISION_REFUSE;
     g_autofree char *text = NULL;
     size_t len = 0;
     FILE *out;
@@ -153,7 +208,7 @@ virtPVHookFormat(const virtPVHookRequest *req, const virQEMUValidateResult *resu
         return NULL;
     if (refuse)
         fprintf(out, _("virt-pv refuses to start '%s':\n"), req->guest);
-    else if (result->nerrors > 0)
+    else if (decision == VIRT_PV_DECISION_WARN)
         fprintf(out, _("virt-pv: starting '%s' despite errors, because enforce is false in "
                        "'%s':\n"),
                 req->guest, req->config_path);
@@ -165,58 +220,43 @@ virtPVHookFormat(const virtPVHookRequest *req, const virQEMUValidateResult *resu
 }
 
 static int
-virtPVHookValidate(const virtPVHookRequest *req, const virPVConfig *config,
-                   const virtPVGlobalOptions *opts)
-{
-    g_auto(virQEMUValidateContext) ctx = { 0 };
-    g_autoptr(virQEMUValidateResult) result = NULL;
-    g_autoptr(GString) out = g_string_new(NULL);
-    g_autoptr(GError) error = NULL;
-    g_auto(virtPVValidateHostState) hs = { 0 };
-    g_autoptr(GPtrArray) docs = NULL;
-    g_autofree char *untrusted = NULL;
-    g_autofree char *findings = NULL;
-    gboolean refuse;
-
-    ctx.require_pv = virPVConfigRequiresPV(config, req->name);
-    ctx.ignore = (const char *const *)config->ignore;
-    ctx.image_check = virtPVValidateImage;
-    virtPVValidateSetRoot(opts->root);
-    if (req->pv && config->check_host &&
-        !virtPVValidateReadHost(opts->root, &hs, &error))
-        return virtPVReportError(error);
-    ctx.host = hs.host;
-    /* Only for the hints; a document that cannot be read is a warning,
-     * not a reason to refuse the start. */
-    if (req->pv && !virHostKeyDocumentLoadAll(config->host_key_documents, &docs, &error)) {
-        g_string_append_printf(out, _("virt-pv: warning: %s\n"), error->message);
-        g_clear_error(&error);
-    }
-    ctx.host_key_documents = docs;
-    if (req->pv && config->check_qemu)
-        virtPVHookCaps(req, opts, &ctx, &untrusted, out);
-
-    result = virQEMUValidateDomain(&ctx, req->def);
-    refuse = result->nerrors > 0 && config->enforce;
-    if (result->findings->len > 0 &&
-        (findings = virtPVHookFormat(req, result, refuse)))
-        g_string_append(out, findings);
-    if (out->len)
-        virtPVHookLog(req, out->str, refuse);
-    return refuse ? VIRT_PV_EXIT_FINDINGS : VIRT_PV_EXIT_OK;
-}
-
-static int
-virtPVHookPrepare(const virtPVHookRequest *req, const virtPVGlobalOptions *opts)
+virtPVHookPrepare(const virtPVHookRequest *req)
 {
     g_autoptr(virPVConfig) config = NULL;
+    g_autoptr(virtPVVerdict) verdict = NULL;
     g_autoptr(GError) error = NULL;
+    g_autofree char *findings = NULL;
+    virtPVPolicy policy = {
+        .config_path = req->config_path,
+        .opts = req->opts,
+        .cache_dir = virtPVHookCacheDir,
+    };
+    const virQEMUValidateContext nopv = { 0 };
+    guint i;
 
     if (!virPVConfigLoad(req->config_path, &config, &error))
-        return virtPVHookBadConfig(req, error);
-    if (!req->pv && !virPVConfigRequiresPV(config, req->name))
-        return VIRT_PV_EXIT_OK;
-    return virtPVHookValidate(req, config, opts);
+        return virtPVHookBadConfig(req, virQEMUValidateMode(&nopv, req->def) !=
+                                            VIR_QEMU_PV_MODE_NONE, error);
+    policy.config = config;
+    if (!virtPVPolicyDecide(&policy, req->name, req->def, &verdict, &error)) {
+        virtPVPolicyClear(&policy);
+        virtPVHookAuditWarning(req, error->message);
+        return virtPVReportError(error);
+    }
+    virtPVPolicyClear(&policy);
+
+    for (i = 0; i < verdict->warnings->len; i++) {
+        const char *warning = g_ptr_array_index(verdict->warnings, i);
+
+        fprintf(stderr, _("virt-pv: warning: %s\n"), warning);
+        virtPVHookAuditWarning(req, warning);
+    }
+    if (verdict->result->findings->len > 0 &&
+        (findings = virtPVHookFormat(req, verdict->result, verdict->decision)))
+        fputs(findings, stderr);
+    virtPVHookAudit(req, verdict->decision, verdict->result, findings, NULL);
+    return verdict->decision == VIRT_PV_DECISION_REFUSE ? VIRT_PV_EXIT_FINDINGS
+                                                        : VIRT_PV_EXIT_OK;
 }
 
 static int
@@ -226,7 +266,6 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(GError) error = NULL;
     g_autofree char *guest = NULL;
     virtPVHookRequest req = { 0 };
-    const virQEMUValidateContext nopv = { 0 };
 
     if (argc < 5) {
         fprintf(stderr, _("error: usage: virt-pv hook qemu GUEST OPERATION SUBOPERATION "
@@ -242,15 +281,16 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
     if (!g_str_equal(argv[3], "prepare") || !g_str_equal(argv[4], "begin"))
         return VIRT_PV_EXIT_OK;
 
-    if (!virDomainDefParseFile("-", 0, &def, &error))
-        return virtPVReportError(error);
-
     req.name = argv[2];
     req.guest = guest = virStringEscapeControl(argv[2]);
+    req.opts = opts;
     req.config_path = virtPVHookConfigPath ? virtPVHookConfigPath : virPVConfigDefaultPath();
+    if (!virDomainDefParseFile("-", 0, &def, &error)) {
+        virtPVHookAuditWarning(&req, error->message);
+        return virtPVReportError(error);
+    }
     req.def = def;
-    req.pv = virQEMUValidateMode(&nopv, def) != VIR_QEMU_PV_MODE_NONE;
-    return virtPVHookPrepare(&req, opts);
+    return virtPVHookPrepare(&req);
 }
 
 const virtPVCommand virtPVCommandHook = {

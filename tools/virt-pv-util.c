@@ -113,22 +113,31 @@ virtPVCapsWanted(const virtPVCapsOptions *copts)
 }
 
 /* QEMU's capabilities from --caps FILE, or through the cache (a fresh
- * probe with --no-cache).  A cache that cannot be used is worth one
- * warning. */
+ * probe with --no-cache); @ret_warning says why the cache could not be
+ * used, if so. */
 gboolean
-virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-              virQEMUCaps **ret_caps, GError **error)
+virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                  virQEMUCaps **ret_caps, char **ret_warning, GError **error)
 {
     g_autofree char *emulator = virtPVCapsEmulatorPath(copts->emulator);
-    g_autofree char *warning = NULL;
     virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), NULL };
 
     if (copts->caps_file)
         return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
     if (copts->no_cache)
         return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
-    if (!virQEMUCapsCacheLookup(copts->cache_dir, emulator, opts->root, probe.timeout_ms,
-                                ret_caps, &warning, error))
+    return virQEMUCapsCacheLookup(copts->cache_dir, emulator, opts->root, probe.timeout_ms,
+                                  ret_caps, ret_warning, error);
+}
+
+/* The same; a cache that cannot be used is worth one warning on stderr. */
+gboolean
+virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+              virQEMUCaps **ret_caps, GError **error)
+{
+    g_autofree char *warning = NULL;
+
+    if (!virtPVCapsGetFull(opts, copts, ret_caps, &warning, error))
         return FALSE;
     if (warning) {
         g_autofree char *shown = virStringEscapeControl(warning);

@@ -20,6 +20,7 @@ static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandDomcapabilities,
     &virtPVCommandDomXMLToNative,
     &virtPVCommandHook,
+    &virtPVCommandStatus,
 };
 
 static gboolean virtPVShowVersion;

@@ -72,6 +72,8 @@ guint virtPVCapsTimeoutMs(const virtPVCapsOptions *copts);
 gboolean virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error);
 gboolean virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
                        virQEMUCaps **ret_caps, GError **error);
+gboolean virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                           virQEMUCaps **ret_caps, char **ret_warning, GError **error);
 gboolean virtPVCapsWanted(const virtPVCapsOptions *copts);
 
 extern const virtPVCommand virtPVCommandHostValidate;
@@ -81,3 +83,4 @@ extern const virtPVCommand virtPVCommandValidate;
 extern const virtPVCommand virtPVCommandDomcapabilities;
 extern const virtPVCommand virtPVCommandDomXMLToNative;
 extern const virtPVCommand virtPVCommandHook;
+extern const virtPVCommand virtPVCommandStatus;

@@ -146,6 +146,7 @@ typedef struct {
     gsize xml_len;
 
     char *name;                /* <name> */
+    char *uuid;                /* <uuid> as written; NULL when absent */
     char *virt_type;           /* <domain type> */
 
     xmlNodePtr os_type_node;   /* <os><type> */
@@ -210,6 +211,10 @@ typedef enum {
      * allocations), and the tree must only be read. */
     VIR_DOMAIN_DEF_PARSE_EDITABLE = 1 << 1,
 } virDomainDefParseFlags;
+
+/* Set up libxml2 once, in the main thread, before definitions are parsed
+ * in several threads at once; parsing itself keeps no shared state. */
+void virDomainDefParserInit(void);
 
 /* Parse @path (at most VIR_DOMAIN_XML_MAX bytes).  No network, no DTD,
  * no entity substitution: entity declarations and DOCTYPE internal

@@ -207,7 +207,8 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
 
         if (local) {
             g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
-                        _("%s:%u: '%s' must be true or false"), path, lineno, key->name);
+                        _("%s:%u: '%s' must be true or false (or 1 or 0)"), path, lineno,
+                        key->name);
             return FALSE;
         }
         G_STRUCT_MEMBER(gboolean, config, key->offset) = value;

@@ -239,6 +239,8 @@ virQEMUCapsCacheRead(const virQEMUCapsCacheDir *cache, const char *emulator, Jso
     return TRUE;
 }
 
+#define VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS 30000
+
 /* Take the lock beside the cache file, waiting at most @wait_ms: a process
  * that holds it longer is stuck, and then we probe on our own.  The lock
  * file is never opened through a symbolic link, and must be ours. */
@@ -313,15 +315,22 @@ virQEMUCapsCacheFill(const virQEMUCapsCacheDir *cache, const char *emulator, Jso
                      GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
-    guint wait_ms = (timeout_ms ? timeout_ms : 30000) * 2;
-    int lock_fd = cache->dirfd >= 0 ? virQEMUCapsCacheLock(cache, wait_ms, ret_warning) : -1;
+    /* @timeout_ms bounds the whole lookup, as the hook promises: half of
+     * it for another process's probe to finish (a cold probe takes well
+     * under a second), the rest for our own when the lock stays taken. */
+    guint budget_ms = timeout_ms ? timeout_ms : VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS;
+    gint64 start = g_get_monotonic_time();
+    int lock_fd = cache->dirfd >= 0 ? virQEMUCapsCacheLock(cache, budget_ms / 2, ret_warning)
+                                    : -1;
+    guint probe_ms;
     gboolean ok;
 
     if (lock_fd >= 0 && virQEMUCapsCacheRead(cache, emulator, key, ret_caps)) {
         close(lock_fd);
         return TRUE;
     }
-    ok = virQEMUCapsCacheProbe(emulator, timeout_ms, &caps, error);
+    probe_ms = budget_ms - MIN(budget_ms / 2, (guint)((g_get_monotonic_time() - start) / 1000));
+    ok = virQEMUCapsCacheProbe(emulator, probe_ms, &caps, error);
     if (ok) {
         virQEMUCapsSetKey(caps, key);
         if (lock_fd >= 0)

@@ -124,4 +124,44 @@ ht_run domcapabilities --emulator "$emu" --cache-dir "$cache"
 ht_expect "  which then answers without QEMU" 0
 ht_check "  (still 2 starts)" test "$(starts "$emu")" -eq 2
 
+# ---- a lock that stays taken, a cache directory that cannot be written -------
+
+# The hook promises an answer within its probe timeout (15 s); here the
+# same bound with --timeout 4: half of it waiting for the lock, then our
+# own probe.
+cache=$d/stuck-cache
+ht_run domcapabilities --emulator "$QEMU" --cache-dir "$cache" --timeout 20
+lock=$(find "$cache" -name '*.json.lock' | head -n 1)
+rm -f "$cache"/*.json
+flock "$lock" sleep 30 &
+holder=$!
+for _ in $(seq 100); do flock -n "$lock" true || break; sleep 0.05; done
+ht_run domcapabilities --emulator "$QEMU" --cache-dir "$cache" --timeout 4
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
+ht_expect "a lock held by a stuck process: probed without the cache" 0 "stayed locked"
+ht_check "  within the 4 s timeout, lock wait and probe together ($HT_SECS s)" \
+    python3 -c "import sys; sys.exit(not float('$HT_SECS') < 4.5)"
+
+if unshare --mount true 2>/dev/null; then
+    ro=$d/ro-cache
+    mkdir "$ro"
+    # virt-pv in a mount namespace where the directory is mounted read-only.
+    printf '#!/bin/sh\nmount --bind "%s" "%s" && mount -o remount,ro,bind "%s" && exec "%s" "$@"\n' \
+        "$ro" "$ro" "$ro" "$HT_PROGRAM" >"$d/ro-wrapper"
+    chmod +x "$d/ro-wrapper"
+    /usr/bin/time -f '%e %M' -o "$HT_DIR/.time" unshare --mount "$d/ro-wrapper" \
+        domcapabilities --emulator "$QEMU" --cache-dir "$ro" >"$HT_DIR/.out" 2>"$HT_DIR/.err" &&
+        HT_STATUS=0 || HT_STATUS=$?
+    HT_ERR=$(cat "$HT_DIR/.err")
+    HT_OUT=$(cat "$HT_DIR/.out")
+    read -r HT_SECS HT_RSS_KB < <(tail -n 1 "$HT_DIR/.time")
+    ht_expect "a read-only cache directory: probed without the cache" 0 \
+        "cannot use the lock of the capabilities cache '$ro': Read-only file system"
+    ht_check "  the warning names the directory, not the lock file" \
+        sh -c "! grep -q '\.lock' '$HT_DIR/.err'"
+else
+    tap_result 0 "# SKIP a read-only cache directory: no mount namespace here"
+fi
+
 tap_done

@@ -122,8 +122,10 @@ if locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
     tap_result $? "the installed virt-pv speaks German under LANG=de_DE.UTF-8" "$out"
 fi
 
-[ -f /usr/share/doc/virt-pv/kbase/s390_protected_virt.html ]
-tap_result $? "the knowledge-base page is installed as HTML" "$(dpkg -L virt-pv)"
+for page in s390_protected_virt libvirt_hook; do
+    [ -f "/usr/share/doc/virt-pv/kbase/$page.html" ]
+    tap_result $? "the knowledge-base page $page is installed as HTML" "$(dpkg -L virt-pv)"
+done
 
 # Everything meson installs must be in the package (the man page compressed).
 builddir=$(ls -d "$src"/obj-* 2>/dev/null | head -n 1)

@@ -15,7 +15,9 @@
 #   lvenv_require || exit 77      # skipped where it cannot run at all
 #   lvenv_init                     # work directory, trap
 #   lvenv_install_hook FILE        # optional: becomes hooks/qemu.d/virt-pv
-#   lvenv_start                    # waits (bounded) for the socket
+#   lvenv_start                    # waits (bounded) for the socket;
+#                                  # LVENV_JOURNAL=1: with a journald of its own
+#   lvenv_journal [ARG...]         # journalctl over that journal
 #   lvenv_virsh list --all
 #
 # or run as a command, which starts the daemon, runs COMMAND with
@@ -56,6 +58,20 @@ lvenv_require() {
     return 0
 }
 
+# For TAP tests that start s390x guests: the plan "1..0 # SKIP why" and
+# exit 0 where a private daemon or qemu-system-s390x is missing.
+lvenv_tap_require() {
+    local reason
+    if ! reason=$(lvenv_require 2>&1); then
+        echo "1..0 # SKIP $reason"
+        exit 0
+    fi
+    if ! command -v qemu-system-s390x >/dev/null; then
+        echo "1..0 # SKIP qemu-system-s390x is not installed"
+        exit 0
+    fi
+}
+
 lvenv_init() {
     LVENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-libvirtd.XXXXXX")
     mkdir -p "$LVENV_DIR"/{run,etc/hooks/qemu.d,etc/qemu,lib,cache,log}
@@ -83,6 +99,10 @@ EOF
 # reads the hooks directory only when it starts: install before lvenv_start.
 lvenv_install_hook() {
     install -m 0755 "$1" "$LVENV_DIR/etc/hooks/qemu.d/virt-pv"
+}
+
+lvenv_journal() {
+    journalctl -D "$LVENV_DIR/run/log/journal" --no-pager "$@"
 }
 
 lvenv_virsh() {
@@ -119,8 +139,22 @@ lvenv_start() {
             esac
         done
         ip link set lo up 2>/dev/null || true
+        # LVENV_JOURNAL=1: a journald of our own in the namespace, so that
+        # what the hook logs is read back with journalctl -D; its volatile
+        # journal lands in $d/run/log/journal, never the host journal.
+        if [ "$2" = 1 ]; then
+            mkdir -p "$d/journal-none" /run/systemd/journal
+            [ ! -d /var/log/journal ] || mount --bind "$d/journal-none" /var/log/journal
+            /lib/systemd/systemd-journald >>"$d/journald.log" 2>&1 &
+            echo $! >"$d/journald.pid"
+            i=0
+            until [ -S /run/systemd/journal/socket ] || [ $i -ge 100 ]; do
+                sleep 0.05
+                i=$((i + 1))
+            done
+        fi
         exec libvirtd
-    ' lvenv "$LVENV_DIR" >>"$LVENV_DIR/libvirtd.log" 2>&1 &
+    ' lvenv "$LVENV_DIR" "${LVENV_JOURNAL:-0}" >>"$LVENV_DIR/libvirtd.log" 2>&1 &
     LVENV_PID=$!
     # Kept in a file too, so that a daemon (re)started in a subshell is
     # still stopped by the trap of the main shell.
@@ -183,6 +217,13 @@ lvenv_stop() {
     if [ -n "$LVENV_PID" ] && grep -qF "$LVENV_DIR/" "/proc/$LVENV_PID/mountinfo" 2>/dev/null; then
         lvenv_kill_wait "$LVENV_PID"
         wait "$LVENV_PID" 2>/dev/null || true
+    fi
+    if [ -f "$LVENV_DIR/journald.pid" ]; then
+        pid=$(cat "$LVENV_DIR/journald.pid")
+        if grep -qF "$LVENV_DIR/" "/proc/$pid/mountinfo" 2>/dev/null; then
+            lvenv_kill_wait "$pid"
+        fi
+        rm -f "$LVENV_DIR/journald.pid"
     fi
     LVENV_PID=
     rm -f "$LVENV_DIR/libvirtd.pid"

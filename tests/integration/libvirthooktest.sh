@@ -18,14 +18,7 @@ program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
 # shellcheck source=tests/integration/libvirtd-env.sh
 . "$here/libvirtd-env.sh"
 
-if ! reason=$(lvenv_require 2>&1); then
-    echo "1..0 # SKIP $reason"
-    exit 0
-fi
-if ! command -v qemu-system-s390x >/dev/null; then
-    echo "1..0 # SKIP qemu-system-s390x is not installed"
-    exit 0
-fi
+lvenv_tap_require
 
 lvenv_init
 conf=$LVENV_DIR/virt-pv.conf
@@ -46,8 +39,10 @@ set_conf() {
 }
 # Under TCG the only s390x CPU model is 'qemu' (libvirt would write it into
 # the definition anyway), which cannot have unpack: cpu-model is expected
-# too, and QEMU has no KVM here (qemu-no-kvm).
-tcg_ignore='not-kvm;host-no-pv;qemu-no-unpack;qemu-no-kvm;cpu-model'
+# too, and QEMU has no KVM here (qemu-no-kvm).  The codes are those the
+# shipped configuration file suggests for TCG, so that its hint is tested.
+srcdir=${VIRT_PV_TEST_SRCDIR:-$here/..}
+tcg_ignore=$(sed -n 's/^# \(not-kvm;[a-z;-]*\)$/\1/p' "$srcdir/../tools/virt-pv.conf")
 tcg_conf() {
     set_conf '[virt-pv]' "ignore = $tcg_ignore" "$@"
 }
@@ -141,15 +136,14 @@ refused_create() {
     grep -qF -- "$2" <<<"$out" || { echo "$out"; return 1; }
 }
 
-# t TITLE COMMAND...: one test; the command's output explains a failure.
 t() {
-    local title=$1 out status=0
-    shift
-    out=$("$@" 2>&1) || status=$?
-    tap_result "$status" "$title" "$out"
-    return "$status"
+    tap_run "$@"
 }
 
+# The hook's audit trail goes to a journald of the daemon's namespace.
+if [ -x /lib/systemd/systemd-journald ]; then
+    LVENV_JOURNAL=1
+fi
 if ! lvenv_start; then
     echo "Bail out! the private libvirtd did not start"
     exit 1
@@ -168,15 +162,56 @@ echo "# virsh start pv-bad said:"
 sed 's/^/#   /' "$LVENV_DIR/error"
 t "the refusal comes from the hook's prepare step" \
     grep -qF "qemu.d/virt-pv pv-bad prepare begin -" "$LVENV_DIR/error"
+t "the shipped TCG hint names codes ($tcg_ignore)" test -n "$tcg_ignore"
+
+# journal_has NAME DECISION: the journal's last hook record for NAME has
+# DECISION, the guest's UUID and the codes as fields.
+journal_has() {
+    local out uuid
+    uuid=$(lvenv_virsh domuuid "$1" | sed '/^$/d')
+    for _ in $(seq 40); do
+        out=$(lvenv_journal -t virt-pv VIRT_PV_GUEST="$1" -o verbose -n 1 2>&1)
+        grep -q "VIRT_PV_DECISION=$2" <<<"$out" && break
+        sleep 0.05
+    done
+    grep -q "VIRT_PV_DECISION=$2" <<<"$out" && grep -q "VIRT_PV_UUID=$uuid" <<<"$out" &&
+        grep -q "MESSAGE_ID=" <<<"$out" || { echo "$out"; return 1; }
+}
+
+# agrees NAME: validate --connect --config decides for NAME what the hook
+# decided at its last start (its journal record).
+agrees() {
+    local hook validate
+    hook=$(lvenv_journal -t virt-pv VIRT_PV_GUEST="$1" -o json -n 1 |
+        python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["VIRT_PV_DECISION"])')
+    validate=$("$program" --json validate --connect "$LVENV_URI" --config "$conf" \
+        --cache-dir "$cache" "$1" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["decision"])')
+    [ -n "$hook" ] && [ "$hook" = "$validate" ] || { echo "hook: $hook, validate: $validate"; return 1; }
+}
+
+if [ "${LVENV_JOURNAL:-0}" = 1 ]; then
+    t "the refusal is in the journal once, with decision, UUID and codes" journal_has pv-bad refuse
+    echo "# the journal's record of it:"
+    lvenv_journal -t virt-pv VIRT_PV_GUEST=pv-bad -o verbose -n 1 | sed 's/^/#   /'
+    t "  and journalctl -t virt-pv shows it in one line" \
+        eval 'lvenv_journal -t virt-pv -p err | grep -q "start of guest .pv-bad. refused"'
+    t "validate --config decides for pv-bad what the hook decided" agrees pv-bad
+fi
 t "virsh create --paused of the same definition is refused too" \
     refused_create pv-bad virtio-iommu-missing
 t "a PV guest with iommu='on' on every virtio device starts under TCG" starts pv-good
 t "a guest that is not PV starts" starts plain
+if [ "${LVENV_JOURNAL:-0}" = 1 ]; then
+    t "the allowed start is in the journal too" journal_has pv-good allow
+    t "  and the unchecked one" journal_has plain pass
+    t "validate --config decides for pv-good what the hook decided" agrees pv-good
+    t "validate --config decides for plain what the hook decided" agrees plain
+fi
 
 # same_findings NAME: validate --connect on the defined domain reports what
 # validate reports on the file it was defined from.
 same_findings() {
-    local from_file from_libvirt strip='s/^{"file":"[^"]*",//'
+    local from_file from_libvirt strip='s/^{"file":"[^"]*",\("uri":"[^"]*",\)\{0,1\}//'
     from_file=$("$program" --json validate "$LVENV_DIR/$1.xml" | sed "$strip")
     from_libvirt=$("$program" --json validate --connect "$LVENV_URI" "$1" | sed "$strip")
     if [ -z "$from_file" ] || [ "$from_file" != "$from_libvirt" ]; then
@@ -213,9 +248,19 @@ t "require_pv lets a matching PV guest through" \
     eval 'guest secure-pv pv-good && lvenv_virsh define "$LVENV_DIR/secure-pv.xml" >/dev/null &&
           starts secure-pv'
 
+if [ "${LVENV_JOURNAL:-0}" = 1 ]; then
+    t "validate --config decides for secure-plain what the hook decided" agrees secure-plain
+fi
+
 tcg_conf 'enforce = false' 'require_pv = secure-*'
 t "enforce=false lets the broken PV guest start" starts pv-bad
 t "enforce=false lets the require_pv guest start" starts secure-plain
+if [ "${LVENV_JOURNAL:-0}" = 1 ]; then
+    t "enforce=false: the journal says allowed despite errors, at warning" \
+        eval 'journal_has pv-bad warn && lvenv_journal -t virt-pv -p warning..warning |
+              grep -q "pv-bad. allowed despite errors"'
+    t "validate --config decides for pv-bad what the hook decided (warn)" agrees pv-bad
+fi
 t "enforce=false still reports the findings on stderr" \
     eval '"$program" hook --config "$conf" --cache-dir "$cache" qemu pv-bad prepare begin - \
           <"$LVENV_DIR/pv-bad.xml" 2>&1 | grep -qF virtio-iommu-missing'
