@@ -86,7 +86,6 @@ cp "$d/guest.xml" "$d/backup.xml"
 usage "fix --backup with a path" "^error: --backup takes a suffix, not a path: 'x/y'" \
     fix --in-place --backup=x/y "$d/backup.xml"
 ht_check "  the file is unchanged" cmp -s "$d/guest.xml" "$d/backup.xml"
-usage "validate --all without --connect" '^error: --all needs --connect' validate --all
 usage "validate --all with domain names" '^error: --all and domain names exclude each other' \
     validate --connect test:///default --all guest
 usage "validate --connect without domains" '^error: no domain given \(domain names, or --all\)' \
@@ -184,20 +183,30 @@ fi
 # ---- a libvirt that is not there -------------------------------------------
 
 if "$HT_PROGRAM" validate --help 2>&1 | grep -q -- '--connect'; then
-    ht_run validate --connect "qemu+unix:///system?socket=$d/missing.sock" guest
-    ht_expect "--connect to a socket that does not exist" 2 \
-        "^error: cannot connect to 'qemu\+unix:///system\?socket=$d/missing.sock': .*No such file"
+    # connected: each domain that could not be checked is a line of the
+    # report, and the status is 2.
+    connect_case() {
+        local what=$1 regex=$2
+        shift 2
+        ht_run validate --connect "$@"
+        ht_expect "$what" 2 '^$'
+        ht_check "  the report says why" grep -qE "$regex" <<<"$HT_OUT"
+    }
+    connect_case "--connect to a socket that does not exist" \
+        "could not be checked: cannot connect to 'qemu\+unix:///system\?socket=$d/missing.sock': .*No such file" \
+        "qemu+unix:///system?socket=$d/missing.sock" guest
     # A socket that nobody listens on any more: bound, then its server gone.
     python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$d/dead.sock"
-    ht_run validate --connect "qemu+unix:///system?socket=$d/dead.sock" guest
-    ht_expect "--connect to a closed socket" 2 "^error: cannot connect to .*Connection refused"
+    connect_case "--connect to a closed socket" "could not be checked: cannot connect to .*Connection refused" \
+        "qemu+unix:///system?socket=$d/dead.sock" guest
     # libvirt's test driver runs in the client: a real connection, no daemon.
-    ht_run validate --connect test:///default nosuch
-    ht_expect "--connect to a missing domain" 2 "^error: cannot find domain 'nosuch': Domain not found"
+    connect_case "--connect to a missing domain" \
+        "^nosuch: could not be checked: cannot find domain 'nosuch': Domain not found" \
+        test:///default nosuch
     ht_run validate --json --connect test:///default --all
     ht_expect "--connect --all on libvirt's test driver" 0
     ht_check "  its one domain, not a PV guest" \
-        grep -qxF '{"file":"test","domain":"test","mode":"none","ok":true,"problems":[]}' <<<"$HT_OUT"
+        grep -qxF '{"file":"test","uri":"test:///default","domain":"test","mode":"none","ok":true,"problems":[]}' <<<"$HT_OUT"
 else
     ht_skip "--connect to a libvirt that is not there" "built without libvirt"
 fi
