@@ -181,6 +181,62 @@ testCapsTruncated(const void *data)
     return 0;
 }
 
+typedef struct {
+    const char *name;
+    gboolean from_json; /* NAME.json (built from libvirt's recording), not NAME.replies */
+    guint version;
+    const char *package;
+    gboolean kvm;
+    const char *host_model;
+} testCapsValues;
+
+/* What the accessors give is what the conversation says: query-version,
+ * query-target, query-kvm and query-cpu-model-expansion, before and after
+ * a trip through the JSON cache format. */
+static int
+testCapsAccessors(const void *data)
+{
+    const testCapsValues *c = data;
+    g_autofree char *json = virTestDataPath("qemucapabilitiesdata/%s.json", c->name);
+    g_autoptr(virQEMUCaps) live = NULL;
+    g_autoptr(virQEMUCaps) stored = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    virQEMUCaps *both[2];
+    guint i;
+
+    if (c->from_json && !virQEMUCapsLoadFile(json, &live, &error)) {
+        virTestDiag("%s", error->message);
+        return -1;
+    }
+    if (!c->from_json && !(live = testCapsLoadReplies(c->name)))
+        return -1;
+    text = virQEMUCapsFormatJSON(live, FALSE);
+    if (!virQEMUCapsParseJSON(text, strlen(text), "stored", &stored, &error)) {
+        virTestDiag("%s", error->message);
+        return -1;
+    }
+    both[0] = live;
+    both[1] = stored;
+    for (i = 0; i < G_N_ELEMENTS(both); i++) {
+        virQEMUCaps *caps = both[i];
+
+        if (g_strcmp0(virQEMUCapsGetArch(caps), "s390x") != 0 ||
+            virQEMUCapsGetVersion(caps) != c->version ||
+            g_strcmp0(virQEMUCapsGetPackage(caps), c->package) != 0 ||
+            virQEMUCapsGetKVMPresent(caps) != c->kvm ||
+            g_strcmp0(virQEMUCapsGetHostModel(caps), c->host_model) != 0) {
+            virTestDiag("%s: arch %s, version %u, package '%s', kvm %d, host model %s",
+                        i ? "stored" : "probed", virQEMUCapsGetArch(caps),
+                        virQEMUCapsGetVersion(caps), virQEMUCapsGetPackage(caps),
+                        virQEMUCapsGetKVMPresent(caps),
+                        virQEMUCapsGetHostModel(caps) ? virQEMUCapsGetHostModel(caps) : "(none)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -216,6 +272,18 @@ mymain(void)
      * from libvirt's real recordings at test time: tests/conformance. */
     /* libvirt's form of a recording: no greeting, libvirt's commands. */
     DO_TEST("libvirt-form-7.2-s390x-tcg");
+
+#define DO_TEST_ACCESSORS(name, from_json, version, package, kvm, host_model) \
+    do { \
+        static const testCapsValues c = { name, from_json, version, package, kvm, host_model }; \
+        if (virTestRun("accessors of " name, testCapsAccessors, &c) < 0) \
+            ret = -1; \
+    } while (0)
+    DO_TEST_ACCESSORS("qemu-7.2-s390x-tcg", FALSE, 7002022, "Debian 1:7.2+dfsg-7+deb12u18+b3",
+                      FALSE, NULL);
+    DO_TEST_ACCESSORS("qemu-8.2-s390x-kvm-pv", TRUE, 8002000, "v8.2.0", TRUE, "gen15a-base");
+    DO_TEST_ACCESSORS("qemu-5.2-s390x-kvm-iommu", TRUE, 5002000,
+                      "qemu-5.2.0-20201215.0.ba93e22c.fc32", TRUE, "gen15a-base");
 
     DO_TEST_ERROR("bad-truncated");
     DO_TEST_ERROR("bad-wrong-order");

@@ -2,9 +2,12 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +36,9 @@ typedef enum {
     STEP_HANG,   /* never answer again */
     STEP_FLOOD,  /* send text again and again, never anything else */
     STEP_EXIT,   /* exit with a status */
+    STEP_KILL,   /* die of a signal */
+    STEP_CLOSE,  /* close the QMP stream, but live on */
+    STEP_STDERR_FLOOD, /* write text to stderr until arg bytes are out */
     STEP_LAST
 } testStepKind;
 
@@ -138,6 +144,20 @@ testPeerRun(const testStep *steps, int fd, int err_fd)
             testPeerFlood(fd, step->text);
         case STEP_EXIT:
             _exit(step->arg);
+        case STEP_KILL:
+            signal(step->arg, SIG_DFL);
+            kill(getpid(), step->arg);
+            _exit(5);
+        case STEP_CLOSE:
+            close(fd);
+            break;
+        case STEP_STDERR_FLOOD: {
+            gsize done;
+
+            for (done = 0; done < (gsize)step->arg; done += strlen(step->text))
+                testPeerWrite(err_fd, step->text, strlen(step->text));
+            break;
+        }
         case STEP_LAST:
         default:
             break;
@@ -507,6 +527,545 @@ static const testStep stepsNeither[] = {
     { STEP_LAST, NULL, 0 },
 };
 
+/* Blank lines between messages are skipped. */
+static const testStep stepsBlankLines[] = {
+    { STEP_SEND, "\n\r\n" GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "\n" CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "\r\n{\"return\": true, \"id\": \"virt-pv-2\"}\r\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+static const testStep stepsBadEscape[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": \"\\x41\", \"id\": \"virt-pv-1\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* A character outside the BMP, as JSON writes it: a surrogate pair. */
+static const testStep stepsSurrogatePair[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": \"\\ud83d\\ude00\", \"id\": \"virt-pv-2\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* A high surrogate followed by an escape that is not a low one. */
+static const testStep stepsBrokenSurrogate[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": \"\\ud83d\\u0041\", \"id\": \"virt-pv-1\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* More than the 4 KiB of stderr that are kept for the message. */
+static const testStep stepsDiesLoudly[] = {
+    { STEP_STDERR, "qemu: the first line says it\n", 0 },
+    { STEP_STDERR_FLOOD, "qemu: and then it goes on and on\n", 8192 },
+    { STEP_EXIT, NULL, 1 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* "error" that is not an object: neither an error nor a result. */
+static const testStep stepsErrorNotObject[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"id\": \"virt-pv-1\", \"error\": \"broken\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+static const testStep stepsNoIdErrorNotObject[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"error\": \"broken\"}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* QEMU killed by a signal (the OOM killer, an operator) mid-conversation. */
+static const testStep stepsKilled[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_STDERR, "qemu: terminating\n", 0 },
+    { STEP_KILL, NULL, SIGKILL },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* The stream closes, but the process lives on and keeps its stderr open:
+ * nothing to reap within the deadline. */
+static const testStep stepsClosesButLives[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_CLOSE, NULL, 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* An answer without an id and without an error. */
+static const testStep stepsNoIdNoError[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, "{\"return\": {}}\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* Slow answers, while signals keep interrupting the waits. */
+static const testStep stepsSlow[] = {
+    { STEP_SLEEP, NULL, 150 },
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SLEEP, NULL, 150 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SLEEP, NULL, 150 },
+    { STEP_SEND, "{\"return\": {\"arch\": \"s390x\"}, \"id\": \"virt-pv-2\"}\r\n", 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* Answers the handshake, then reads nothing more. */
+static const testStep stepsDeaf[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_HANG, NULL, 0 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* Exits right after the handshake: the next command meets a closed socket. */
+static const testStep stepsExitsAfterHandshake[] = {
+    { STEP_SEND, GREETING, 0 },
+    { STEP_RECV, NULL, 0 },
+    { STEP_SEND, CAPS_REPLY, 0 },
+    { STEP_STDERR, "qemu: shutting down\n", 0 },
+    { STEP_EXIT, NULL, 5 },
+    { STEP_LAST, NULL, 0 },
+};
+
+/* A monitor on a fake peer that went through the handshake, for the tests
+ * that put a fault between the handshake and a command. */
+static gboolean
+testPeerOpen(const testStep *steps, guint timeout_ms, virQEMUMonitor **ret_mon, int *ret_fd,
+             GPid *ret_pid)
+{
+    g_autoptr(GError) error = NULL;
+    int err_fd;
+
+    if (!testPeerStart(steps, ret_fd, &err_fd, ret_pid)) {
+        virTestDiag("cannot start the fake peer: %s", g_strerror(errno));
+        return FALSE;
+    }
+    if (!virQEMUMonitorOpenFd("fake-qemu", *ret_fd, *ret_pid, err_fd, timeout_ms, 0, ret_mon,
+                              &error)) {
+        virTestDiag("handshake: %s", error->message);
+        kill(*ret_pid, SIGKILL);
+        waitpid(*ret_pid, NULL, 0);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* @ok and @error are what a command gave; the case wants @code and @text. */
+static int
+testExpectError(gboolean ok, const GError *error, int code, const char *text)
+{
+    testMonitorCase c = { "", NULL, 0, NULL, code, text, NULL };
+
+    return testCheckOutcome(&c, ok, NULL, error);
+}
+
+/* After a failure the conversation is over: a further command says so. */
+static int
+testClosedAfterwards(virQEMUMonitor *mon)
+{
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+
+    return testExpectError(ok, error, VIR_QEMU_ERROR_FAILED, "connection to 'fake-qemu' is closed");
+}
+
+/* A smaller limit on messages, and the greeting as received. */
+/* A peer that writes far more to stderr than is kept: the message has
+ * its start, and no more than the 4 KiB kept. */
+static int
+testLoudDeath(const void *data)
+{
+    static const testMonitorCase c = { "dies-loudly", stepsDiesLoudly, 5000, NULL,
+                                       VIR_QEMU_ERROR_SPAWN,
+                                       "exited with status 1 during the QMP conversation: "
+                                       "qemu: the first line says it qemu: and then", NULL };
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    int fd, err_fd;
+    GPid pid;
+    gboolean ok;
+
+    (void)data;
+    if (!testPeerStart(c.steps, &fd, &err_fd, &pid))
+        return -1;
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, pid, err_fd, c.timeout_ms, 0, &mon, &error);
+    if (testCheckOutcome(&c, ok, NULL, error) < 0)
+        return -1;
+    if (strlen(error->message) > 4096 + 200) {
+        virTestDiag("the message has %zu bytes", strlen(error->message));
+        return -1;
+    }
+    return 0;
+}
+
+/* Replaying: closing asks nothing, and a monitor that does not record
+ * has no transcript; a recording one writes one without a header too. */
+static int
+testTranscriptEdges(const void *data)
+{
+    g_autofree char *path = virTestDataPath("qemucapabilitiesdata/qemu-7.2-s390x-tcg.replies");
+    g_autoptr(virQEMUMonitor) replay = NULL;
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *none = NULL;
+    g_autofree char *text = NULL;
+    int fd, err_fd;
+    GPid pid;
+
+    (void)data;
+    if (!virQEMUMonitorOpenReplies(path, &replay, &error) ||
+        !virQEMUMonitorClose(replay, &error)) {
+        virTestDiag("replay: %s", error->message);
+        return -1;
+    }
+    if ((none = virQEMUMonitorFormatTranscript(replay, "header"))) {
+        virTestDiag("a transcript from a monitor that does not record");
+        return -1;
+    }
+    if (!testPeerStart(stepsNormal, &fd, &err_fd, &pid) ||
+        !virQEMUMonitorOpenFd("fake-qemu", fd, pid, err_fd, 5000, VIR_QEMU_MONITOR_RECORD, &mon,
+                              &error)) {
+        virTestDiag("live: %s", error ? error->message : g_strerror(errno));
+        return -1;
+    }
+    text = virQEMUMonitorFormatTranscript(mon, NULL);
+    if (!text || !g_str_has_prefix(text, "{\n  \"QMP\"")) {
+        virTestDiag("transcript without a header:\n%s", text ? text : "(none)");
+        return -1;
+    }
+    return 0;
+}
+
+/* quit answered, but the peer does not exit: it is killed once the wait
+ * for its exit is over (5 s), and Close() still reports the answer. */
+static int
+testLingersAfterQuit(const void *data)
+{
+    static const testStep steps[] = {
+        { STEP_SEND, GREETING, 0 },
+        { STEP_RECV, NULL, 0 },
+        { STEP_SEND, CAPS_REPLY, 0 },
+        { STEP_RECV, NULL, 0 },
+        { STEP_SEND, "{\"return\": {}, \"id\": \"virt-pv-2\"}\n", 0 },
+        { STEP_HANG, NULL, 0 },
+        { STEP_LAST, NULL, 0 },
+    };
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 start;
+    int fd;
+    GPid pid;
+
+    (void)data;
+    if (!testPeerOpen(steps, 5000, &mon, &fd, &pid))
+        return -1;
+    start = g_get_monotonic_time();
+    if (!virQEMUMonitorClose(mon, &error)) {
+        virTestDiag("close: %s", error->message);
+        return -1;
+    }
+    if (g_get_monotonic_time() - start > 8 * G_USEC_PER_SEC) {
+        virTestDiag("the wait took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time() - start) / 1000);
+        return -1;
+    }
+    return testPeerGone(pid);
+}
+
+static int
+testMaxMessage(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonObject *greeting;
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsNormal, 5000, &mon, &fd, &pid))
+        return -1;
+    greeting = virQEMUMonitorGetGreeting(mon);
+    if (!greeting || !json_object_has_member(greeting, "QMP")) {
+        virTestDiag("the greeting is not the one sent");
+        return -1;
+    }
+    virQEMUMonitorSetMaxMessage(mon, 16);
+    ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_PROTOCOL, "longer than 16 bytes");
+    if (testClosedAfterwards(mon) < 0)
+        ret = -1;
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* Whether a lowered RLIMIT_NOFILE (1 or less) reached the kernel: valgrind
+ * keeps the limit to itself, and poll() and socketpair() do not see it. */
+static gboolean
+testLimitInKernel(void)
+{
+    struct pollfd pfds[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+
+    if (poll(pfds, 2, 0) < 0 && errno == EINVAL)
+        return TRUE;
+    virTestDiag("RLIMIT_NOFILE does not reach the kernel here (valgrind?)");
+    return FALSE;
+}
+
+/* poll() refuses more descriptors than RLIMIT_NOFILE allows (EINVAL):
+ * waiting for QMP and stderr at once fails under a limit of one. */
+static int
+testPollError(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    struct rlimit saved, one;
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsNormal, 5000, &mon, &fd, &pid))
+        return -1;
+    if (getrlimit(RLIMIT_NOFILE, &saved) < 0)
+        return -1;
+    one = saved;
+    one.rlim_cur = 1;
+    if (setrlimit(RLIMIT_NOFILE, &one) < 0) {
+        virTestDiag("setrlimit: %s", g_strerror(errno));
+        return -1;
+    }
+    if (!testLimitInKernel()) {
+        setrlimit(RLIMIT_NOFILE, &saved);
+        return VIR_TEST_SKIP;
+    }
+    ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_FAILED, "cannot wait for 'fake-qemu'");
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* A command the peer does not read: the socket's buffer fills up and the
+ * write, not only the read, is bounded by the timeout. */
+static int
+testWriteTimeout(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(JsonNode) args = json_node_new(JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) obj = json_object_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *big = g_strnfill(16 * 1024 * 1024, 'x');
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsDeaf, 300, &mon, &fd, &pid))
+        return -1;
+    json_object_set_string_member(obj, "filler", big);
+    json_node_set_object(args, obj);
+    ok = virQEMUMonitorCommand(mon, "query-target", args, &reply, &error);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_TIMEOUT, "did not answer within 1 seconds");
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* The peer exited after the handshake: the command's write meets EPIPE
+ * and the error says how the peer ended. */
+static int
+testWriteToExited(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    struct pollfd pfd;
+    int fd;
+    GPid pid;
+    gboolean ok;
+    int ret;
+
+    (void)data;
+    if (!testPeerOpen(stepsExitsAfterHandshake, 5000, &mon, &fd, &pid))
+        return -1;
+    /* Until the peer is gone, by its end of the socket. */
+    pfd = (struct pollfd){ fd, POLLRDHUP, 0 };
+    if (poll(&pfd, 1, 5000) != 1) {
+        virTestDiag("the peer did not close its end");
+        return -1;
+    }
+    ok = virQEMUMonitorCommand(mon, "query-target", NULL, &reply, &error);
+    ret = testExpectError(ok, error, VIR_QEMU_ERROR_SPAWN,
+                          "exited with status 5 during the QMP conversation: qemu: shutting down");
+    g_clear_pointer(&mon, virQEMUMonitorFree);
+    return testPeerGone(pid) < 0 ? -1 : ret;
+}
+
+/* A monitor on descriptors that are no QMP socket: a closed descriptor,
+ * a directory (read fails) and a regular file holding a greeting (poll
+ * says writable, but send() needs a socket). */
+static int
+testNotASocket(const void *data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autofree char *path = NULL;
+    gboolean ok;
+    int ret = 0;
+    int fd;
+
+    (void)data;
+    fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    close(fd);
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, 0, -1, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_FAILED,
+                        "cannot set up the QMP connection to 'fake-qemu': Bad file descriptor") < 0)
+        ret = -1;
+    g_clear_error(&error);
+
+    fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, 0, -1, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_FAILED,
+                        "cannot read from 'fake-qemu': Is a directory") < 0)
+        ret = -1;
+    g_clear_error(&error);
+
+    if ((fd = g_file_open_tmp("qemumonitortest-XXXXXX.greeting", &path, &error)) < 0)
+        return -1;
+    if (write(fd, GREETING, strlen(GREETING)) != (ssize_t)strlen(GREETING) ||
+        lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    unlink(path);
+    ok = virQEMUMonitorOpenFd("fake-qemu", fd, 0, -1, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_FAILED, "cannot write to 'fake-qemu'") < 0)
+        ret = -1;
+    return ret;
+}
+
+/* A signal every 20 ms (no SA_RESTART): poll() and read() return EINTR
+ * again and again, and the conversation still succeeds. */
+static int
+testInterrupted(const void *data)
+{
+    static const testMonitorCase c = { "slow", stepsSlow, 5000, "query-target", -1, NULL,
+                                       "{\"arch\":\"s390x\"}" };
+    int ret;
+
+    (void)data;
+    if (!virTestInterruptsStart(20))
+        return -1;
+    ret = testMonitor(&c);
+    virTestInterruptsStop();
+    return ret;
+}
+
+/* No descriptor left for the socket pair (RLIMIT_NOFILE 0), and an
+ * "emulator" that cannot be executed. */
+static int
+testSpawnFaults(const void *data)
+{
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(GError) error = NULL;
+    struct rlimit saved, none;
+    gboolean ok;
+    int ret = 0;
+
+    (void)data;
+    if (getrlimit(RLIMIT_NOFILE, &saved) < 0)
+        return -1;
+    none = saved;
+    none.rlim_cur = 0;
+    if (setrlimit(RLIMIT_NOFILE, &none) < 0)
+        return -1;
+    if (!testLimitInKernel()) {
+        setrlimit(RLIMIT_NOFILE, &saved);
+        return VIR_TEST_SKIP;
+    }
+    ok = virQEMUMonitorSpawn("/bin/true", NULL, 5000, 0, &mon, &error);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_SPAWN,
+                        "cannot create a socket for '/bin/true': Too many open files") < 0)
+        ret = -1;
+    g_clear_error(&error);
+
+    ok = virQEMUMonitorSpawn("/", NULL, 5000, 0, &mon, &error);
+    if (testExpectError(ok, error, VIR_QEMU_ERROR_SPAWN, "cannot run '/'") < 0)
+        ret = -1;
+    return ret;
+}
+
+/* Recordings that do not fit the conversation. */
+typedef struct {
+    const char *name;
+    const char *text; /* NULL: no such file */
+    const char *command;
+    int error_code;
+    const char *error_text;
+} testReplayCase;
+
+#define REPLAY_GREETING "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\n\n"
+#define REPLAY_CAPS "{\"execute\": \"qmp_capabilities\", \"id\": \"virt-pv-1\"}\n\n" \
+                    "{\"return\": {}, \"id\": \"virt-pv-1\"}\n\n"
+
+static int
+testReplay(const void *data)
+{
+    const testReplayCase *c = data;
+    g_autoptr(virQEMUMonitor) mon = NULL;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("qemumonitortest-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "conversation.replies", NULL);
+    gboolean ok;
+
+    if (c->text && !g_file_set_contents(path, c->text, -1, NULL))
+        return -1;
+    ok = virQEMUMonitorOpenReplies(path, &mon, &error);
+    if (ok && c->command)
+        ok = virQEMUMonitorCommand(mon, c->command, NULL, &reply, &error);
+    unlink(path);
+    rmdir(dir);
+    return testExpectError(ok, error, c->error_code, c->error_text);
+}
+
 static int
 mymain(void)
 {
@@ -564,6 +1123,63 @@ mymain(void)
 
     if (virTestRun("record and replay", testRecordReplay, NULL) < 0)
         ret = -1;
+
+    DO_TEST_OK("blank-lines", stepsBlankLines, "true");
+    DO_TEST_ERR("bad-escape", stepsBadEscape, 5000, PROTOCOL,
+                "escape sequence that JSON does not have");
+    DO_TEST_OK("surrogate-pair", stepsSurrogatePair, "\"\xf0\x9f\x98\x80\"");
+    DO_TEST_ERR("broken-surrogate-pair", stepsBrokenSurrogate, 5000, PROTOCOL,
+                "escape sequence that JSON does not have");
+    DO_TEST_ERR("killed-by-signal", stepsKilled, 5000, SPAWN,
+                "was killed by signal 9 during the QMP conversation: qemu: terminating");
+    DO_TEST_ERR("closes-but-lives", stepsClosesButLives, 300, SPAWN,
+                "closed the QMP connection: no error message");
+    DO_TEST_ERR("answer-without-id-or-error", stepsNoIdNoError, 5000, PROTOCOL,
+                "without an id: no reason");
+    DO_TEST_ERR("error-not-an-object", stepsErrorNotObject, 5000, PROTOCOL,
+                "neither a result nor an error");
+    DO_TEST_ERR("answer-without-id-error-not-an-object", stepsNoIdErrorNotObject, 5000, PROTOCOL,
+                "without an id: no reason");
+
+#define DO_TEST_FAULT(name, body) \
+    do { \
+        if (virTestRun(name, body, NULL) < 0) \
+            ret = -1; \
+    } while (0)
+    DO_TEST_FAULT("monitor message over a smaller limit", testMaxMessage);
+    DO_TEST_FAULT("monitor poll error (RLIMIT_NOFILE 1)", testPollError);
+    DO_TEST_FAULT("monitor write blocked until the deadline", testWriteTimeout);
+    DO_TEST_FAULT("monitor write to an exited peer", testWriteToExited);
+    DO_TEST_FAULT("monitor on descriptors that are not sockets", testNotASocket);
+    DO_TEST_FAULT("monitor interrupted by signals", testInterrupted);
+    DO_TEST_FAULT("spawn faults", testSpawnFaults);
+    DO_TEST_FAULT("monitor keeps only the start of a long stderr", testLoudDeath);
+    DO_TEST_FAULT("transcripts and closing, replayed and without a header", testTranscriptEdges);
+    DO_TEST_FAULT("monitor kills a peer that lingers after quit", testLingersAfterQuit);
+
+#define DO_TEST_REPLAY(name, text, command, code, errtext) \
+    do { \
+        static const testReplayCase c = { name, text, command, VIR_QEMU_ERROR_##code, errtext }; \
+        if (virTestRun("replay " name, testReplay, &c) < 0) \
+            ret = -1; \
+    } while (0)
+    DO_TEST_REPLAY("missing", NULL, NULL, FAILED, "cannot open");
+    DO_TEST_REPLAY("ends-before-command", REPLAY_GREETING REPLAY_CAPS, "query-target", PROTOCOL,
+                   "ends before the command 'query-target'");
+    DO_TEST_REPLAY("command-for-answer", REPLAY_GREETING
+                   "{\"execute\": \"qmp_capabilities\", \"id\": \"virt-pv-1\"}\n\n"
+                   "{\"execute\": \"query-target\", \"id\": \"virt-pv-2\"}\n\n",
+                   NULL, PROTOCOL, "has a command where the answer to the previous one should be "
+                   "(message 3)");
+    DO_TEST_REPLAY("other-arguments", REPLAY_GREETING
+                   "{\"execute\": \"qmp_capabilities\", \"arguments\": {\"enable\": [\"oob\"]}, "
+                   "\"id\": \"virt-pv-1\"}\n\n"
+                   "{\"return\": {}, \"id\": \"virt-pv-1\"}\n\n",
+                   NULL, PROTOCOL, "does not have the command 'qmp_capabilities' at message 2");
+    DO_TEST_REPLAY("command-without-id", REPLAY_GREETING
+                   "{\"execute\": \"qmp_capabilities\"}\n\n"
+                   "{\"return\": {}, \"id\": \"virt-pv-1\"}\n\n",
+                   NULL, PROTOCOL, "ends before the answer the probe waits for");
 
     return ret;
 }

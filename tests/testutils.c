@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,9 +44,55 @@ virTestRun(const char *title, virTestBody body, const void *data)
     virTestCount++;
     if (ret < 0)
         virTestFailed++;
-    printf("%s %u - %s\n", ret < 0 ? "not ok" : "ok", virTestCount, title);
+    printf("%s %u - %s%s\n", ret < 0 ? "not ok" : "ok", virTestCount, title,
+           ret == VIR_TEST_SKIP ? " # SKIP" : "");
     fflush(stdout);
     return ret;
+}
+
+static struct sigaction virTestInterruptsSaved;
+
+static void
+virTestInterruptsHandler(int sig)
+{
+    (void)sig;
+}
+
+/* SIGALRM every @interval_ms, with a handler and without SA_RESTART:
+ * blocking calls return EINTR again and again until
+ * virTestInterruptsStop(). */
+gboolean
+virTestInterruptsStart(guint interval_ms)
+{
+    struct sigaction sa = { 0 };
+    struct itimerval every = { { 0, (suseconds_t)interval_ms * 1000 },
+                               { 0, (suseconds_t)interval_ms * 1000 } };
+
+    sa.sa_handler = virTestInterruptsHandler;
+    sigemptyset(&sa.sa_mask);
+    return sigaction(SIGALRM, &sa, &virTestInterruptsSaved) == 0 &&
+           setitimer(ITIMER_REAL, &every, NULL) == 0;
+}
+
+/* The timer is stopped with SIGALRM blocked, and a signal still pending
+ * is taken before the old disposition (often the default: terminate)
+ * comes back. */
+void
+virTestInterruptsStop(void)
+{
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    const struct timespec now = { 0, 0 };
+    sigset_t sigalrm;
+    sigset_t saved;
+
+    sigemptyset(&sigalrm);
+    sigaddset(&sigalrm, SIGALRM);
+    sigprocmask(SIG_BLOCK, &sigalrm, &saved);
+    setitimer(ITIMER_REAL, &off, NULL);
+    while (sigtimedwait(&sigalrm, NULL, &now) == SIGALRM)
+        ;
+    sigaction(SIGALRM, &virTestInterruptsSaved, NULL);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
 }
 
 int

@@ -10,7 +10,11 @@
  * Output is TAP, which meson counts case by case.
  */
 
+/* What a test body returns: 0, -1 for a failure, or VIR_TEST_SKIP when
+ * the case cannot run here (after a virTestDiag() saying why). */
 typedef int (*virTestBody)(const void *data);
+
+#define VIR_TEST_SKIP 77
 
 int virTestRun(const char *title, virTestBody body, const void *data);
 
@@ -34,5 +38,9 @@ int virTestCompareCommand(const char *const *argv, const char *input, const char
 /* Run @argv; return its exit status (or -1), its stdout and its stderr. */
 int virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
                       char **ret_stderr);
+
+/* Interrupt blocking calls with signals (interval below one second). */
+gboolean virTestInterruptsStart(guint interval_ms);
+void virTestInterruptsStop(void);
 
 void virTestDiag(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

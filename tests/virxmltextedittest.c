@@ -223,6 +223,17 @@ mymain(void)
     DO_TEST("a Latin-1 element name that the tree holds in UTF-8 is refused",
             "<?xml version='1.0' encoding='ISO-8859-1'?>\n<a><d\xe9v/></a>", TEST_APPEND, "",
             "<n/>", NULL, NULL);
+    DO_TEST("a DOCTYPE with an internal subset is skipped, brackets and all",
+            "<!DOCTYPE a [\n  <!ELEMENT a ANY>\n  <!ATTLIST b k CDATA '[>]'>\n]>\n<a>\n  <b/>\n</a>",
+            TEST_SET_ATTR, "b", "k", "v",
+            "<!DOCTYPE a [\n  <!ELEMENT a ANY>\n  <!ATTLIST b k CDATA '[>]'>\n]>\n<a>\n"
+            "  <b k='v'/>\n</a>");
+    DO_TEST("remove an element with trailing blanks on its line",
+            "<a>\n  <b/> \t \n  <c/>\n</a>", TEST_REMOVE, "b", NULL, NULL,
+            "<a>\n  <c/>\n</a>");
+    DO_TEST("escape the document's quote in a value",
+            "<a x=\"1\"/>", TEST_SET_ATTR, "", "v", "say \"hi\" 'there'",
+            "<a x=\"1\" v=\"say &quot;hi&quot; 'there'\"/>");
 
     if (virTestRun("overlapping changes are refused", testOverlap, NULL) < 0)
         ret = -1;

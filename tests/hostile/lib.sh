@@ -13,6 +13,7 @@
 #                                    # (- : stdin closed)
 #   ht_expect "what" STATUS 'stderr regex'
 #   ht_check "what" COMMAND...       # any assertion
+#   ht_skip "what" "reason"          # a case that cannot run here
 #   tap_done                         # from tests/tap.sh
 
 . "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
@@ -71,6 +72,12 @@ ht_program() {
 ht_skip_all() {
     echo "1..0 # SKIP $*"
     exit 0
+}
+
+# ht_skip WHAT REASON: a case that cannot run here, reported as skipped.
+ht_skip() {
+    tap_count=$((tap_count + 1))
+    echo "ok $tap_count - $1 # SKIP $2"
 }
 
 # ht_check WHAT COMMAND...: one assertion.
