@@ -14,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
 # shellcheck source=tests/tap.sh
 . "$here/tap.sh"
+# The binary behind the exe_wrapper of a cross build (tap_command).
+tap_command "$program"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-hooklog.XXXXXX")
 receiver=
@@ -48,7 +50,7 @@ for _ in $(seq 100); do [ -S "$work/root/dev/log" ] && break; sleep 0.05; done
 # hook CONF GUEST: run the hook on tests/hookdata/GUEST.xml; stderr in $work/err.
 hook() {
     : >"$work/syslog"
-    "$program" --root "$work/root" hook --config "$work/$1.conf" qemu "$2" prepare begin - \
+    "${TAP_COMMAND[@]}" --root "$work/root" hook --config "$work/$1.conf" qemu "$2" prepare begin - \
         <"$here/hookdata/$2.xml" >/dev/null 2>"$work/err"
     status=$?
     for _ in $(seq 50); do [ -s "$work/syslog" ] && break; sleep 0.02; done
@@ -87,7 +89,7 @@ tap_result $? "a guest that is not PV: logged at daemon.info"
 
 # A guest name with a line break and an escape sequence stays one line.
 : >"$work/syslog"
-"$program" --root "$work/root" hook --config "$work/default.conf" qemu $'evil\n\e[31mname' \
+"${TAP_COMMAND[@]}" --root "$work/root" hook --config "$work/default.conf" qemu $'evil\n\e[31mname' \
     prepare begin - <"$here/hookdata/pv-bad.xml" >/dev/null 2>&1
 for _ in $(seq 50); do [ -s "$work/syslog" ] && break; sleep 0.02; done
 logged "guest 'evil\\\\x0a\\\\x1b\[31mname' refused"
@@ -98,7 +100,7 @@ tap_result $? "control characters of a guest name are escaped in the record"
 kill "$receiver"
 wait "$receiver" 2>/dev/null
 receiver=
-"$program" --root "$work/root" hook --config "$work/default.conf" qemu pv-bad prepare begin - \
+"${TAP_COMMAND[@]}" --root "$work/root" hook --config "$work/default.conf" qemu pv-bad prepare begin - \
     <"$here/hookdata/pv-bad.xml" >/dev/null 2>"$work/err"
 grep -q "^virt-pv: start of guest 'pv-bad' refused" "$work/err"
 tap_result $? "a dead syslog socket: the record goes to stderr" "$(cat "$work/err")"

@@ -14,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 program=${VIRT_PV_PROGRAM:?VIRT_PV_PROGRAM is not set}
 # shellcheck source=tests/tap.sh
 . "$here/tap.sh"
+# The binary behind the exe_wrapper of a cross build (tap_command).
+tap_command "$program"
 cd "$here" || exit 1
 
 guests=(pv-good pv-bad plain)
@@ -23,7 +25,7 @@ roots=(s390x-pv-ok x86_64 s390x-prot-virt-off)
 # audit record; "inconsistent" when the exit status disagrees with it.
 hook_decision() {
     local err status decision
-    err=$("$program" --root "hostvalidatedata/$1" hook --config "$2" qemu "$3" prepare begin - \
+    err=$("${TAP_COMMAND[@]}" --root "hostvalidatedata/$1" hook --config "$2" qemu "$3" prepare begin - \
         <"hookdata/$3.xml" 2>&1 >/dev/null)
     status=$?
     case $err in
@@ -44,7 +46,7 @@ hook_decision() {
 validate_decisions() {
     local files=() g
     for g in "${guests[@]}"; do files+=("hookdata/$g.xml"); done
-    "$program" --root "hostvalidatedata/$1" --json validate --config "$2" "${files[@]}" |
+    "${TAP_COMMAND[@]}" --root "hostvalidatedata/$1" --json validate --config "$2" "${files[@]}" |
         python3 -c '
 import json, sys
 for line in sys.stdin:
@@ -74,10 +76,10 @@ done
 cache=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-policytest.XXXXXX")
 trap 'rm -rf "$cache"' EXIT
 sysconfdir=$(sed -n 's/^#define SYSCONFDIR "\(.*\)"$/\1/p' "$(dirname "$program")/../config.h")
-installed=$("$program" --root hostvalidatedata/s390x-pv-ok --json validate --config \
+installed=$("${TAP_COMMAND[@]}" --root hostvalidatedata/s390x-pv-ok --json validate --config \
     "$sysconfdir/virt-pv/virt-pv.conf" --cache-dir "$cache" hookdata/pv-good.xml \
     hookdata/plain.xml 2>&1)
-policy=$("$program" --root hostvalidatedata/s390x-pv-ok --json validate --hook-policy \
+policy=$("${TAP_COMMAND[@]}" --root hostvalidatedata/s390x-pv-ok --json validate --hook-policy \
     --cache-dir "$cache" hookdata/pv-good.xml hookdata/plain.xml 2>&1)
 [ -n "$sysconfdir" ] && [ "$installed" = "$policy" ] && grep -q '"decision":' <<<"$policy"
 tap_result $? "--hook-policy decides with $sysconfdir/virt-pv/virt-pv.conf" "$installed" "$policy"
