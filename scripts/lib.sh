@@ -10,6 +10,10 @@ VIRT_PV_CHECK_PACKAGES="libxml2-utils qemu-system-misc qemu-utils libvirt-dev
   clang-14 libclang-rt-14-dev valgrind time
   bash-completion locales man-db debhelper dpkg-dev fakeroot hyperfine strace
   inotify-tools passwd gcovr openssl systemd prometheus prometheus-node-exporter"
+# scripts/check's s390x stages: the sysroot (scripts/s390x-sysroot), the
+# cross compiler, qemu-s390x for the suites, and rpmbuild for virt-pv.spec
+# (qemu-system-s390x, dpkg-dev and debhelper are in the list above).
+VIRT_PV_CROSS_PACKAGES="mmdebstrap crossbuild-essential-s390x qemu-user rpm xz-utils"
 # bench/run: the measuring tools and the peers it measures against.
 VIRT_PV_BENCH_PACKAGES="hyperfine time strace libxml2-utils qemu-system-misc libvirt-dev
   libvirt-daemon-system libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients

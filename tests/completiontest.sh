@@ -43,7 +43,8 @@ expect() {
         "offered:  $(echo $actual)"
 }
 
-dump=$("$program" --dump-options) || { echo "Bail out! virt-pv --dump-options failed"; exit 1; }
+tap_command "$program"
+dump=$("${TAP_COMMAND[@]}" --dump-options) || { echo "Bail out! virt-pv --dump-options failed"; exit 1; }
 
 # The tables, as the test reads them.
 commands=()

@@ -79,6 +79,7 @@ mymain(void)
     DO_TEST("s390x-no-facilities");
     DO_TEST("s390x-long-facilities-no-158");
     DO_TEST("s390x-facility-late");
+    DO_TEST("s390x-debian12-tcg");
     DO_TEST("s390x-pv-keys");
     DO_TEST("s390x-pv-keys-malformed");
     DO_TEST("x86_64");

@@ -12,6 +12,7 @@ Usage: manpagetest.py MANPAGE.rst   (VIRT_PV_PROGRAM: the binary)
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -39,7 +40,9 @@ class Tap:
 
 
 def code_tables(program):
-    text = subprocess.run([program, "--dump-options"], check=True, capture_output=True,
+    # A cross build runs its binaries behind MESON_EXE_WRAPPER (qemu-s390x).
+    wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
+    text = subprocess.run(wrapper + [program, "--dump-options"], check=True, capture_output=True,
                           text=True, env={"LC_ALL": "C"}).stdout
     commands, options, codes = [], {}, []
     for line in text.splitlines():

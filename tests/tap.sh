@@ -35,3 +35,23 @@ tap_done() {
     echo "1..$tap_count"
     [ "$tap_failed" -eq 0 ]
 }
+
+# tap_command PROGRAM: the array TAP_COMMAND runs PROGRAM, a binary of the
+# build.  In a cross build meson test puts the program that runs the
+# build's binaries (qemu-s390x -L SYSROOT) in MESON_EXE_WRAPPER, quoted for
+# the shell: PROGRAM runs behind it, as the test itself does.
+tap_command() {
+    eval "TAP_COMMAND=(${MESON_EXE_WRAPPER:-} \"\$1\")"
+}
+
+# tap_command_file PROGRAM FILE: FILE becomes a script that runs PROGRAM
+# as tap_command does, for callers that need one path (timeout, xargs).
+tap_command_file() {
+    tap_command "$1"
+    {
+        echo '#!/bin/bash'
+        printf 'exec'
+        printf ' %q' "${TAP_COMMAND[@]}"
+        printf ' "$@"\n'
+    } >"$2" && chmod +x "$2"
+}

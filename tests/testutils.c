@@ -217,10 +217,47 @@ virTestInputFile(const char *input)
     return g_steal_pointer(&path);
 }
 
+/* In a cross build, meson test names the program that runs what the build
+ * made (qemu-s390x -L SYSROOT) in MESON_EXE_WRAPPER, shell-quoted.  The
+ * test runs under it itself; virt-pv, started from here, must be too: a
+ * foreign binary does not run by itself.  The wrapper goes right before
+ * virt-pv, which may follow a command that runs it (setpriv ... virt-pv).
+ * NULL when @argv does not run virt-pv or there is no wrapper; -1 in @ret
+ * when the wrapper cannot be read. */
+static char **
+virTestWrapCommand(const char *const *argv, int *ret)
+{
+    const char *wrapper = g_getenv("MESON_EXE_WRAPPER");
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) words = NULL;
+    g_autoptr(GStrvBuilder) builder = NULL;
+    gsize i;
+
+    *ret = 0;
+    if (!wrapper || !*wrapper)
+        return NULL;
+    for (i = 0; argv[i] && !g_str_equal(argv[i], virTestProgram()); i++)
+        ;
+    if (!argv[i])
+        return NULL;
+    if (!g_shell_parse_argv(wrapper, NULL, &words, &error)) {
+        virTestDiag("cannot read MESON_EXE_WRAPPER '%s': %s", wrapper, error->message);
+        *ret = -1;
+        return NULL;
+    }
+    builder = g_strv_builder_new();
+    for (gsize j = 0; j < i; j++)
+        g_strv_builder_add(builder, argv[j]);
+    g_strv_builder_addv(builder, (const char **)words);
+    g_strv_builder_addv(builder, (const char **)argv + i);
+    return g_strv_builder_end(builder);
+}
+
 int
 virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
                   char **ret_stderr)
 {
+    g_auto(GStrv) wrapped = NULL;
     g_autoptr(GSubprocessLauncher) launcher = NULL;
     g_autoptr(GSubprocess) proc = NULL;
     g_autoptr(GError) error = NULL;
@@ -228,7 +265,10 @@ virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
     g_autofree char *err = NULL;
     g_autofree char *input_path = NULL;
     gboolean talked;
+    int wrap_status;
 
+    if (!(wrapped = virTestWrapCommand(argv, &wrap_status)) && wrap_status < 0)
+        return -1;
     launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                          G_SUBPROCESS_FLAGS_STDERR_PIPE);
     if (input) {
@@ -236,7 +276,8 @@ virTestRunCommand(const char *const *argv, const char *input, char **ret_stdout,
             return -1;
         g_subprocess_launcher_set_stdin_file_path(launcher, input_path);
     }
-    proc = g_subprocess_launcher_spawnv(launcher, argv, &error);
+    proc = g_subprocess_launcher_spawnv(launcher,
+                                        wrapped ? (const char *const *)wrapped : argv, &error);
     if (input_path)
         g_unlink(input_path);
     if (!proc) {

@@ -268,7 +268,9 @@ virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error)
 
 /* prot_virt_host in sysfs is authoritative: the kernel clears it again when
  * it cannot host PV guests after all.  Only an older kernel without the
- * file leaves the command line as the best guess.  Those kernels read
+ * file leaves the command line as the best guess, and only with facility
+ * 158, without which the kernel drops prot_virt=1 (Linux
+ * arch/s390/boot/uv.c is_prot_virt_host_capable()).  Those kernels read
  * prot_virt as an early parameter, with the generic rules ('-' equals '_',
  * nothing after "--"); newer ones read it in the decompressor by its exact
  * name and over the whole line, but they all have the sysfs file, so the
@@ -284,7 +286,7 @@ virHostPVStateProtVirtEnabled(const virHostPVState *state)
         return FALSE;
     case VIR_HOST_PV_FILE_ABSENT:
     default:
-        return state->cmdline_prot_virt;
+        return state->cmdline_prot_virt && state->facility_uv;
     }
 }
 

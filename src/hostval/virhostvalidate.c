@@ -122,7 +122,23 @@ virHostValidateProtVirt(const virHostValidateContext *ctx, virHostValidateCheck 
         break;
     }
 
-    if (state->cmdline_prot_virt)
+    /* The kernel keeps prot_virt=1 only with facility 158: Linux
+     * arch/s390/boot/uv.c is_prot_virt_host_capable() (older kernels:
+     * arch/s390/kernel/uv.c prot_virt_setup()) clears prot_virt_host
+     * without it, and then there is no /sys/firmware/uv to say so. */
+    if (state->cmdline_prot_virt && !state->has_facilities)
+        virHostValidateSet(check, VIR_HOST_VALIDATE_WARN,
+                           _("prot_virt is on the kernel command line, but whether the "
+                             "kernel kept it cannot be told: /proc/cpuinfo lists no "
+                             "facilities and the kernel does not report prot_virt_host"),
+                           _("the kernel enables PV host support only with facility 158"));
+    else if (state->cmdline_prot_virt && !state->facility_uv)
+        virHostValidateSet(check, VIR_HOST_VALIDATE_FAIL,
+                           _("prot_virt on the kernel command line enables nothing: "
+                             "without facility 158 the kernel does not run as a PV host"),
+                           _("Secure Execution needs an IBM z15, LinuxONE III or newer, with "
+                             "the feature enabled for this LPAR"));
+    else if (state->cmdline_prot_virt)
         virHostValidateSet(check, VIR_HOST_VALIDATE_PASS,
                            _("prot_virt is enabled on the kernel command line (the kernel "
                              "does not report prot_virt_host)"),

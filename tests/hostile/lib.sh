@@ -7,6 +7,8 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #   ht_init                          # work directory $HT_DIR, EXIT trap
+#   ht_program PATH                  # PATH (a binary of the build) made
+#                                    # runnable in a cross build too
 #   ht_run [--stdin FILE|-] ARG...   # virt-pv ARG..., bounded by $HT_LIMIT_S
 #                                    # (- : stdin closed)
 #   ht_expect "what" STATUS 'stderr regex'
@@ -51,6 +53,20 @@ ht_on_exit() {
 ht_init() {
     HT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/virt-pv-hostile.XXXXXX")
     trap ht_cleanup EXIT
+    HT_PROGRAM=$(ht_program "$HT_PROGRAM")
+}
+
+# ht_program PATH: a path that runs the build's binary PATH, behind the
+# exe_wrapper of a cross build (tap_command); PATH itself in a native one.
+# The script has PATH's name, in a directory of its own.
+ht_program() {
+    local script
+    if [ -z "${MESON_EXE_WRAPPER:-}" ]; then
+        echo "$1"
+        return
+    fi
+    script=$HT_DIR/.wrapped/$(basename "$1")
+    mkdir -p "$HT_DIR/.wrapped" && tap_command_file "$1" "$script" && echo "$script"
 }
 
 ht_skip_all() {

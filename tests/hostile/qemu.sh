@@ -12,6 +12,7 @@ set -euo pipefail
 QEMU=${VIRT_PV_TEST_QEMU:-/usr/bin/qemu-system-s390x}
 CAPSCUT=${1:?usage: qemu.sh PATH-OF-capscut}
 ht_init
+CAPSCUT=$(ht_program "$CAPSCUT")
 d=$HT_DIR
 mkdir "$d/bin"
 

@@ -108,6 +108,12 @@ swapper() {
     swapper_pid=$!
     sleep 0.3
 }
+# stop_swapper: end the swapper and its inotifywait before the next attempt.
+stop_swapper() {
+    pkill -u "$uid" inotifywait 2>/dev/null
+    kill "$swapper_pid" 2>/dev/null
+    wait "$swapper_pid" 2>/dev/null
+}
 attempts=0
 outside=0
 for attempt in $(seq 1 15); do

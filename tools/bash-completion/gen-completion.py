@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write virt-pv's bash completion from the option tables of the binary.
 
-Usage: gen-completion.py VIRT-PV OUTPUT
+Usage: gen-completion.py OPTIONS OUTPUT
 
-The tables come from `virt-pv --dump-options` (tools/virt-pv-options.c
-describes the format), so the completion offers exactly the commands and
-options the code has.  How an option's argument completes follows from the
+OPTIONS is what `virt-pv --dump-options` printed (tools/virt-pv-options.c
+describes the format); the build writes it with the built binary, through
+the cross build's exe_wrapper where there is one.  So the completion
+offers exactly the commands and options the code has.  How an option's argument completes follows from the
 table: a FILENAME argument completes paths (directories only when its
 metavar ends in DIR), a metavar of the form a|b|c offers those words, the
 metavar CODE offers the finding codes, and anything else offers nothing.  A command's positional arguments complete
@@ -14,13 +15,12 @@ paths when its parameter string mentions FILE.
 """
 
 import os
-import subprocess
 import sys
 
 
-def read_tables(program):
-    text = subprocess.run([program, "--dump-options"], check=True, capture_output=True,
-                          text=True, env={"LC_ALL": "C"}).stdout
+def read_tables(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
     commands, options, codes = [], [], []
     for line in text.splitlines():
         fields = [None if f == "-" else f for f in line.split("\t")]
@@ -198,7 +198,7 @@ _virt_pv()
 
 def main():
     if len(sys.argv) != 3:
-        sys.exit("usage: gen-completion.py VIRT-PV OUTPUT")
+        sys.exit("usage: gen-completion.py OPTIONS OUTPUT")
     commands, options, codes = read_tables(sys.argv[1])
     text = generate(commands, options, codes)
     with open(sys.argv[2] + ".tmp", "w") as f:
