@@ -271,12 +271,12 @@ testWriteFaults(const void *data)
         ret = -1;
     g_clear_error(&error);
 
-    /* A non-empty directory where the file should go: the rename fails
-     * and the temporary file is removed. */
+    /* A non-empty directory where the file should go: only a regular
+     * file is ever replaced, and no temporary file is left. */
     if (g_mkdir(dir, 0755) < 0 || !testWrite("occupied/entry", "kept\n"))
         return -1;
     ok = virFileWriteAtomic(dir, "x", 1, 0644, &error);
-    if (testExpectError(ok, error, VIR_UTIL_ERROR_IO, "cannot replace") < 0)
+    if (testExpectError(ok, error, VIR_UTIL_ERROR_IO, "only regular files are replaced") < 0)
         ret = -1;
     g_clear_error(&error);
     if (!g_file_test(inside, G_FILE_TEST_IS_REGULAR)) {

@@ -410,9 +410,18 @@ virFileReplaceAt(int dirfd, const char *dir, const char *name, const char *data,
     g_autofree char *tmp = NULL;
     g_autofree char *path = g_build_filename(dir, name, NULL);
     gboolean changed = FALSE;
+    struct stat sb;
     int saved;
     int fd;
 
+    /* A rename would put a regular file in the place of a device node or
+     * a FIFO (-o /dev/null as root would replace the device). */
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode) &&
+        !S_ISLNK(sb.st_mode)) {
+        g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_IO,
+                    _("'%s' is not a regular file; only regular files are replaced"), path);
+        return FALSE;
+    }
     if ((fd = virFileCreateTemp(dirfd, name, &tmp)) < 0)
         return virFileSetIOError(error, _("cannot create a temporary file in '%s': %s"), dir,
                                  g_strerror(errno));

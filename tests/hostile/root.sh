@@ -382,6 +382,13 @@ ht_check "12. a 06777 input: no set-id, sticky or group/other write bits" \
     test "$(stat -c %a "$d/out12.xml")" = 644
 (umask 077 && rm -f "$d/out12.xml" && "$HT_PROGRAM" fix -o "$d/out12.xml" "$home/open.xml" 2>/dev/null)
 ht_check "12. the umask is honoured (077: 0600)" test "$(stat -c %a "$d/out12.xml")" = 600
+mkfifo "$d/out12.fifo"
+mknod "$d/out12.null" c 1 3
+for node in out12.fifo out12.null; do
+    ht_run fix -o "$d/$node" "$home/open.xml"
+    ht_expect "12. fix -o onto a ${node#out12.} node: refused" 2 "is not a regular file"
+    ht_check "   and the node stays what it was" test ! -f "$d/$node"
+done
 chmod 640 "$d/out12.xml"
 "$HT_PROGRAM" fix -o "$d/out12.xml" "$home/open.xml" 2>/dev/null
 ht_check "12. an existing output keeps its own mode" test "$(stat -c %a "$d/out12.xml")" = 640
