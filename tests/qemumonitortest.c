@@ -896,7 +896,9 @@ testWriteTimeout(const void *data)
     int ret;
 
     (void)data;
-    if (!testPeerOpen(stepsDeaf, 300, &mon, &fd, &pid))
+    /* A whole second: the handshake before the blocked write must fit in
+     * it under emulation (qemu-s390x) too. */
+    if (!testPeerOpen(stepsDeaf, 1000, &mon, &fd, &pid))
         return -1;
     json_object_set_string_member(obj, "filler", big);
     json_node_set_object(args, obj);
