@@ -13,12 +13,11 @@
 
 /* virt-pv host-validate: can this host run protected guests? */
 
-static virtPVCapsOptions virtPVHostCaps;
-
+/* Its options are some of the capabilities loader's. */
 static const GOptionEntry virtPVHostEntries[] = {
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostCaps.emulator,
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVCapsOptions, emulator),
       N_("Also check that the QEMU binary PATH can start protected guests"), N_("PATH") },
-    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostCaps.caps_file,
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVCapsOptions, caps_file),
       N_("Check QEMU with the capabilities in FILE (from domcapabilities --json) instead"),
       N_("FILE") },
     { NULL }
@@ -42,19 +41,20 @@ virtPVHostQEMUClear(virtPVHostQEMU *qemu)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtPVHostQEMU, virtPVHostQEMUClear)
 
 static gboolean
-virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, virtPVHostQEMU *qemu, GError **error)
+virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                    virtPVHostQEMU *qemu, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) probe_error = NULL;
 
-    if (!virtPVCapsCheckOptions(&virtPVHostCaps, error))
+    if (!virtPVCapsCheckOptions(copts, error))
         return FALSE;
-    if (!virtPVCapsGet(opts, &virtPVHostCaps, &caps, &probe_error)) {
-        if (virtPVHostCaps.caps_file) {
+    if (!virtPVCapsLoad(opts, copts, &caps, NULL, &probe_error)) {
+        if (copts->caps_file) {
             g_propagate_error(error, g_steal_pointer(&probe_error));
             return FALSE;
         }
-        qemu->emulator = virtPVCapsEmulatorPath(virtPVHostCaps.emulator);
+        qemu->emulator = virtPVCapsEmulatorPath(copts->emulator);
         qemu->probe_error = g_strdup(probe_error->message);
         qemu->info.emulator = qemu->emulator;
         qemu->info.probe_error = qemu->probe_error;
@@ -358,17 +358,18 @@ virtPVHostPrintJSON(const virHostPVState *state, const virHostValidateReport *re
 }
 
 static int
-virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVHostValidate(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVCapsOptions *copts = cmd_opts;
     g_autoptr(virHostPVState) state = NULL;
     g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
     g_auto(virtPVHostQEMU) qemu = { 0 };
-    gboolean with_qemu = virtPVCapsWanted(&virtPVHostCaps);
+    gboolean with_qemu = virtPVCapsWanted(copts);
 
     if (argc > 1)
         return virtPVReportUnexpected(argv[1]);
-    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
+    if (with_qemu && !virtPVHostProbeQEMU(opts, copts, &qemu, &error))
         return virtPVReportError(error);
     if (!virHostPVStateRead(opts->root, &state, &error))
         return virtPVReportError(error);
@@ -386,5 +387,6 @@ const virtPVCommand virtPVCommandHostValidate = {
     .params = "",
     .summary = N_("Check that this host can run protected (Secure Execution) guests"),
     .options = virtPVHostEntries,
+    .options_size = sizeof(virtPVCapsOptions),
     .run = virtPVHostValidate,
 };
