@@ -143,7 +143,7 @@ virtPVFixPrintJSON(const char *path, virQEMUFixMode mode, const virQEMUFixResult
     }
     json_builder_end_array(b);
     json_builder_set_member_name(b, "remaining");
-    virtPVFindingsBuildJSON(b, path, fixed, remaining);
+    virtPVFindingsBuildJSON(b, path, NULL, fixed, remaining, NULL);
     if (with_xml) {
         json_builder_set_member_name(b, "xml");
         json_builder_add_string_value(b, result->xml);

@@ -42,7 +42,6 @@ virtPVNativeRun(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, ch
     g_autoptr(virQEMUCommandLine) cmd = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *text = NULL;
-    g_autofree char *file = NULL;
     g_auto(virQEMUValidateContext) ctx = { .force_pv = nopts->force_pv };
     guint i;
 
@@ -66,14 +65,7 @@ virtPVNativeRun(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, ch
 
     /* What validation warns about concerns the argv too (a machine type
      * this QEMU does not have, say); notes stay with validate. */
-    file = virStringEscapeControl(argv[1]);
-    for (i = 0; i < result->findings->len; i++) {
-        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
-
-        if (f->severity == VIR_QEMU_FINDING_WARNING)
-            fprintf(stderr, _("warning: %s: %s at '%s': %s\n"), file, f->code, f->xpath,
-                    f->message);
-    }
+    virtPVFindingsPrintWarnings(stderr, argv[1], result);
     for (i = 0; i < cmd->warnings->len; i++) {
         g_autofree char *warning =
             virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));

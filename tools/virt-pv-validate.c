@@ -320,12 +320,11 @@ virtPVValidateDef(virtPVValidateRun *run, const char *file, const char *uri, gbo
     virtPVValidateMetricsGuest(run, uri ? uri : "", def->name, result, decision);
 
     if (opts->json) {
-        g_autoptr(GString) json = g_string_sized_new(4096);
+        g_autoptr(JsonBuilder) b = json_builder_new();
 
-        virtPVFindingsAppendJSONFull(json, file, uri, def, result,
-                                     decision >= 0 ? virtPVDecisionToString(decision) : NULL);
-        g_string_append_c(json, '\n');
-        fwrite(json->str, 1, json->len, stdout);
+        virtPVFindingsBuildJSON(b, file, uri, def, result,
+                                decision >= 0 ? virtPVDecisionToString(decision) : NULL);
+        virtPVPrintJSON(b);
     } else {
         virtPVFindingsPrintLong(opts, stdout, file, def, result);
         if (decision >= 0 && !opts->quiet)
@@ -345,11 +344,10 @@ virtPVValidateFailed(virtPVValidateRun *run, const char *label, const char *uri,
                          "Whether the guest could not be read or checked (1)", 1, "uri",
                          uri ? uri : "", "domain", label ? label : "", NULL);
     if (run->opts->json) {
-        g_autoptr(GString) json = g_string_new(NULL);
+        g_autoptr(JsonBuilder) b = json_builder_new();
 
-        virtPVFindingsAppendErrorJSON(json, label, uri, error->message);
-        g_string_append_c(json, '\n');
-        fwrite(json->str, 1, json->len, stdout);
+        virtPVFindingsBuildErrorJSON(b, label, uri, error->message);
+        virtPVPrintJSON(b);
     }
     /* Files report errors as everywhere, on stderr; a fleet audit keeps
      * the record with the others on stdout. */
@@ -478,20 +476,29 @@ virtPVValidatePrintSummary(const virtPVValidateRun *run)
     for (i = 0; i < VIRT_PV_VERDICT_LAST; i++)
         total += run->counts[i];
     if (run->opts->json) {
-        g_autoptr(GString) json = g_string_new("{\"summary\":{");
+        g_autoptr(JsonBuilder) b = json_builder_new();
 
-        g_string_append_printf(json, "\"guests\":%u", total);
-        for (i = 0; i < VIRT_PV_VERDICT_LAST; i++)
-            g_string_append_printf(json, ",\"%s\":%u", virtPVVerdictNames[i], run->counts[i]);
-        if (run->config) {
-            g_string_append(json, ",\"hook\":{");
-            for (i = 0; i < VIRT_PV_DECISION_LAST; i++)
-                g_string_append_printf(json, "%s\"%s\":%u", i ? "," : "",
-                                       virtPVDecisionToString(i), run->decisions[i]);
-            g_string_append_c(json, '}');
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "summary");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "guests");
+        json_builder_add_int_value(b, total);
+        for (i = 0; i < VIRT_PV_VERDICT_LAST; i++) {
+            json_builder_set_member_name(b, virtPVVerdictNames[i]);
+            json_builder_add_int_value(b, run->counts[i]);
         }
-        g_string_append(json, "}}\n");
-        fwrite(json->str, 1, json->len, stdout);
+        if (run->config) {
+            json_builder_set_member_name(b, "hook");
+            json_builder_begin_object(b);
+            for (i = 0; i < VIRT_PV_DECISION_LAST; i++) {
+                json_builder_set_member_name(b, virtPVDecisionToString(i));
+                json_builder_add_int_value(b, run->decisions[i]);
+            }
+            json_builder_end_object(b);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+        virtPVPrintJSON(b);
         return;
     }
     printf(ngettext("%u guest: %u pass, %u fail, %u not PV, %u could not be checked\n",
