@@ -103,6 +103,10 @@ static const virDLSymbol virtPVLibvirtSymbols[] = {
     { "virSetErrorFunc", G_STRUCT_OFFSET(virtPVLibvirt, setErrorFunc) },
 };
 
+/* The one piece of mutable state in tools/, on purpose: the libraries
+ * are opened once per process and libvirt's global state initialised
+ * once (virInitialize), whatever the command; filled on first use, in
+ * the main thread before the fetch threads start. */
 static virtPVLibvirt virtPVLibvirtAPI;
 
 /* libvirt prints every error to stderr unless told otherwise; virt-pv
