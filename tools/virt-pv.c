@@ -128,6 +128,22 @@ virtPVParseCommand(const virtPVCommand *cmd, GOptionContext *ctx, GStrv *argv, G
 }
 
 static int
+virtPVRunParsed(const virtPVCommand *cmd, virtPVGlobalOptions *opts, gpointer cmd_opts,
+                char **argv)
+{
+    if (opts->root && !g_file_test(opts->root, G_FILE_TEST_IS_DIR)) {
+        g_autoptr(GError) error = NULL;
+
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("'%s' is not a directory"), opts->root);
+        return virtPVReportError(error);
+    }
+    opts->color = !opts->json && isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR") &&
+                  g_strcmp0(g_getenv("TERM"), "dumb") != 0;
+    return cmd->run(opts, cmd_opts, (int)g_strv_length(argv), argv);
+}
+
+static int
 virtPVRunCommand(const virtPVCommand *cmd, virtPVGlobalOptions *opts,
                  const GOptionEntry *global, char **args)
 {
@@ -137,6 +153,7 @@ virtPVRunCommand(const virtPVCommand *cmd, virtPVGlobalOptions *opts,
     g_autoptr(GError) error = NULL;
     g_auto(GStrv) argv = g_strdupv(args);
     g_autofree char *prgname = g_strdup_printf("virt-pv %s", cmd->name);
+    char *root = opts->root;
     int ret;
 
     if (cmd->options_init)
@@ -144,16 +161,15 @@ virtPVRunCommand(const virtPVCommand *cmd, virtPVGlobalOptions *opts,
     entries = virtPVOptionsBind(cmd->options, cmd_opts);
     ctx = virtPVContextNew(cmd->params, cmd->summary, entries, global);
     g_set_prgname(prgname);
-    if (!virtPVParseCommand(cmd, ctx, &argv, &error)) {
-        ret = virtPVReportError(error);
-    } else if (opts->root && !g_file_test(opts->root, G_FILE_TEST_IS_DIR)) {
-        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    _("'%s' is not a directory"), opts->root);
-        ret = virtPVReportError(error);
+    if (virtPVParseCommand(cmd, ctx, &argv, &error)) {
+        /* GOption frees only what its own context stored: a --root
+         * given before the command's name and again after it is
+         * replaced here. */
+        if (opts->root != root)
+            g_free(root);
+        ret = virtPVRunParsed(cmd, opts, cmd_opts, argv);
     } else {
-        opts->color = !opts->json && isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR") &&
-                      g_strcmp0(g_getenv("TERM"), "dumb") != 0;
-        ret = cmd->run(opts, cmd_opts, (int)g_strv_length(argv), argv);
+        ret = virtPVReportError(error);
     }
     virtPVOptionsClear(cmd->options, cmd_opts);
     return ret;
