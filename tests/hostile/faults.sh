@@ -173,6 +173,17 @@ ht_check "  the metrics count the failure" \
 ht_check "  and the guest" grep -qE '^virt_pv_guest_protected\{uri=".*",domain="pv-guest"\} 0$' \
     "$d/status.prom"
 
+# The guest's own answer, in JSON.
+printf '{"pv-guest": {"return": {"count": 2, "buf-b64": "MQo=", "eof": true}}}\n' >"$d/one.json"
+ht_run --json status --connect "$uri" --agent-replies "$d/one.json" pv-guest
+ht_expect "status --json with the guest's reply" 1 '^$'
+ht_check "  the guest's value, no agent error, still not protected (not KVM)" python3 -c '
+import json, sys
+rec = json.loads(sys.argv[1])
+assert rec["prot_virt_guest"] == "1" and rec["agent_error"] is None, rec
+assert rec["should_be_protected"] and not rec["protected"], rec
+' "$HT_OUT"
+
 # libvirt's default URI, where nothing listens.
 LIBVIRT_DEFAULT_URI="qemu:///system?socket=$d/nowhere.sock" ht_run --json status --all
 ht_expect "status --json with an unreachable default URI" 2 '^$'
@@ -221,6 +232,27 @@ summary = json.loads(sys.argv[1].splitlines()[-1])["summary"]
 hook = summary["hook"]
 assert sum(hook.values()) == summary["guests"] == 2, summary
 ' "$HT_OUT"
+
+# The policy of a configuration: a host-key document that cannot be read
+# is a warning, the decision is counted in the metrics, and a host that
+# cannot be read is an input error.
+printf '[virt-pv]\ncheck_qemu = false\ncheck_host = false\nhost_key_documents = %s\n' \
+    "$d/missing.crt" >"$d/docs.conf"
+ht_run validate --config "$d/docs.conf" --prometheus "$d/policy.prom" "$d/guest.xml"
+ht_expect "validate --config with a missing host-key document" 0 \
+    "^warning: cannot open '$d/missing.crt': No such file"
+ht_check "  the hook's decision is a metric" \
+    grep -qxF 'virt_pv_guest_hook_refuses{uri="",domain="guest",decision="allow"} 0' "$d/policy.prom"
+mkdir -p "$d/fifo-host/proc/sys/kernel"
+mkfifo "$d/fifo-host/proc/sys/kernel/osrelease"
+printf '[virt-pv]\ncheck_qemu = false\ncheck_host = true\n' >"$d/host.conf"
+HT_LIMIT_S=10 ht_run --root "$d/fifo-host" validate --config "$d/host.conf" "$d/guest.xml"
+ht_expect "validate --config --root with a FIFO as /proc/sys/kernel/osrelease" 2 \
+    "^error: '$d/fifo-host/proc/sys/kernel/osrelease' is not a regular file"
+ht_run validate --prometheus "$d/failed.prom" "$d/missing.xml"
+ht_expect "validate --prometheus of a missing file" 2 "^error: cannot open '$d/missing.xml'"
+ht_check "  the metrics say the check failed" \
+    grep -qE "^virt_pv_guest_check_failed\\{uri=\"\",domain=\"$d/missing.xml\"\\} 1$" "$d/failed.prom"
 
 # ---- libvirt that cannot be loaded --------------------------------------------------------
 
