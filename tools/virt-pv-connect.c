@@ -81,6 +81,9 @@ typedef struct {
     int (*domainFree)(virDomainPtr);
     const char *(*getLastErrorMessage)(void);
     void (*setErrorFunc)(void *, virErrorFunc);
+    int (*eventRegisterDefaultImpl)(void);
+    int (*eventRunDefaultImpl)(void);
+    int (*connectSetKeepAlive)(virConnectPtr, int, unsigned int);
     /* libvirt-qemu */
     void *qemu_handle;
     char *(*qemuAgentCommand)(virDomainPtr, const char *, int, unsigned int);
@@ -101,7 +104,17 @@ static const virDLSymbol virtPVLibvirtSymbols[] = {
     { "virDomainFree", G_STRUCT_OFFSET(virtPVLibvirt, domainFree) },
     { "virGetLastErrorMessage", G_STRUCT_OFFSET(virtPVLibvirt, getLastErrorMessage) },
     { "virSetErrorFunc", G_STRUCT_OFFSET(virtPVLibvirt, setErrorFunc) },
+    { "virEventRegisterDefaultImpl", G_STRUCT_OFFSET(virtPVLibvirt, eventRegisterDefaultImpl) },
+    { "virEventRunDefaultImpl", G_STRUCT_OFFSET(virtPVLibvirt, eventRunDefaultImpl) },
+    { "virConnectSetKeepAlive", G_STRUCT_OFFSET(virtPVLibvirt, connectSetKeepAlive) },
 };
+
+/* A daemon that stops answering (stopped, hung, its host gone) would
+ * block a call forever: libvirt's keepalive closes such a connection
+ * after about (count + 1) * interval seconds, and the calls on it fail.
+ * virsh does the same (5 s, 6 times); 5 s, twice here. */
+#define VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S 5
+#define VIRT_PV_CONNECT_KEEPALIVE_COUNT 2
 
 static virtPVLibvirt virtPVLibvirtAPI;
 
@@ -110,6 +123,17 @@ static virtPVLibvirt virtPVLibvirtAPI;
 static void
 virtPVConnectQuiet(void *opaque, virErrorPtr err)
 {
+}
+
+/* libvirt's event loop, which runs the keepalive; it lives as long as
+ * the process. */
+static gpointer
+virtPVConnectEventLoop(gpointer opaque)
+{
+    for (;;) {
+        if (virtPVLibvirtAPI.eventRunDefaultImpl() < 0)
+            return NULL;
+    }
 }
 
 /* libvirt, and with @with_qemu libvirt-qemu (the agent command of
@@ -132,6 +156,10 @@ virtPVLibvirtLoad(gboolean with_qemu, GError **error)
             return FALSE;
         }
         api->setErrorFunc(NULL, virtPVConnectQuiet);
+        /* Before any connection: the remote driver takes the loop that
+         * is registered when it connects. */
+        if (api->eventRegisterDefaultImpl() == 0)
+            g_thread_unref(g_thread_new("virt-pv-events", virtPVConnectEventLoop, NULL));
     }
     if (with_qemu && !api->qemu_handle &&
         !virDLOpen(VIRT_PV_LIBVIRT_QEMU_SONAME, "libvirt-qemu", qemu_symbols,
@@ -355,6 +383,10 @@ virtPVConnectRun(gpointer opaque)
         g_ptr_array_add(job->records, domain);
         return NULL;
     }
+    /* Not every driver has a keepalive (the test driver has not): then
+     * there is no daemon to wait for either. */
+    virtPVLibvirtAPI.connectSetKeepAlive(conn, VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S,
+                                         VIRT_PV_CONNECT_KEEPALIVE_COUNT);
     /* The default URI, as libvirt resolved it, names the records. */
     if ((name = virtPVLibvirtAPI.connectGetURI(conn))) {
         resolved = g_strdup(name);
