@@ -218,6 +218,28 @@ head -c 2048 /dev/urandom >"$d/garbage.crt"
 ht_run validate --host-key-document "$d/garbage.crt" "$d/guest.xml"
 ht_expect "validate --host-key-document of random bytes" 2 "^error: '$d/garbage.crt'"
 
+# Certificates that are no host-key documents: another key type, another
+# curve; and a P-521 one in PEM after blank lines, which is one.
+if command -v openssl >/dev/null; then
+    cert() {
+        openssl req -x509 -newkey "$2" ${3:+-pkeyopt "$3"} -nodes -subj "/CN=$1" -days 1 \
+            -keyout "$d/$1.key" -out "$d/$1.crt" 2>/dev/null
+    }
+    cert rsa rsa:1024 && cert p256 ec ec_paramgen_curve:P-256 &&
+        cert p521 ec ec_paramgen_curve:P-521
+    ht_run validate --host-key-document "$d/rsa.crt" "$d/guest.xml"
+    ht_expect "--host-key-document with an RSA key" 2 \
+        "^error: '$d/rsa.crt'.*its key is not an elliptic-curve key"
+    ht_run validate --host-key-document "$d/p256.crt" "$d/guest.xml"
+    ht_expect "--host-key-document with a P-256 key" 2 \
+        "^error: '$d/p256.crt' is not a host-key document: its key is on curve SECP256R1, not P-521$"
+    { printf '\n \t\n'; cat "$d/p521.crt"; } >"$d/blank-p521.crt"
+    ht_run validate --host-key-document "$d/blank-p521.crt" "$d/guest.xml"
+    ht_expect "--host-key-document in PEM after blank lines" 0 '^$'
+else
+    ht_skip "host-key documents of other keys" "openssl is not installed"
+fi
+
 ht_run validate --connect test:///default --connect "$uri" --all
 ht_expect "validate of two URIs" 1 '^$'
 ht_check "  each URI gets its heading" eval \
