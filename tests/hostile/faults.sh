@@ -184,6 +184,20 @@ assert rec["prot_virt_guest"] == "1" and rec["agent_error"] is None, rec
 assert rec["should_be_protected"] and not rec["protected"], rec
 ' "$HT_OUT"
 
+# "protected when it is a PV guest and no witness objects" (the man page):
+# a KVM guest whose definition passes, no process of it here to object,
+# and its agent saying 1.
+python3 -c 'import sys; t = open(sys.argv[1]).read()
+t = t.replace("<domain type=\x27test\x27>\n    <name>pv-guest", "<domain type=\x27kvm\x27>\n    <name>pv-guest")
+open(sys.argv[2], "w").write(t)' "$d/node.xml" "$d/node-kvm.xml"
+ht_run status --connect "test://$d/node-kvm.xml" --agent-replies "$d/one.json" pv-guest
+ht_expect "status of a PV guest that no witness objects to" 0 '^$'
+ht_check "  is protected" grep -q "^pv-guest (.*): protected$" <<<"$HT_OUT"
+ht_check "  with no reason why not" eval '! grep -q "why not" <<<"$HT_OUT"'
+ht_run -q status --connect "test://$d/node-kvm.xml" --agent-replies "$d/one.json" pv-guest
+ht_expect "status -q of a protected guest" 0 '^$'
+ht_check "  prints nothing" test -z "$HT_OUT"
+
 # libvirt's default URI, where nothing listens.
 LIBVIRT_DEFAULT_URI="qemu:///system?socket=$d/nowhere.sock" ht_run --json status --all
 ht_expect "status --json with an unreachable default URI" 2 '^$'
