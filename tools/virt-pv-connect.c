@@ -83,6 +83,8 @@ typedef struct {
     void (*setErrorFunc)(void *, virErrorFunc);
     int (*eventRegisterDefaultImpl)(void);
     int (*eventRunDefaultImpl)(void);
+    int (*eventAddTimeout)(int, virEventTimeoutCallback, void *, virFreeCallback);
+    int (*eventRemoveTimeout)(int);
     int (*connectSetKeepAlive)(virConnectPtr, int, unsigned int);
     /* libvirt-qemu */
     void *qemu_handle;
@@ -106,6 +108,8 @@ static const virDLSymbol virtPVLibvirtSymbols[] = {
     { "virSetErrorFunc", G_STRUCT_OFFSET(virtPVLibvirt, setErrorFunc) },
     { "virEventRegisterDefaultImpl", G_STRUCT_OFFSET(virtPVLibvirt, eventRegisterDefaultImpl) },
     { "virEventRunDefaultImpl", G_STRUCT_OFFSET(virtPVLibvirt, eventRunDefaultImpl) },
+    { "virEventAddTimeout", G_STRUCT_OFFSET(virtPVLibvirt, eventAddTimeout) },
+    { "virEventRemoveTimeout", G_STRUCT_OFFSET(virtPVLibvirt, eventRemoveTimeout) },
     { "virConnectSetKeepAlive", G_STRUCT_OFFSET(virtPVLibvirt, connectSetKeepAlive) },
 };
 
@@ -125,15 +129,73 @@ virtPVConnectQuiet(void *opaque, virErrorPtr err)
 {
 }
 
-/* libvirt's event loop, which runs the keepalive; it lives as long as
- * the process. */
+/* libvirt's default event loop runs the keepalive.  Its thread starts
+ * with the first connection that has a keepalive (a daemon's; the test
+ * driver has none) and ends with virtPVConnectFetch(). */
+static GMutex virtPVConnectEventLock;
+static GThread *virtPVConnectEventThread;
+static gint virtPVConnectEventQuit;
+
 static gpointer
 virtPVConnectEventLoop(gpointer opaque)
 {
-    for (;;) {
+    while (!g_atomic_int_get(&virtPVConnectEventQuit)) {
         if (virtPVLibvirtAPI.eventRunDefaultImpl() < 0)
-            return NULL;
+            break;
     }
+    return NULL;
+}
+
+/* Before the first connection to a daemon: the remote driver takes the
+ * event loop that is registered when it connects.  libvirt's test driver
+ * (test:///) runs in the process and needs none. */
+static void
+virtPVConnectEventRegister(char *const *uris, guint nuris)
+{
+    static gboolean registered;
+    guint i;
+
+    for (i = 0; i < nuris && !registered; i++) {
+        if (!uris[i] || !g_str_has_prefix(uris[i], "test:")) {
+            virtPVLibvirtAPI.eventRegisterDefaultImpl();
+            registered = TRUE;
+        }
+    }
+}
+
+static void
+virtPVConnectEventStart(void)
+{
+    g_mutex_lock(&virtPVConnectEventLock);
+    if (!virtPVConnectEventThread) {
+        g_atomic_int_set(&virtPVConnectEventQuit, 0);
+        virtPVConnectEventThread = g_thread_new("virt-pv-events", virtPVConnectEventLoop, NULL);
+    }
+    g_mutex_unlock(&virtPVConnectEventLock);
+}
+
+static void
+virtPVConnectEventWake(int timer, void *opaque)
+{
+}
+
+/* A timeout due at once ends the loop's wait; the loop then sees that it
+ * must quit. */
+static void
+virtPVConnectEventStop(void)
+{
+    GThread *thread = g_steal_pointer(&virtPVConnectEventThread);
+    int timer;
+
+    if (!thread)
+        return;
+    g_atomic_int_set(&virtPVConnectEventQuit, 1);
+    if ((timer = virtPVLibvirtAPI.eventAddTimeout(0, virtPVConnectEventWake, NULL, NULL)) < 0) {
+        g_thread_unref(thread);
+        return;
+    }
+    g_thread_join(thread);
+    virtPVLibvirtAPI.eventRemoveTimeout(timer);
 }
 
 /* libvirt, and with @with_qemu libvirt-qemu (the agent command of
@@ -156,10 +218,6 @@ virtPVLibvirtLoad(gboolean with_qemu, GError **error)
             return FALSE;
         }
         api->setErrorFunc(NULL, virtPVConnectQuiet);
-        /* Before any connection: the remote driver takes the loop that
-         * is registered when it connects. */
-        if (api->eventRegisterDefaultImpl() == 0)
-            g_thread_unref(g_thread_new("virt-pv-events", virtPVConnectEventLoop, NULL));
     }
     if (with_qemu && !api->qemu_handle &&
         !virDLOpen(VIRT_PV_LIBVIRT_QEMU_SONAME, "libvirt-qemu", qemu_symbols,
@@ -385,8 +443,9 @@ virtPVConnectRun(gpointer opaque)
     }
     /* Not every driver has a keepalive (the test driver has not): then
      * there is no daemon to wait for either. */
-    virtPVLibvirtAPI.connectSetKeepAlive(conn, VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S,
-                                         VIRT_PV_CONNECT_KEEPALIVE_COUNT);
+    if (virtPVLibvirtAPI.connectSetKeepAlive(conn, VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S,
+                                             VIRT_PV_CONNECT_KEEPALIVE_COUNT) == 0)
+        virtPVConnectEventStart();
     /* The default URI, as libvirt resolved it, names the records. */
     if ((name = virtPVLibvirtAPI.connectGetURI(conn))) {
         resolved = g_strdup(name);
@@ -421,6 +480,7 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
         }
         return records;
     }
+    virtPVConnectEventRegister(uris, nuris);
     for (i = 0; i < nuris; i++) {
         jobs[i].request = request;
         jobs[i].uri = uris[i];
@@ -436,6 +496,7 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
             g_thread_join(threads[i]);
         g_ptr_array_extend_and_steal(records, jobs[i].records);
     }
+    virtPVConnectEventStop();
     return records;
 }
 

@@ -88,6 +88,8 @@ frozen = threading.Event()
 def down():
     while True:
         data = s.recv(65536)
+        if not data and frozen.is_set():
+            return  # the client still waits, as on a stopped daemon
         if not data:
             os._exit(0)
         if not frozen.is_set():
