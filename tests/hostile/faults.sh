@@ -35,6 +35,15 @@ no_temp() {
     [ -z "$(find "$1" -maxdepth 1 -name '.*.??????' -print -quit)" ]
 }
 
+# A PV guest definition for validate.
+cat >"$d/guest.xml" <<'XML'
+<domain type='kvm'>
+  <name>guest</name>
+  <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
+  <launchSecurity type='s390-pv'/>
+</domain>
+XML
+
 # ---- the guests: libvirt's test driver with a node file ------------------------
 
 # A PV guest (the metadata marker, iommu on its disk) and a plain one, both
@@ -214,13 +223,6 @@ assert "nowhere.sock" in rec["error"], rec
 # ---- validate: usage and several URIs -------------------------------------------------
 
 printf '[virt-pv]\ncheck_qemu = false\n' >"$d/hook.conf"
-cat >"$d/guest.xml" <<'XML'
-<domain type='kvm'>
-  <name>guest</name>
-  <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
-  <launchSecurity type='s390-pv'/>
-</domain>
-XML
 ht_run validate --config "$d/hook.conf" --hook-policy "$d/guest.xml"
 ht_expect "validate --config with --hook-policy" 2 '^error: --config and --hook-policy exclude each other$'
 ht_run validate --config "$d/hook.conf" --strict "$d/guest.xml"
@@ -328,13 +330,6 @@ metrics_case() {
     ht_expect "--prometheus $1" 2 "$3"
     ht_check "  the findings were printed all the same" grep -q . <<<"$HT_OUT"
 }
-cat >"$d/guest.xml" <<'XML'
-<domain type='kvm'>
-  <name>guest</name>
-  <os><type arch='s390x' machine='s390-ccw-virtio'>hvm</type></os>
-  <launchSecurity type='s390-pv'/>
-</domain>
-XML
 metrics_case "/dev/full" /dev/full "^error: '/dev/full' is not a regular file; only regular files are replaced$"
 metrics_case "in a directory that does not exist" "$d/missing/x.prom" \
     "^error: cannot open the directory '$d/missing': No such file"
