@@ -367,7 +367,7 @@ virQEMUFixDriverOn(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **erro
 
     /* Elements that take no <driver iommu> in libvirt's schema (the virtio
      * IOMMU, virtio-pmem, vhost-scsi) are left for validation to report. */
-    if (dev->iommu == VIR_TRISTATE_SWITCH_ON || !dev->takes_iommu)
+    if (!virQEMUValidateDeviceLacksIommu(dev) || !dev->takes_iommu)
         return TRUE;
     if (driver) {
         if (!virXMLTextEditSetAttr(ctx->edit, driver, "iommu", "on", error))

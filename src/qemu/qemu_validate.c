@@ -490,6 +490,12 @@ virQEMUValidateIommuImpossible(virQEMUValidateRun *run, const virQEMUValidateRul
                                 "(<launchSecurity type='s390-pv'/>)")));
 }
 
+gboolean
+virQEMUValidateDeviceLacksIommu(const virDomainDevice *dev)
+{
+    return !dev->implicit && dev->virtio && dev->iommu != VIR_TRISTATE_SWITCH_ON;
+}
+
 static void
 virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
@@ -498,7 +504,7 @@ virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *
     for (i = 0; i < run->def->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
 
-        if (dev->implicit || !dev->virtio || dev->iommu == VIR_TRISTATE_SWITCH_ON)
+        if (!virQEMUValidateDeviceLacksIommu(dev))
             continue;
         if (!dev->takes_iommu) {
             virQEMUValidateIommuImpossible(run, rule, dev);

@@ -155,6 +155,10 @@ gboolean virQEMUValidateCPULacksUnpack(const virDomainDef *def);
 /* A virtio device the user wrote with iommu='off' (virtio-iommu-off). */
 gboolean virQEMUValidateDeviceIommuOff(const virDomainDevice *dev);
 
+/* A virtio device the user wrote without iommu='on'
+ * (virtio-iommu-missing). */
+gboolean virQEMUValidateDeviceLacksIommu(const virDomainDevice *dev);
+
 /* A virtio-mem device, which PV cannot serve (virtio-mem). */
 gboolean virQEMUValidateDeviceIsVirtioMem(const virDomainDevice *dev);
 
