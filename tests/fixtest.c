@@ -142,22 +142,25 @@ testIsRefused(const testFixCase *c, const char *code)
            g_strv_contains((const char *const *)refused, code);
 }
 
-/* Add the findings of `virt-pv --json validate OPTION [ARG] FILE` to
+/* Add the findings of `virt-pv --json validate OPTION... FILE` to
  * @findings (code -> xpath of the first). */
 static gboolean
-testFindingsOf(const char *option, const char *arg, const char *path, GHashTable *findings)
+testFindingsOf(const char *const *options, const char *path, GHashTable *findings)
 {
-    const char *argv[] = { virTestProgram(), "--json", "validate", option, arg, path, NULL };
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autofree char *out = NULL;
     JsonArray *problems;
     guint i;
 
-    if (!arg) {
-        argv[4] = path;
-        argv[5] = NULL;
-    }
-    if (virTestRunCommand(argv, NULL, &out, NULL) < 0)
+    g_ptr_array_add(argv, (gpointer)virTestProgram());
+    g_ptr_array_add(argv, (gpointer) "--json");
+    g_ptr_array_add(argv, (gpointer) "validate");
+    for (; *options; options++)
+        g_ptr_array_add(argv, (gpointer)*options);
+    g_ptr_array_add(argv, (gpointer)path);
+    g_ptr_array_add(argv, NULL);
+    if (virTestRunCommand((const char *const *)argv->pdata, NULL, &out, NULL) < 0)
         return FALSE;
     if (!json_parser_load_from_data(parser, out, -1, NULL) ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)) ||
@@ -182,11 +185,12 @@ testFindingsOf(const char *option, const char *arg, const char *path, GHashTable
 static GHashTable *
 testFindings(const char *path)
 {
+    static const char *const as_pv[] = { "--pv", NULL };
+    static const char *const required[] = { "--config", "require-pv.conf", NULL };
     g_autoptr(GHashTable) findings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                            g_free);
 
-    if (!testFindingsOf("--pv", NULL, path, findings) ||
-        !testFindingsOf("--config", "require-pv.conf", path, findings))
+    if (!testFindingsOf(as_pv, path, findings) || !testFindingsOf(required, path, findings))
         return NULL;
     return g_steal_pointer(&findings);
 }
