@@ -296,7 +296,6 @@ static void
 virtPVConnectAskAgent(virDomainPtr dom, virtPVConnectDomain *domain, int timeout_s)
 {
     g_autofree char *opened = NULL;
-    g_autofree char *read = NULL;
     g_autofree char *close_reply = NULL;
     g_autofree char *cmd = NULL;
     g_autoptr(JsonNode) node = NULL;
