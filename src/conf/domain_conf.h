@@ -205,20 +205,14 @@ typedef struct {
     GHashTable *xpath_steps;   /* private to the parser: NULL afterwards */
 } virDomainDef;
 
-typedef enum {
-    /* The caller will change def->doc.  Without this flag, short texts are
-     * stored inside their nodes (libxml2's XML_PARSE_COMPACT, fewer
-     * allocations), and the tree must only be read. */
-    VIR_DOMAIN_DEF_PARSE_EDITABLE = 1 << 1,
-} virDomainDefParseFlags;
-
-/* Set up libxml2 once, in the main thread, before definitions are parsed
- * in several threads at once; parsing itself keeps no shared state. */
+/* Set up the XML parser once, in the main thread, before definitions
+ * are parsed in several threads at once (virXMLParserInit). */
 void virDomainDefParserInit(void);
 
-/* Parse @path (at most VIR_DOMAIN_XML_MAX bytes).  No network, no DTD,
- * no entity substitution: entity declarations and DOCTYPE internal
- * subsets are refused.  Malformed XML fails with "PATH:LINE: message". */
+/* Parse @path (at most VIR_DOMAIN_XML_MAX bytes) safely (virXMLParseSafe)
+ * and check every value the model keeps: a value libvirt would refuse
+ * when the domain is defined fails with "PATH:LINE: message".  No flags
+ * are defined yet: @flags must be 0.  The document is for reading only. */
 gboolean virDomainDefParseFile(const char *path, unsigned int flags, virDomainDef **ret_def,
                                GError **error);
 
@@ -229,11 +223,6 @@ gboolean virDomainDefParseString(const char *xml, gsize len, const char *name,
 
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree)
-
-/* The xpath of @node in the /domain/devices/disk[1] style: an index on
- * children of <devices> always, elsewhere only where same-named
- * siblings exist. */
-char *virDomainNodeXPath(xmlNodePtr node);
 
 /* The position of element @node in document order (preorder, from 0),
  * for sorting things found out of order. */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "conf/virxml.h"
 #include "conf/virxmltextedit.h"
 #include "qemu_error.h"
 #include "qemu_fix.h"
@@ -85,7 +86,7 @@ virQEMUFixNote(virQEMUFixCtx *ctx, xmlNodePtr node, const char *fmt, ...)
     va_end(ap);
     change->xpath = g_strdup(g_hash_table_lookup(ctx->xpaths, node));
     if (!change->xpath)
-        change->xpath = virDomainNodeXPath(node);
+        change->xpath = virXMLNodeXPath(node);
     g_ptr_array_add(ctx->changes, change);
     g_array_append_val(ctx->order, order);
 }
