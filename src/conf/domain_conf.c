@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -298,6 +299,12 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->address_type);
     g_free(dev->loadparm);
     g_free(dev->source_uuid);
+    g_free(dev->source_path);
+    g_free(dev->driver_type);
+    g_free(dev->mac);
+    g_free(dev->target_model);
+    g_free(dev->target_name);
+    g_free(dev->backend_model);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -438,20 +445,470 @@ virDomainDeviceParseBoot(virDomainDef *def, virDomainDevice *dev, xmlNodePtr boo
     return TRUE;
 }
 
+/* ---- typed values of devices ---------------------------------------------- */
+
+static const char *const virDomainDiskCacheStrings[] = {
+    "default", "none", "writethrough", "writeback", "directsync", "unsafe",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskCacheStrings) == VIR_DOMAIN_DISK_CACHE_LAST);
+
+const char *
+virDomainDiskCacheToString(virDomainDiskCache value)
+{
+    if ((guint)value >= VIR_DOMAIN_DISK_CACHE_LAST)
+        return NULL;
+    return virDomainDiskCacheStrings[value];
+}
+
+static const char *const virDomainDiskIoStrings[] = {
+    "default", "native", "threads", "io_uring",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskIoStrings) == VIR_DOMAIN_DISK_IO_LAST);
+
+const char *
+virDomainDiskIoToString(virDomainDiskIo value)
+{
+    if ((guint)value >= VIR_DOMAIN_DISK_IO_LAST)
+        return NULL;
+    return virDomainDiskIoStrings[value];
+}
+
+static const char *const virDomainNetBackendStrings[] = {
+    "default", "qemu", "vhost",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainNetBackendStrings) == VIR_DOMAIN_NET_BACKEND_LAST);
+
+/* libvirt has no name for the default mode: an absent one depends on the
+ * source type. */
+static const char *const virDomainChrSourceModeStrings[] = {
+    NULL, "connect", "bind",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainChrSourceModeStrings) == VIR_DOMAIN_CHR_SOURCE_MODE_LAST);
+
+/* The watchdog actions libvirt knows (virDomainWatchdogAction). */
+static const char *const virDomainWatchdogActions[] = {
+    "reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi", NULL,
+};
+
+/* The serial target models libvirt knows (virDomainChrSerialTargetModel). */
+static const char *const virDomainSerialTargetModels[] = {
+    "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
+    "sclplmconsole", "16550a", "isa-debugcon", NULL,
+};
+
+/* The rng backends libvirt knows (virDomainRNGBackend). */
+static const char *const virDomainRNGBackends[] = { "random", "egd", "builtin", NULL };
+
+/* The index of @value in @names (@n of them, NULL ones never match);
+ * FALSE when it is none of them.  An absent value is index 0. */
+static gboolean
+virDomainNameLookup(const char *const *names, guint n, const char *value, guint *ret_index)
+{
+    guint i;
+
+    if (!value) {
+        *ret_index = 0;
+        return TRUE;
+    }
+    for (i = 0; i < n; i++) {
+        if (names[i] && g_str_equal(names[i], value)) {
+            *ret_index = i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+typedef enum {
+    VIR_DOMAIN_PROP_ABSENT,
+    VIR_DOMAIN_PROP_VALID,
+    VIR_DOMAIN_PROP_INVALID,
+} virDomainPropResult;
+
+/* An unsigned attribute as libvirt's virXMLPropUInt reads it: the whole
+ * text a number in @base (0: C's notation, 0x... and 0...), at most @max.
+ * *@ret_text keeps the text for a message. */
+static virDomainPropResult
+virDomainUIntProp(xmlNodePtr node, const char *attr, guint base, guint64 max, guint *ret_value,
+                  char **ret_text)
+{
+    g_autofree char *text = virXMLProp(node, attr);
+    guint64 value;
+    char *end = NULL;
+
+    *ret_value = 0;
+    if (!text)
+        return VIR_DOMAIN_PROP_ABSENT;
+    errno = 0;
+    value = g_ascii_strtoull(text, &end, base);
+    *ret_text = g_steal_pointer(&text);
+    if (!**ret_text || !g_ascii_isxdigit(**ret_text) || errno || *end || value > max)
+        return VIR_DOMAIN_PROP_INVALID;
+    *ret_value = (guint)value;
+    return VIR_DOMAIN_PROP_VALID;
+}
+
+/* The children of a device element the parsers look at: the first of
+ * each name. */
+typedef struct {
+    xmlNodePtr driver;
+    xmlNodePtr target;
+    xmlNodePtr model;
+    xmlNodePtr boot;
+    xmlNodePtr source;
+} virDomainDeviceChildren;
+
+/* <address type='ccw'>, as libvirt reads it (src/conf/device_conf.c,
+ * virCCWDeviceAddressParseXML and virCCWDeviceAddressIsValid): cssid,
+ * ssid and devno in C's notation, all three or none, cssid up to 0xfe,
+ * ssid up to 3, devno up to 0xffff.  Any cssid: QEMU's virtual css
+ * bridge lets a device use any (hw/s390x/css-bridge.c,
+ * "cssid-unrestricted", always true). */
+static gboolean
+virDomainCCWAddressParse(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    static const char *const names[] = { "cssid", "ssid", "devno" };
+    static const guint64 max[] = { 0xfe, 3, 0xffff };
+    guint *values[] = { &dev->ccw_cssid, &dev->ccw_ssid, &dev->ccw_devno };
+    guint present = 0;
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = NULL;
+        virDomainPropResult rc =
+            virDomainUIntProp(dev->address_node, names[i], 0, max[i], values[i], &text);
+
+        if (rc == VIR_DOMAIN_PROP_INVALID)
+            break;
+        if (rc == VIR_DOMAIN_PROP_VALID)
+            present++;
+    }
+    if (i == G_N_ELEMENTS(names) && (present == 0 || present == G_N_ELEMENTS(names))) {
+        dev->ccw_set = present > 0;
+        return TRUE;
+    }
+    return virDomainInvalid(def, dev->address_node, error,
+                            _("<%s> at '%s' has an invalid ccw address "
+                              "(cssid 0..0xfe, ssid 0..3, devno 0..0xffff)"),
+                            dev->element, dev->xpath);
+}
+
+guint32
+virDomainCCWAddressKey(const virDomainDevice *dev)
+{
+    return (guint32)dev->ccw_cssid << 24 | (guint32)dev->ccw_ssid << 16 | dev->ccw_devno;
+}
+
+char *
+virDomainCCWAddressFormat(guint32 key)
+{
+    return g_strdup_printf("%x.%x.%04x", key >> 24, (key >> 16) & 0xff, key & 0xffff);
+}
+
+/* <address type='drive'>: decimal numbers (libvirt: src/conf/device_conf.c,
+ * virDomainDeviceDriveAddressParseXML). */
+static gboolean
+virDomainDriveAddressParse(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    static const char *const names[] = { "controller", "bus", "target", "unit" };
+    guint *values[] = { &dev->drive_controller, &dev->drive_bus, &dev->drive_target,
+                        &dev->drive_unit };
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = NULL;
+
+        if (virDomainUIntProp(dev->address_node, names[i], 10, G_MAXUINT, values[i], &text) ==
+            VIR_DOMAIN_PROP_INVALID)
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' has an invalid drive address %s '%s'"),
+                                    dev->element, dev->xpath, names[i], text);
+    }
+    return TRUE;
+}
+
+static gboolean
+virDomainDeviceParseAddress(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    if (g_strcmp0(dev->address_type, "ccw") == 0)
+        return virDomainCCWAddressParse(def, dev, error);
+    if (g_strcmp0(dev->address_type, "drive") == 0)
+        return virDomainDriveAddressParse(def, dev, error);
+    return TRUE;
+}
+
+static gint64 virDomainDiskNameIndex(const char *name);
+
+/* libvirt requires a target name it can number (virDomainDiskDefParseXML,
+ * virDiskNameParse), without a partition number (virDomainDiskDefValidate),
+ * puts a SCSI disk only at a drive address (qemuValidateDomainDeviceDefDisk),
+ * and knows its cache and io modes by name (virDomainDiskDefDriverParseXML). */
+static gboolean
+virDomainDiskParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                   GError **error)
+{
+    g_autofree char *cache = virXMLProp(c->driver, "cache");
+    g_autofree char *io = virXMLProp(c->driver, "io");
+    gint64 index = virDomainDiskNameIndex(dev->target_dev);
+    guint value;
+
+    if (!dev->target_dev)
+        return virDomainInvalid(def, dev->node, error, _("<disk> at '%s' has no <target dev>"),
+                                dev->xpath);
+    if (index < 0 || g_ascii_isdigit(dev->target_dev[strlen(dev->target_dev) - 1]))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<disk> at '%s' has an invalid target dev '%s'"), dev->xpath,
+                                dev->target_dev);
+    dev->target_index = (gint)index;
+    if (virDomainDiskIsOnBus(dev, "scsi") && dev->address_type &&
+        !g_str_equal(dev->address_type, "drive"))
+        return virDomainInvalid(def, dev->address_node, error,
+                                _("<disk> at '%s' has an address of type '%s'; "
+                                  "a SCSI disk needs 'drive'"),
+                                dev->xpath, dev->address_type);
+    if (!virDomainNameLookup(virDomainDiskCacheStrings, VIR_DOMAIN_DISK_CACHE_LAST, cache, &value))
+        return virDomainInvalid(def, c->driver, error,
+                                _("<disk> at '%s' has an unknown cache mode '%s'"), dev->xpath,
+                                cache);
+    dev->cache = value;
+    if (!virDomainNameLookup(virDomainDiskIoStrings, VIR_DOMAIN_DISK_IO_LAST, io, &value))
+        return virDomainInvalid(def, c->driver, error,
+                                _("<disk> at '%s' has an unknown io mode '%s'"), dev->xpath, io);
+    dev->io = value;
+    dev->driver_type = virXMLProp(c->driver, "type");
+    if (g_strcmp0(dev->type, "file") == 0)
+        dev->source_path = virXMLProp(c->source, "file");
+    else if (g_strcmp0(dev->type, "block") == 0)
+        dev->source_path = virXMLProp(c->source, "dev");
+    dev->readonly = virXMLChild(dev->node, "readonly") != NULL;
+    return TRUE;
+}
+
+/* A MAC address as libvirt reads it (src/util/virmacaddr.c,
+ * virMacAddrParse): six parts of one or two hex digits joined by ':';
+ * kept as it formats them (lower case, two digits each).  A multicast
+ * address is refused (virDomainNetDefParseXML). */
+static char *
+virDomainMacParse(const char *text)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ":", -1);
+    guint8 bytes[6];
+    gsize i;
+
+    if (g_strv_length(parts) != G_N_ELEMENTS(bytes))
+        return NULL;
+    for (i = 0; i < G_N_ELEMENTS(bytes); i++) {
+        gsize len = strlen(parts[i]);
+
+        if (len < 1 || len > 2 || !g_ascii_isxdigit(parts[i][0]) ||
+            (len == 2 && !g_ascii_isxdigit(parts[i][1])))
+            return NULL;
+        bytes[i] = (guint8)g_ascii_strtoull(parts[i], NULL, 16);
+    }
+    if (bytes[0] & 1)
+        return NULL;
+    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", bytes[0], bytes[1], bytes[2],
+                           bytes[3], bytes[4], bytes[5]);
+}
+
+/* libvirt: virDomainNetDefParseXML (<mac address>, <driver name>). */
+static gboolean
+virDomainInterfaceParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                        GError **error)
+{
+    xmlNodePtr mac = virXMLChild(dev->node, "mac");
+    g_autofree char *address = virXMLProp(mac, "address");
+    g_autofree char *backend = virXMLProp(c->driver, "name");
+    guint value;
+
+    if (address && !(dev->mac = virDomainMacParse(address)))
+        return virDomainInvalid(def, mac, error,
+                                _("<interface> at '%s' has an invalid MAC address '%s' "
+                                  "(expected six hex bytes joined by ':', not multicast)"),
+                                dev->xpath, address);
+    if (!virDomainNameLookup(virDomainNetBackendStrings, VIR_DOMAIN_NET_BACKEND_LAST, backend,
+                             &value))
+        return virDomainInvalid(def, c->driver, error,
+                                _("<interface> at '%s' has an unknown driver name '%s'"),
+                                dev->xpath, backend);
+    dev->backend = value;
+    return TRUE;
+}
+
+/* An index still to be given (see virDomainDefAssignControllerIndexes). */
+#define VIR_DOMAIN_CONTROLLER_INDEX_UNSET G_MAXUINT
+
+/* libvirt: virDomainControllerDefParseXML reads @index as a decimal int
+ * from 0. */
+static gboolean
+virDomainControllerParse(virDomainDef *def, virDomainDevice *dev,
+                         const virDomainDeviceChildren *c, GError **error)
+{
+    g_autofree char *text = NULL;
+
+    switch (virDomainUIntProp(dev->node, "index", 10, G_MAXINT32, &dev->index, &text)) {
+    case VIR_DOMAIN_PROP_ABSENT:
+        dev->index = VIR_DOMAIN_CONTROLLER_INDEX_UNSET;
+        return TRUE;
+    case VIR_DOMAIN_PROP_VALID:
+        return TRUE;
+    case VIR_DOMAIN_PROP_INVALID:
+        break;
+    }
+    return virDomainInvalid(def, dev->node, error,
+                            _("<controller> at '%s' has an invalid index '%s'"), dev->xpath,
+                            text);
+}
+
+/* A character device's source (libvirt: virDomainChrSourceDefParseXML;
+ * virDomainChrSourceDefValidate wants a path for file and pipe sources,
+ * and for unix ones except of a virtio channel, whose path libvirt makes
+ * up). */
+static gboolean
+virDomainChrParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                  GError **error)
+{
+    g_autofree char *mode = virXMLProp(c->source, "mode");
+    const char *type = dev->type ? dev->type : "pty";
+    gboolean needs_path = g_str_equal(type, "file") || g_str_equal(type, "pipe");
+    guint value;
+
+    if (!virDomainNameLookup(virDomainChrSourceModeStrings, VIR_DOMAIN_CHR_SOURCE_MODE_LAST, mode,
+                             &value))
+        return virDomainInvalid(def, c->source, error,
+                                _("<%s> at '%s' has an unknown source mode '%s'"), dev->element,
+                                dev->xpath, mode);
+    dev->source_mode = value;
+    dev->source_path = virXMLProp(c->source, "path");
+    if (g_str_equal(type, "unix"))
+        needs_path = dev->kind != VIR_DOMAIN_DEVICE_CHANNEL ||
+                     g_strcmp0(dev->target_type, "virtio") != 0;
+    if (needs_path && !dev->source_path)
+        return virDomainInvalid(def, dev->node, error,
+                                _("<%s> at '%s' of type '%s' has no <source path>"),
+                                dev->element, dev->xpath, type);
+    return TRUE;
+}
+
+static gboolean
+virDomainSerialParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                     GError **error)
+{
+    dev->target_model = virXMLChildProp(c->target, "model", "name");
+    if (dev->target_model && !g_strv_contains(virDomainSerialTargetModels, dev->target_model))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<serial> at '%s' has an unknown model '%s'"), dev->xpath,
+                                dev->target_model);
+    return virDomainChrParse(def, dev, c, error);
+}
+
+static gboolean
+virDomainChannelParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                      GError **error)
+{
+    dev->target_name = virXMLProp(c->target, "name");
+    return virDomainChrParse(def, dev, c, error);
+}
+
+/* libvirt: virDomainMemballoonDefParseXML (virTristateSwitch values). */
+static gboolean
+virDomainBalloonParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                      GError **error)
+{
+    return virDomainSwitchParse(def, dev->node, "autodeflate", &dev->autodeflate, error) &&
+           virDomainSwitchParse(def, dev->node, "freePageReporting", &dev->free_page_reporting,
+                                error);
+}
+
+/* libvirt: virDomainRNGDefParseXML: a known backend model, <rate> with
+ * decimal bytes (required) and period. */
+static gboolean
+virDomainRNGParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                  GError **error)
+{
+    xmlNodePtr backend = virXMLChild(dev->node, "backend");
+    xmlNodePtr rate = virXMLChild(dev->node, "rate");
+    g_autofree char *bytes = NULL;
+    g_autofree char *period = NULL;
+
+    dev->backend_model = virXMLProp(backend, "model");
+    if (dev->backend_model && !g_strv_contains(virDomainRNGBackends, dev->backend_model))
+        return virDomainInvalid(def, backend, error,
+                                _("<rng> at '%s' has an unknown backend model '%s'"), dev->xpath,
+                                dev->backend_model);
+    dev->source_path = virXMLText(backend);
+    if (rate && (virDomainUIntProp(rate, "bytes", 10, G_MAXUINT, &dev->rate_bytes, &bytes) !=
+                     VIR_DOMAIN_PROP_VALID ||
+                 virDomainUIntProp(rate, "period", 10, G_MAXUINT, &dev->rate_period, &period) ==
+                     VIR_DOMAIN_PROP_INVALID))
+        return virDomainInvalid(def, rate, error,
+                                _("<rng> at '%s' has an invalid <rate> (decimal bytes, "
+                                  "and optionally period)"),
+                                dev->xpath);
+    return TRUE;
+}
+
+/* libvirt: virDomainVsockDefParseXML reads a decimal cid address and a
+ * yes/no auto; guest CIDs start at 3 (0 to 2 are the hypervisor's,
+ * local and the host's). */
+static gboolean
+virDomainVsockParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                    GError **error)
+{
+    xmlNodePtr cid = virXMLChild(dev->node, "cid");
+    g_autofree char *text = NULL;
+
+    if (virDomainUIntProp(cid, "address", 10, G_MAXUINT32, &dev->cid, &text) ==
+            VIR_DOMAIN_PROP_INVALID ||
+        (text && dev->cid < 3))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<vsock> at '%s' has an invalid cid address '%s'"), dev->xpath,
+                                text);
+    return virDomainBoolParse(def, cid, "auto", &dev->cid_auto, error);
+}
+
+static gboolean
+virDomainWatchdogParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                       GError **error)
+{
+    dev->action = virXMLProp(dev->node, "action");
+    if (dev->action && !g_strv_contains(virDomainWatchdogActions, dev->action))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<watchdog> at '%s' has an unknown action '%s'"), dev->xpath,
+                                dev->action);
+    return TRUE;
+}
+
+typedef gboolean (*virDomainDeviceKindParseFunc)(virDomainDef *def, virDomainDevice *dev,
+                                                 const virDomainDeviceChildren *c,
+                                                 GError **error);
+
+/* What each kind has beyond the values every device has. */
+static const virDomainDeviceKindParseFunc virDomainDeviceKindParsers[VIR_DOMAIN_DEVICE_LAST] = {
+    [VIR_DOMAIN_DEVICE_DISK] = virDomainDiskParse,
+    [VIR_DOMAIN_DEVICE_INTERFACE] = virDomainInterfaceParse,
+    [VIR_DOMAIN_DEVICE_CONTROLLER] = virDomainControllerParse,
+    [VIR_DOMAIN_DEVICE_SERIAL] = virDomainSerialParse,
+    [VIR_DOMAIN_DEVICE_CONSOLE] = virDomainChrParse,
+    [VIR_DOMAIN_DEVICE_CHANNEL] = virDomainChannelParse,
+    [VIR_DOMAIN_DEVICE_MEMBALLOON] = virDomainBalloonParse,
+    [VIR_DOMAIN_DEVICE_RNG] = virDomainRNGParse,
+    [VIR_DOMAIN_DEVICE_VSOCK] = virDomainVsockParse,
+    [VIR_DOMAIN_DEVICE_WATCHDOG] = virDomainWatchdogParse,
+};
+
 /* Takes @xpath. */
 static gboolean
 virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kind, char *xpath,
                      GError **error)
 {
     g_autoptr(virDomainDevice) dev = g_new0(virDomainDevice, 1);
-    xmlNodePtr driver = NULL;
-    xmlNodePtr target = NULL;
-    xmlNodePtr model = NULL;
-    xmlNodePtr boot = NULL;
+    virDomainDeviceChildren c = { NULL };
     const virDomainDeviceKindInfo *info;
     xmlNodePtr cur;
 
     dev->xpath = xpath;
+    dev->target_index = -1;
 
     /* One walk over the children finds them all (the first of each).
      * libvirt reads only the first <driver>, but the iommu value of every
@@ -461,40 +918,44 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
         if (virXMLNodeIs(cur, "driver")) {
             virTristateSwitch iommu;
 
-            if (!virDomainSwitchParse(def, cur, "iommu", driver ? &iommu : &dev->iommu, error))
+            if (!virDomainSwitchParse(def, cur, "iommu", c.driver ? &iommu : &dev->iommu, error))
                 return FALSE;
-            if (!driver)
-                driver = cur;
-        } else if (!target && virXMLNodeIs(cur, "target"))
-            target = cur;
-        else if (!model && virXMLNodeIs(cur, "model"))
-            model = cur;
-        else if (!boot && virXMLNodeIs(cur, "boot"))
-            boot = cur;
+            if (!c.driver)
+                c.driver = cur;
+        } else if (!c.target && virXMLNodeIs(cur, "target"))
+            c.target = cur;
+        else if (!c.model && virXMLNodeIs(cur, "model"))
+            c.model = cur;
+        else if (!c.boot && virXMLNodeIs(cur, "boot"))
+            c.boot = cur;
+        else if (!c.source && virXMLNodeIs(cur, "source"))
+            c.source = cur;
         else if (!dev->address_node && virXMLNodeIs(cur, "address"))
             dev->address_node = cur;
     }
-    if (boot && !virDomainDeviceParseBoot(def, dev, boot, error))
+    if (c.boot && !virDomainDeviceParseBoot(def, dev, c.boot, error))
         return FALSE;
-    if (!virDomainDeviceParseDriverBoot(def, dev, driver, boot, error))
+    if (!virDomainDeviceParseDriverBoot(def, dev, c.driver, c.boot, error))
         return FALSE;
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
     dev->type = virXMLProp(node, "type");
     if (!(dev->bus = virXMLProp(node, "bus")))
-        dev->bus = virXMLProp(target, "bus");
-    dev->target_type = virXMLProp(target, "type");
-    dev->target_dev = virXMLProp(target, "dev");
+        dev->bus = virXMLProp(c.target, "bus");
+    dev->target_type = virXMLProp(c.target, "type");
+    dev->target_dev = virXMLProp(c.target, "dev");
     if (kind == VIR_DOMAIN_DEVICE_HOSTDEV)
-        dev->source_uuid = virXMLChildProp(virXMLChild(node, "source"), "address", "uuid");
+        dev->source_uuid = virXMLChildProp(c.source, "address", "uuid");
     if (!(dev->model = virXMLProp(node, "model")))
-        dev->model = virXMLProp(model, "type");
-    if (kind == VIR_DOMAIN_DEVICE_WATCHDOG)
-        dev->action = virXMLProp(node, "action");
+        dev->model = virXMLProp(c.model, "type");
     if (kind == VIR_DOMAIN_DEVICE_DISK && !(dev->disk_device = virXMLProp(node, "device")))
         dev->disk_device = g_strdup("disk");
     dev->address_type = virXMLProp(dev->address_node, "type");
+    if (!virDomainDeviceParseAddress(def, dev, error))
+        return FALSE;
+    if (virDomainDeviceKindParsers[kind] && !virDomainDeviceKindParsers[kind](def, dev, &c, error))
+        return FALSE;
     info = &virDomainDeviceKinds[dev->kind];
     dev->virtio = info->virtio && info->virtio(dev);
     dev->takes_iommu = info->takes_iommu;
@@ -937,6 +1398,82 @@ virDomainParseOnCrash(virDomainDef *def, xmlNodePtr node, GError **error)
     return TRUE;
 }
 
+/* The modes of a guest CPU libvirt knows (virCPUMode); without one it
+ * takes custom. */
+static const char *const virDomainCPUModes[] = {
+    "custom", "host-model", "host-passthrough", "maximum", NULL,
+};
+
+/* libvirt (src/conf/cpu_conf.c, virCPUDefParseXML) refuses an unknown
+ * mode, and features without a model in custom mode. */
+static gboolean
+virDomainCPUCheckMode(const virDomainDef *def, GError **error)
+{
+    if (def->cpu_mode && !g_strv_contains(virDomainCPUModes, def->cpu_mode))
+        return virDomainInvalid(def, def->cpu_node, error, _("unknown CPU mode '%s'"),
+                                def->cpu_mode);
+    if ((!def->cpu_mode || g_str_equal(def->cpu_mode, "custom")) &&
+        (!def->cpu_model || !*def->cpu_model) && def->cpu_features->len > 0)
+        return virDomainInvalid(def, def->cpu_node, error, "%s",
+                                _("<cpu> has <feature> elements but no <model>"));
+    return TRUE;
+}
+
+/* <cpu><topology>: libvirt (virCPUDefParseXML) wants sockets, cores and
+ * threads, takes dies and clusters as 1 when absent, each a decimal
+ * number from 1. */
+static gboolean
+virDomainParseTopology(virDomainDef *def, xmlNodePtr cpu, GError **error)
+{
+    static const char *const names[] = { "sockets", "dies", "clusters", "cores", "threads" };
+    static const gboolean required[] = { TRUE, FALSE, FALSE, TRUE, TRUE };
+    xmlNodePtr topology = virXMLChild(cpu, "topology");
+    guint *values[] = { &def->topology_sockets, &def->topology_dies, &def->topology_clusters,
+                        &def->topology_cores, &def->topology_threads };
+    gsize i;
+
+    if (!topology)
+        return TRUE;
+    def->topology_node = topology;
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = NULL;
+        virDomainPropResult rc =
+            virDomainUIntProp(topology, names[i], 10, G_MAXUINT, values[i], &text);
+
+        if (rc == VIR_DOMAIN_PROP_ABSENT && required[i])
+            return virDomainInvalid(def, topology, error,
+                                    _("<topology> lacks the attribute '%s'"), names[i]);
+        if (rc == VIR_DOMAIN_PROP_INVALID || (rc == VIR_DOMAIN_PROP_VALID && *values[i] == 0))
+            return virDomainInvalid(def, topology, error,
+                                    _("<topology> has an invalid %s '%s' "
+                                      "(expected a number from 1)"),
+                                    names[i], text);
+    }
+    return TRUE;
+}
+
+/* The vCPUs the topology describes (sockets * dies * clusters * cores *
+ * threads, libvirt's virDomainDefGetVcpusTopology) must be the maximum
+ * count: libvirt's QEMU driver refuses the definition otherwise
+ * (qemuValidateDomainDefCpu).  Without <vcpu> a guest has one. */
+static gboolean
+virDomainDefCheckTopology(const virDomainDef *def, GError **error)
+{
+    guint64 vcpus;
+    guint max = def->vcpu_max ? def->vcpu_max : 1;
+
+    if (!def->topology_node)
+        return TRUE;
+    vcpus = (guint64)def->topology_sockets * MAX(def->topology_dies, 1) *
+            MAX(def->topology_clusters, 1) * def->topology_cores * def->topology_threads;
+    if (vcpus != max)
+        return virDomainInvalid(def, def->topology_node, error,
+                                _("the CPU topology gives %" G_GUINT64_FORMAT
+                                  " vCPUs, but the domain has %u"),
+                                vcpus, max);
+    return TRUE;
+}
+
 static gboolean
 virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
 {
@@ -962,13 +1499,14 @@ virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
         feature->node = cur;
         g_ptr_array_add(def->cpu_features, feature);
     }
-    return TRUE;
+    return virDomainCPUCheckMode(def, error) && virDomainParseTopology(def, node, error);
 }
 
 static gboolean
 virDomainParseVcpu(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     g_autofree char *text = virXMLText(node);
+    g_autofree char *current = NULL;
     guint64 value = 0;
 
     if (!text || !g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &value, NULL))
@@ -976,7 +1514,21 @@ virDomainParseVcpu(virDomainDef *def, xmlNodePtr node, GError **error)
                                 text ? text : "");
     def->vcpu_node = node;
     def->vcpu_max = (guint)value;
-    return TRUE;
+    /* libvirt: virDomainVcpuParse, then virDomainDefSetVcpus refuses more
+     * than the maximum. */
+    switch (virDomainUIntProp(node, "current", 10, def->vcpu_max, &def->vcpu_current, &current)) {
+    case VIR_DOMAIN_PROP_ABSENT:
+        def->vcpu_current = def->vcpu_max;
+        return TRUE;
+    case VIR_DOMAIN_PROP_VALID:
+        if (def->vcpu_current > 0)
+            return TRUE;
+        break;
+    case VIR_DOMAIN_PROP_INVALID:
+        break;
+    }
+    return virDomainInvalid(def, node, error, _("invalid current vCPU count '%s' (1..%u)"),
+                            current, def->vcpu_max);
 }
 
 /* <vcpus> lists every vCPU; it counts only when <vcpu> is absent. */
@@ -987,6 +1539,7 @@ virDomainParseVcpus(virDomainDef *def, xmlNodePtr node, GError **error)
         return TRUE;
     def->vcpu_node = node;
     def->vcpu_max = virXMLCountElements(node, "vcpu");
+    def->vcpu_current = def->vcpu_max;
     return TRUE;
 }
 
@@ -995,6 +1548,7 @@ virDomainParseMemoryBacking(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     if (!def->hugepages_node)
         def->hugepages_node = virXMLChild(node, "hugepages");
+    def->memory_locked = def->memory_locked || virXMLChild(node, "locked") != NULL;
     return TRUE;
 }
 
@@ -1055,6 +1609,93 @@ virDomainDefFillIOThreadIds(virDomainDef *def)
         id++;
     }
 }
+
+/* A device may only name an IOThread the domain has (libvirt:
+ * virDomainDefValidateIOThreads). */
+static gboolean
+virDomainDefCheckIOThreads(const virDomainDef *def, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->iothread && !virDomainIOThreadIdTaken(def, dev->iothread))
+            return virDomainInvalid(def, dev->node, error,
+                                    _("<%s> at '%s' names IOThread %u, which the domain lacks"),
+                                    dev->element, dev->xpath, dev->iothread);
+    }
+    return TRUE;
+}
+
+/* No two devices at one ccw address (libvirt: virDomainCCWAddressValidate
+ * in src/conf/domain_addr.c, when the QEMU driver reserves the addresses
+ * of a definition). */
+static gboolean
+virDomainDefCheckCCWAddresses(const virDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        guint32 key;
+
+        if (!dev->ccw_set)
+            continue;
+        key = virDomainCCWAddressKey(dev);
+        if (!g_hash_table_add(used, GUINT_TO_POINTER(key))) {
+            g_autofree char *text = virDomainCCWAddressFormat(key);
+
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' uses ccw address %s, which another device "
+                                      "has"),
+                                    dev->element, dev->xpath, text);
+        }
+    }
+    return TRUE;
+}
+
+/* A controller without an index gets the lowest one that no controller of
+ * its type has, in document order (libvirt: virDomainControllerDefPostParse
+ * with virDomainControllerFindUnusedIndex). */
+static void
+virDomainDefAssignControllerIndexes(virDomainDef *def)
+{
+    g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) next = g_hash_table_new(g_str_hash, g_str_equal);
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_CONTROLLER &&
+            dev->index != VIR_DOMAIN_CONTROLLER_INDEX_UNSET)
+            g_hash_table_add(taken, g_strdup_printf("%s/%u", (dev->type ? dev->type : ""), dev->index));
+    }
+    for (i = 0; i < def->devices->len; i++) {
+        virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        const char *type = (dev->type ? dev->type : "");
+        guint index;
+
+        if (dev->kind != VIR_DOMAIN_DEVICE_CONTROLLER ||
+            dev->index != VIR_DOMAIN_CONTROLLER_INDEX_UNSET)
+            continue;
+        /* The lowest free index only grows as indexes are taken. */
+        index = GPOINTER_TO_UINT(g_hash_table_lookup(next, type));
+        for (;; index++) {
+            g_autofree char *key = g_strdup_printf("%s/%u", type, index);
+
+            if (!g_hash_table_contains(taken, key)) {
+                g_hash_table_add(taken, g_steal_pointer(&key));
+                break;
+            }
+        }
+        dev->index = index;
+        g_hash_table_insert(next, (gpointer)type, GUINT_TO_POINTER(index + 1));
+    }
+}
+
 
 /* <keywrap><cipher name='aes|dea' state='on|off'/>: the s390 machine's
  * aes-key-wrap and dea-key-wrap. */
@@ -1233,6 +1874,10 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
             return FALSE;
     }
     virDomainDefFillIOThreadIds(def);
+    if (!virDomainDefCheckIOThreads(def, error) || !virDomainDefCheckCCWAddresses(def, error) ||
+        !virDomainDefCheckTopology(def, error))
+        return FALSE;
+    virDomainDefAssignControllerIndexes(def);
     virDomainDefAddImplicitDevices(def);
     virDomainDefAssignBootIndexes(def);
     /* Edits after parsing would make the recorded steps wrong. */

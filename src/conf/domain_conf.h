@@ -49,6 +49,52 @@ typedef enum {
 
 const char *virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value);
 
+/* <disk><driver cache>, libvirt's names (virDomainDiskCache). */
+typedef enum {
+    VIR_DOMAIN_DISK_CACHE_DEFAULT = 0,
+    VIR_DOMAIN_DISK_CACHE_NONE,
+    VIR_DOMAIN_DISK_CACHE_WRITETHROUGH,
+    VIR_DOMAIN_DISK_CACHE_WRITEBACK,
+    VIR_DOMAIN_DISK_CACHE_DIRECTSYNC,
+    VIR_DOMAIN_DISK_CACHE_UNSAFE,
+
+    VIR_DOMAIN_DISK_CACHE_LAST
+} virDomainDiskCache;
+
+const char *virDomainDiskCacheToString(virDomainDiskCache value);
+
+/* <disk><driver io>, libvirt's names (virDomainDiskIo). */
+typedef enum {
+    VIR_DOMAIN_DISK_IO_DEFAULT = 0,
+    VIR_DOMAIN_DISK_IO_NATIVE,
+    VIR_DOMAIN_DISK_IO_THREADS,
+    VIR_DOMAIN_DISK_IO_URING,
+
+    VIR_DOMAIN_DISK_IO_LAST
+} virDomainDiskIo;
+
+const char *virDomainDiskIoToString(virDomainDiskIo value);
+
+/* <interface><driver name>: who runs the virtio queues (libvirt's
+ * virDomainNetBackendType). */
+typedef enum {
+    VIR_DOMAIN_NET_BACKEND_DEFAULT = 0,
+    VIR_DOMAIN_NET_BACKEND_QEMU,
+    VIR_DOMAIN_NET_BACKEND_VHOST,
+
+    VIR_DOMAIN_NET_BACKEND_LAST
+} virDomainNetBackend;
+
+/* <source mode> of a character device (libvirt's
+ * virDomainChrSourceModeType). */
+typedef enum {
+    VIR_DOMAIN_CHR_SOURCE_MODE_DEFAULT = 0,
+    VIR_DOMAIN_CHR_SOURCE_MODE_CONNECT,
+    VIR_DOMAIN_CHR_SOURCE_MODE_BIND,
+
+    VIR_DOMAIN_CHR_SOURCE_MODE_LAST
+} virDomainChrSourceMode;
+
 /* The element names below <devices>.  The string of a kind is its
  * element name. */
 typedef enum {
@@ -116,6 +162,56 @@ typedef struct {
     virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
     virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */
     guint iothread;        /* driver/@iothread; 0: none */
+
+    /* <address type='ccw'>: all of cssid, ssid and devno (ccw_set), or
+     * none of them (libvirt picks one). */
+    gboolean ccw_set;
+    guint ccw_cssid;
+    guint ccw_ssid;
+    guint ccw_devno;
+    /* <address type='drive'>: 0 where absent. */
+    guint drive_controller;
+    guint drive_bus;
+    guint drive_target;
+    guint drive_unit;
+
+    /* Disks. */
+    gint target_index;     /* target_dev as libvirt numbers it (vda: 0,
+                            * vdaa: 26); -1 for other kinds */
+    char *source_path;     /* disk: source/@file (type file) or @dev
+                            * (block); serial, console, channel:
+                            * source/@path; rng: the backend's text */
+    char *driver_type;     /* driver/@type: the image format */
+    virDomainDiskCache cache; /* driver/@cache */
+    virDomainDiskIo io;    /* driver/@io */
+    gboolean readonly;     /* <readonly/> */
+
+    /* Interfaces. */
+    char *mac;             /* mac/@address, in libvirt's lower case */
+    virDomainNetBackend backend; /* driver/@name */
+
+    /* Controllers: @index, else the lowest one no other controller of the
+     * type has (libvirt: virDomainControllerFindUnusedIndex). */
+    guint index;
+
+    /* Serials, consoles and channels. */
+    virDomainChrSourceMode source_mode; /* source/@mode */
+    char *target_model;    /* serial: target/model/@name */
+    char *target_name;     /* channel: target/@name */
+
+    /* Memory balloon. */
+    virTristateSwitch autodeflate;         /* @autodeflate */
+    virTristateSwitch free_page_reporting; /* @freePageReporting */
+
+    /* Random number generator. */
+    char *backend_model;   /* backend/@model */
+    guint rate_bytes;      /* rate/@bytes; 0: no limit */
+    guint rate_period;     /* rate/@period; 0: QEMU's default */
+
+    /* vsock. */
+    guint cid;             /* cid/@address; 0: none */
+    virTristateSwitch cid_auto; /* cid/@auto (yes: on) */
+
     char *xpath;           /* /domain/devices/disk[1]; for an implicit
                             * device, the element that causes it */
     xmlNodePtr node;       /* the element; for an implicit device, the
@@ -181,7 +277,17 @@ typedef struct {
     guint vcpu_max;            /* <vcpu> text, else the number of
                                 * <vcpus><vcpu>; 0 when neither is there */
 
+    guint vcpu_current;        /* <vcpu current>, else vcpu_max; 1..vcpu_max */
+
+    xmlNodePtr topology_node;  /* <cpu><topology> */
+    guint topology_sockets;    /* its attributes; dies and clusters are 0 */
+    guint topology_dies;       /* when absent (libvirt then takes 1) */
+    guint topology_clusters;
+    guint topology_cores;
+    guint topology_threads;
+
     xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
+    gboolean memory_locked;    /* <memoryBacking><locked/> */
 
     guint iothreads;           /* <iothreads> */
     GArray *iothread_ids;      /* of guint: <iothreadids><iothread id>, filled
@@ -233,6 +339,12 @@ gboolean virDomainDefHasPVMarker(const virDomainDef *def);
 gboolean virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type);
 char *virDomainDefNodeMessageV(const virDomainDef *def, xmlNodePtr node, const char *fmt,
                                va_list ap) G_GNUC_PRINTF(3, 0);
+
+/* The ccw address of @dev (ccw_set) as one number, cssid << 24 |
+ * ssid << 16 | devno, and such a number as QEMU's devno property takes
+ * it ("fe.0.0001"). */
+guint32 virDomainCCWAddressKey(const virDomainDevice *dev);
+char *virDomainCCWAddressFormat(guint32 key);
 
 gboolean virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus);
 
