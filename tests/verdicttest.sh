@@ -104,6 +104,8 @@ has an unknown io mode 'async'|<driver name='qemu' type='qcow2'/>|<driver name='
 has an invalid target dev 'vda1'|<target dev='vda'|<target dev='vda1'
 has an invalid target dev 'disk0'|<target dev='vda'|<target dev='disk0'
 has no <target dev>|<target dev='vda' bus='virtio'/>|<target bus='virtio'/>
+has no <source file>|<source file='/var/lib/libvirt/images/verdict.qcow2'/>|
+has no <source dev>|$dev|<disk type='block' device='disk'><target dev='vdb' bus='virtio'/></disk>
 a SCSI disk needs 'drive'|$dev|<controller type='scsi' model='virtio-scsi'/>$disk<target dev='sda' bus='scsi'/><address type='ccw' cssid='0xfe' ssid='0' devno='9'/></disk>
 has an invalid drive address unit 'first'|$dev|<controller type='scsi' model='virtio-scsi'/>$disk<target dev='sda' bus='scsi'/><address type='drive' controller='0' unit='first'/></disk>
 names IOThread 3, which the domain lacks|<driver name='qemu' type='qcow2'/>|<driver name='qemu' type='qcow2' iothread='3'/>
@@ -119,7 +121,6 @@ has an unknown model 'uart'|$dev|<serial type='pty'><target type='sclp-serial'><
 invalid value 'yes' of attribute 'autodeflate' (expected 'on' or 'off')|<memballoon model='none'/>|<memballoon model='none' autodeflate='yes'/>
 has an unknown backend model 'urandom'|$dev|<rng model='virtio'><backend model='urandom'/></rng>
 has an invalid <rate>|$dev|<rng model='virtio'><backend model='random'/><rate bytes='lots'/></rng>
-has an invalid <rate>|$dev|<rng model='virtio'><backend model='random'/><rate period='1000'/></rng>
 has an invalid cid address '2'|$dev|<vsock model='virtio'><cid address='2'/></vsock>
 has an invalid cid address 'three'|$dev|<vsock model='virtio'><cid address='three'/></vsock>
 invalid value 'maybe' of attribute 'auto' (expected 'yes' or 'no')|$dev|<vsock model='virtio'><cid auto='maybe'/></vsock>
@@ -159,6 +160,11 @@ $dev|<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/><
 $dev|<serial type='pty'><target type='sclp-serial'><model name='sclplmconsole'/></target></serial>
 $dev|<rng model='virtio'><backend model='random'>/dev/urandom</backend><rate bytes='1024' period='1000'/></rng>
 $dev|<watchdog model='diag288' action='inject-nmi'/>
+$dev|<rng model='virtio'><backend model='random'/><rate period='1000'/></rng>
+$dev|$disk<target dev='sdb' bus='scsi'/><address type='drive' controller='1' bus='0' target='0' unit='0'/></disk>
+$dev|<console type='pty'><target type='serial'/></console>
+$dev|<serial type='tcp'><source mode='bind' host='127.0.0.1' service='4555'/><target type='sclp-serial'/></serial>
+$dev|<vsock model='virtio'><cid auto='no'/></vsock>
 EOF
 )
 

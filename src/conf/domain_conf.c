@@ -642,7 +642,10 @@ static gint64 virDomainDiskNameIndex(const char *name);
 /* libvirt requires a target name it can number (virDomainDiskDefParseXML,
  * virDiskNameParse), without a partition number (virDomainDiskDefValidate),
  * puts a SCSI disk only at a drive address (qemuValidateDomainDeviceDefDisk),
- * and knows its cache and io modes by name (virDomainDiskDefDriverParseXML). */
+ * knows its cache and io modes by name (virDomainDiskDefDriverParseXML), and
+ * wants a source for a file or block disk (the default type is file) other
+ * than a CD-ROM or floppy drive ("missing source information for device",
+ * measured with libvirt 9.0). */
 static gboolean
 virDomainDiskParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
                    GError **error)
@@ -650,6 +653,7 @@ virDomainDiskParse(virDomainDef *def, virDomainDevice *dev, const virDomainDevic
     g_autofree char *cache = virXMLProp(c->driver, "cache");
     g_autofree char *io = virXMLProp(c->driver, "io");
     gint64 index = virDomainDiskNameIndex(dev->target_dev);
+    gboolean block = g_strcmp0(dev->type, "block") == 0;
     guint value;
 
     if (!dev->target_dev)
@@ -676,11 +680,17 @@ virDomainDiskParse(virDomainDef *def, virDomainDevice *dev, const virDomainDevic
                                 _("<disk> at '%s' has an unknown io mode '%s'"), dev->xpath, io);
     dev->io = value;
     dev->driver_type = virXMLProp(c->driver, "type");
-    if (g_strcmp0(dev->type, "file") == 0)
-        dev->source_path = virXMLProp(c->source, "file");
-    else if (g_strcmp0(dev->type, "block") == 0)
+    if (block)
         dev->source_path = virXMLProp(c->source, "dev");
+    else if (!dev->type || g_str_equal(dev->type, "file"))
+        dev->source_path = virXMLProp(c->source, "file");
     dev->readonly = virXMLChild(dev->node, "readonly") != NULL;
+    if ((block || !dev->type || g_str_equal(dev->type, "file")) && !dev->source_path &&
+        !g_str_equal(dev->disk_device, "cdrom") && !g_str_equal(dev->disk_device, "floppy"))
+        return virDomainInvalid(def, dev->node, error,
+                                block ? _("<disk> at '%s' has no <source dev>")
+                                      : _("<disk> at '%s' has no <source file>"),
+                                dev->xpath);
     return TRUE;
 }
 
@@ -821,7 +831,7 @@ virDomainBalloonParse(virDomainDef *def, virDomainDevice *dev, const virDomainDe
 }
 
 /* libvirt: virDomainRNGDefParseXML: a known backend model, <rate> with
- * decimal bytes (required) and period. */
+ * decimal bytes and period (libvirt 9.0 takes a period alone, measured). */
 static gboolean
 virDomainRNGParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
                   GError **error)
@@ -837,13 +847,13 @@ virDomainRNGParse(virDomainDef *def, virDomainDevice *dev, const virDomainDevice
                                 _("<rng> at '%s' has an unknown backend model '%s'"), dev->xpath,
                                 dev->backend_model);
     dev->source_path = virXMLText(backend);
-    if (rate && (virDomainUIntProp(rate, "bytes", 10, G_MAXUINT, &dev->rate_bytes, &bytes) !=
-                     VIR_DOMAIN_PROP_VALID ||
+    if (rate && (virDomainUIntProp(rate, "bytes", 10, G_MAXUINT, &dev->rate_bytes, &bytes) ==
+                     VIR_DOMAIN_PROP_INVALID ||
                  virDomainUIntProp(rate, "period", 10, G_MAXUINT, &dev->rate_period, &period) ==
                      VIR_DOMAIN_PROP_INVALID))
         return virDomainInvalid(def, rate, error,
-                                _("<rng> at '%s' has an invalid <rate> (decimal bytes, "
-                                  "and optionally period)"),
+                                _("<rng> at '%s' has an invalid <rate> (decimal bytes and "
+                                  "period)"),
                                 dev->xpath);
     return TRUE;
 }
@@ -965,7 +975,7 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
 
 /* @cause is the device that makes libvirt add this one, or NULL for
  * <devices> (or <domain> without it). */
-static void
+static virDomainDevice *
 virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char *type,
                         const char *model, const virDomainDevice *cause)
 {
@@ -982,6 +992,7 @@ virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char 
     dev->xpath = cause ? g_strdup(cause->xpath) : virDomainDefNodeXPath(def, node);
     dev->implicit = TRUE;
     g_ptr_array_add(def->devices, dev);
+    return dev;
 }
 
 static gboolean
@@ -1009,18 +1020,60 @@ virDomainDeviceNeedsSCSI(const virDomainDevice *dev)
     return virDomainDiskIsOnBus(dev, "scsi");
 }
 
+/* The highest SCSI controller index a definition may name: a guest has
+ * no room for more virtio-scsi-ccw devices than devnos in a subchannel
+ * set. */
+#define VIR_DOMAIN_SCSI_CONTROLLER_MAX 0xffff
+
+/* libvirt adds every SCSI controller from index 0 to the highest one that
+ * a SCSI disk or host device names, a device without an address being on
+ * controller 0 (virDomainDefAddDiskControllersForType; measured with
+ * libvirt 9.0: a disk on controller 1 adds scsi0 and scsi1). */
+static gboolean
+virDomainDefAddImplicitSCSIControllers(virDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) present = g_hash_table_new(g_direct_hash, g_direct_equal);
+    const virDomainDevice *cause = NULL;
+    guint max = 0;
+    guint n = def->devices->len;
+    guint i;
+
+    for (i = 0; i < n; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi"))
+            g_hash_table_add(present, GUINT_TO_POINTER(dev->index));
+        if (!virDomainDeviceNeedsSCSI(dev))
+            continue;
+        cause = cause ? cause : dev;
+        if (g_strcmp0(dev->address_type, "drive") != 0 || dev->drive_controller <= max)
+            continue;
+        if (dev->drive_controller > VIR_DOMAIN_SCSI_CONTROLLER_MAX)
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' is on SCSI controller %u; a guest has "
+                                      "room for controllers up to %u"),
+                                    dev->element, dev->xpath, dev->drive_controller,
+                                    VIR_DOMAIN_SCSI_CONTROLLER_MAX);
+        max = dev->drive_controller;
+    }
+    for (i = 0; cause && i <= max; i++) {
+        if (!g_hash_table_contains(present, GUINT_TO_POINTER(i)))
+            virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
+                                    cause)->index = i;
+    }
+    return TRUE;
+}
+
 /* What libvirt adds to an s390x guest by itself, each a virtio device:
  * a balloon when <memballoon> is absent, a virtio-serial controller for
- * virtio consoles and channels, a virtio-scsi controller for SCSI disks
+ * virtio consoles and channels, virtio-scsi controllers for SCSI disks
  * and host devices. */
-static void
-virDomainDefAddImplicitDevices(virDomainDef *def)
+static gboolean
+virDomainDefAddImplicitDevices(virDomainDef *def, GError **error)
 {
     const virDomainDevice *serial_cause = NULL;
-    const virDomainDevice *scsi_cause = NULL;
     gboolean balloon = FALSE;
     gboolean serial = FALSE;
-    gboolean scsi = FALSE;
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
@@ -1029,21 +1082,18 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
         balloon = balloon || dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON;
         serial = serial ||
                  virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial");
-        scsi = scsi || virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi");
         if (!serial_cause && virDomainDeviceNeedsVirtioSerial(dev))
             serial_cause = dev;
-        if (!scsi_cause && virDomainDeviceNeedsSCSI(dev))
-            scsi_cause = dev;
     }
 
     if (!serial && serial_cause)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial", NULL,
                                 serial_cause);
-    if (!scsi && scsi_cause)
-        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
-                                scsi_cause);
+    if (!virDomainDefAddImplicitSCSIControllers(def, error))
+        return FALSE;
     if (!balloon)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio", NULL);
+    return TRUE;
 }
 
 /* A disk's index from its target name the way libvirt's
@@ -1468,9 +1518,8 @@ virDomainDefCheckTopology(const virDomainDef *def, GError **error)
             MAX(def->topology_clusters, 1) * def->topology_cores * def->topology_threads;
     if (vcpus != max)
         return virDomainInvalid(def, def->topology_node, error,
-                                _("the CPU topology gives %" G_GUINT64_FORMAT
-                                  " vCPUs, but the domain has %u"),
-                                vcpus, max);
+                                _("the CPU topology gives %llu vCPUs, but the domain has %u"),
+                                (unsigned long long)vcpus, max);
     return TRUE;
 }
 
@@ -1878,7 +1927,8 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
         !virDomainDefCheckTopology(def, error))
         return FALSE;
     virDomainDefAssignControllerIndexes(def);
-    virDomainDefAddImplicitDevices(def);
+    if (!virDomainDefAddImplicitDevices(def, error))
+        return FALSE;
     virDomainDefAssignBootIndexes(def);
     /* Edits after parsing would make the recorded steps wrong. */
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);

@@ -206,7 +206,7 @@ typedef struct {
     /* Random number generator. */
     char *backend_model;   /* backend/@model */
     guint rate_bytes;      /* rate/@bytes; 0: no limit */
-    guint rate_period;     /* rate/@period; 0: QEMU's default */
+    guint rate_period;     /* rate/@period; 0: none */
 
     /* vsock. */
     guint cid;             /* cid/@address; 0: none */

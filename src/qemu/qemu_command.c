@@ -322,15 +322,11 @@ virQEMUBuildDiskNodes(virQEMUCommandBuilder *b, const virDomainDevice *dev,
     g_autofree char *node = g_strdup_printf("libvirt-%u-format", number);
     GString *props;
 
+    /* A CD-ROM drive without a medium: the model lets only those lack
+     * a source. */
     if (!source) {
-        if (g_str_equal(dev->disk_device, "cdrom")) {
-            *ret_node_name = NULL;
-            return TRUE;
-        }
-        return virQEMURefuse(b->def, dev->node, error,
-                              block ? _("<disk> at '%s' has no <source dev>")
-                                    : _("<disk> at '%s' has no <source file>"),
-                              dev->xpath);
+        *ret_node_name = NULL;
+        return TRUE;
     }
 
     props = virQEMUPropsNew(block ? "driver=host_device" : "driver=file");
@@ -492,11 +488,26 @@ virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GEr
 
 /* ---- consoles and channels --------------------------------------------- */
 
+static const char *const virQEMUChardevTypes[] = { "pty", "null", "file", "unix", NULL };
+
+/* Why a character device's source has no -chardev here; NULL: it has one.
+ * The model has checked that file and unix sources have a path, except
+ * a virtio channel's, whose path comes from its target name. */
+static const char *
+virQEMUChardevUnsupported(const virDomainDevice *dev)
+{
+    if (dev->type && !g_strv_contains(virQEMUChardevTypes, dev->type))
+        return N_("only pty, null, file and unix sources are supported");
+    if (g_strcmp0(dev->type, "unix") == 0 && !dev->source_path && !dev->target_name)
+        return N_("a unix channel needs a source path or a target name");
+    return NULL;
+}
+
 /* A character device backend: -chardev TYPE,id=ID,... from the
  * element's type and <source>. */
-static gboolean
+static void
 virQEMUBuildChardev(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *id,
-                    const char *default_path, GError **error)
+                    const char *default_path)
 {
     const char *type = dev->type ? dev->type : "pty";
     const char *path = dev->source_path ? dev->source_path : default_path;
@@ -505,7 +516,7 @@ virQEMUBuildChardev(virQEMUCommandBuilder *b, const virDomainDevice *dev, const 
     if (g_str_equal(type, "pty") || g_str_equal(type, "null")) {
         props = virQEMUPropsNew(type);
         virQEMUPropStr(props, "id", id);
-    } else if ((g_str_equal(type, "file") || g_str_equal(type, "unix")) && path) {
+    } else {
         gboolean unix_socket = g_str_equal(type, "unix");
 
         props = virQEMUPropsNew(unix_socket ? "socket" : "file");
@@ -515,13 +526,8 @@ virQEMUBuildChardev(virQEMUCommandBuilder *b, const virDomainDevice *dev, const 
             virQEMUPropBool(props, "server", TRUE);
             virQEMUPropBool(props, "wait", FALSE);
         }
-    } else {
-        return virQEMURefuse(b->def, dev->node, error,
-                              _("<%s> at '%s': source type '%s' is not supported"), dev->element,
-                              dev->xpath, type);
     }
     virQEMUOptionProps(b, "-chardev", props);
-    return TRUE;
 }
 
 typedef struct {
@@ -567,7 +573,7 @@ virQEMUConsoleUnsupported(const virDomainDevice *dev)
     /* @def NULL: whether the target is known at all */
     if (!virQEMUConsoleTargetFind(NULL, dev))
         return N_("only sclp, sclplm, serial and virtio console targets are supported");
-    return NULL;
+    return virQEMUChardevUnsupported(dev);
 }
 
 static gboolean
@@ -578,8 +584,7 @@ virQEMUBuildConsoleDevice(virQEMUCommandBuilder *b, const virDomainDevice *dev, 
     g_autofree char *id = g_strdup_printf("%s%u", name, b->nconsoles);
     GString *props;
 
-    if (!virQEMUBuildChardev(b, dev, chardev, NULL, error))
-        return FALSE;
+    virQEMUBuildChardev(b, dev, chardev, NULL);
     props = virQEMUPropsNew(driver);
     virQEMUPropStr(props, "chardev", chardev);
     virQEMUPropStr(props, "id", id);
@@ -595,11 +600,11 @@ virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
 
     if (target && target->driver)
         return virQEMUBuildConsoleDevice(b, dev, target->driver, "console", error);
+    /* Without a <serial>, libvirt makes the console of target type serial
+     * the serial device itself (virDomainDefAddConsoleCompat), which on
+     * s390x is the SCLP console. */
     if (!virDomainDefFindDevice(b->def, VIR_DOMAIN_DEVICE_SERIAL, FALSE))
-        return virQEMURefuse(b->def, dev->node, error,
-                              _("<console> at '%s' has target type 'serial' "
-                                "but there is no <serial>"),
-                              dev->xpath);
+        return virQEMUBuildConsoleDevice(b, dev, "sclpconsole", "serial", error);
     return TRUE;
 }
 
@@ -615,7 +620,7 @@ virQEMUSerialUnsupported(const virDomainDevice *dev)
     if (dev->target_model && !g_str_equal(dev->target_model, "sclpconsole") &&
         !g_str_equal(dev->target_model, "sclplmconsole"))
         return N_("only the sclpconsole and sclplmconsole serial models are supported");
-    return NULL;
+    return virQEMUChardevUnsupported(dev);
 }
 
 static gboolean
@@ -631,7 +636,7 @@ virQEMUChannelUnsupported(const virDomainDevice *dev)
 {
     if (g_strcmp0(dev->target_type, "virtio") != 0)
         return N_("only virtio channels are supported");
-    return NULL;
+    return virQEMUChardevUnsupported(dev);
 }
 
 static gboolean
@@ -648,8 +653,7 @@ virQEMUBuildChannel(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
     if (name)
         default_path =
             g_strdup_printf("/var/lib/libvirt/qemu/channel/target/domain-%s/%s", short_name, name);
-    if (!virQEMUBuildChardev(b, dev, chardev, default_path, error))
-        return FALSE;
+    virQEMUBuildChardev(b, dev, chardev, default_path);
     props = virQEMUPropsNew("virtserialport");
     virQEMUPropStr(props, "bus", "virtio-serial0.0");
     virQEMUPropUInt(props, "nr", b->nchannels + 1);
@@ -737,10 +741,12 @@ virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **e
     if (!(props = virQEMUVirtioProps(b, dev, "virtio-rng-ccw", id, error)))
         return FALSE;
     virQEMUPropStr(props, "rng", object);
-    if (dev->rate_bytes)
+    /* libvirt writes no period without a rate (qemuBuildRNGDevProps). */
+    if (dev->rate_bytes) {
         virQEMUPropUInt(props, "max-bytes", dev->rate_bytes);
-    if (dev->rate_period)
-        virQEMUPropUInt(props, "period", dev->rate_period);
+        if (dev->rate_period)
+            virQEMUPropUInt(props, "period", dev->rate_period);
+    }
     virQEMUOptionProps(b, "-device", props);
     b->nrngs++;
     return TRUE;
@@ -749,7 +755,12 @@ virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **e
 static void
 virQEMUVsockNotice(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 {
-    if (!dev->cid && dev->cid_auto == VIR_TRISTATE_SWITCH_ON)
+    if (!dev->cid && dev->cid_auto != VIR_TRISTATE_SWITCH_ON)
+        virQEMUWarn(b, dev->node,
+                    _("<vsock> at '%s' has neither a cid address nor auto='yes': "
+                      "guest-cid 0 is written, as libvirt does, which QEMU refuses"),
+                    dev->xpath);
+    else if (!dev->cid)
         virQEMUWarn(b, dev->node,
                     _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
                       "libvirt picks a free CID at start"),
@@ -762,14 +773,10 @@ virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError *
     guint cid = dev->cid;
     GString *props;
 
-    if (!cid) {
-        /* libvirt picks the first free CID at start; 3 is its first try. */
-        if (dev->cid_auto != VIR_TRISTATE_SWITCH_ON)
-            return virQEMURefuse(b->def, dev->node, error,
-                                  _("<vsock> at '%s' has neither a cid address nor auto='yes'"),
-                                  dev->xpath);
+    /* With auto='yes' libvirt picks the first free CID at start; 3 is its
+     * first try. */
+    if (!cid && dev->cid_auto == VIR_TRISTATE_SWITCH_ON)
         cid = 3;
-    }
     if (!(props = virQEMUVirtioProps(b, dev, "vhost-vsock-ccw", "vsock0", error)))
         return FALSE;
     virQEMUPropUInt(props, "guest-cid", cid);

@@ -459,9 +459,9 @@ native_cases=$(cat <<EOF
 0|left out: only user, network, bridge and ethernet interfaces are supported|$dev|<interface type='vhostuser'><model type='virtio'/></interface>
 0|left out: only virtio-scsi and virtio-serial controllers are supported|$dev|<controller type='scsi' model='lsilogic'/>
 2|has an invalid index 'first'|$dev|<controller type='scsi' index='first' model='virtio-scsi'/>
-2|source type 'tcp' is not supported|$dev|<serial type='tcp'><target type='sclp-serial' port='0'/></serial>
+0|left out: only pty, null, file and unix sources are supported|$dev|<serial type='tcp'><target type='sclp-serial' port='0'/></serial>
 0|left out: only sclp, sclplm, serial and virtio console targets are supported|$dev|<console type='pty'><target type='xen'/></console>
-2|has target type 'serial'|$dev|<console type='pty'><target type='serial'/></console>
+0||$dev|<console type='pty'><target type='serial'/></console>|sclpconsole,chardev=charserial0,id=serial0
 0|left out: only serial devices of target type sclp-serial are supported|$dev|<serial type='pty'><target type='isa-serial'/></serial>
 2|has an unknown model 'uart'|$dev|<serial type='pty'><target type='sclp-serial'><model name='uart'/></target></serial>
 0|left out: only virtio channels are supported|$dev|<channel type='pty'><target type='guestfwd' address='10.0.2.1' port='4600'/></channel>
@@ -469,7 +469,7 @@ native_cases=$(cat <<EOF
 0|left out: only virtio balloons are supported|$dev|<memballoon model='xen'/>
 0|left out: only virtio rng devices with the random backend are supported|$dev|<rng model='virtio'><backend model='egd' type='tcp'/></rng>
 2|has an invalid cid address '2'|$dev|<vsock model='virtio'><cid address='2'/></vsock>
-2|has neither a cid address nor auto='yes'|$dev|<vsock model='virtio'><cid auto='no'/></vsock>
+0|has neither a cid address nor auto='yes'|$dev|<vsock model='virtio'><cid auto='no'/></vsock>
 2|the domain has no <memory> element|<memory unit='GiB'>2</memory>|
 2|invalid memory size '2 parsecs'|<memory unit='GiB'>|<memory unit='parsecs'>
 2|invalid current vCPU count '0' (1..2)|<vcpu>|<vcpu current='0'>

@@ -89,7 +89,7 @@ with open(d + "/deep.xml", "w") as f:
 n = 200000
 with open(d + "/devices.xml", "w") as f:
     f.write("<domain type='kvm'><name>g</name><devices>%s</devices></domain>\n"
-            % ("<disk><target dev='vda'/></disk>" * n))
+            % ("<disk><source file='/a'/><target dev='vda'/></disk>" * n))
 with open(d + "/oversized.xml", "w") as f:
     f.write("<domain type='kvm'><name>g</name><!-- %s --></domain>\n"
             % ("x" * (16 * 1024 * 1024)))
