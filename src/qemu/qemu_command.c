@@ -32,8 +32,10 @@ typedef struct {
     guint nhostdevs;
 } virQEMUCommandBuilder;
 
-/* ---- reading the definition ----------------------------------------- */
+/* ---- refusals and warnings ------------------------------------------- */
 
+/* A definition this builder cannot express correctly, though the model
+ * took it: "FILE:LINE: message".  Input errors are the model's. */
 /* clang-format off */
 static gboolean
 virQEMURefuse(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
@@ -370,10 +372,12 @@ virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **
         g_autofree char *bus = NULL;
         g_autofree char *device_id = NULL;
 
+        /* The model has every controller a disk names (libvirt adds the
+         * missing ones); one left out is of a model QEMU builds otherwise. */
         if (!g_hash_table_contains(b->controllers, VIR_QEMU_CONTROLLER_KEY(FALSE, controller)))
             return virQEMURefuse(b->def, dev->node, error,
                                  _("<disk> at '%s' is on SCSI controller %u, "
-                                   "which the definition lacks"),
+                                   "which is not a virtio-scsi controller"),
                                  dev->xpath, controller);
         bus = g_strdup_printf("scsi%u.0", controller);
         id = g_strdup_printf("scsi%u-%u-%u-%u", controller, dev->drive_bus, dev->drive_target,
