@@ -161,14 +161,13 @@ static const struct {
 gboolean
 virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus)
 {
-    g_autofree char *target = NULL;
+    const char *target = dev->target_dev;
     gsize i;
 
     if (dev->kind != VIR_DOMAIN_DEVICE_DISK)
         return FALSE;
     if (dev->bus)
         return g_str_equal(dev->bus, bus);
-    target = virXMLChildProp(dev->node, "target", "dev");
     for (i = 0; target && i < G_N_ELEMENTS(virDomainDiskBusPrefixes); i++) {
         if (g_str_equal(virDomainDiskBusPrefixes[i].bus, bus))
             return g_str_has_prefix(target, virDomainDiskBusPrefixes[i].prefix);
@@ -1032,7 +1031,7 @@ virDomainDeviceNeedsSCSI(const virDomainDevice *dev)
 static gboolean
 virDomainDefAddImplicitSCSIControllers(virDomainDef *def, GError **error)
 {
-    g_autoptr(GHashTable) present = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) present = NULL;
     const virDomainDevice *cause = NULL;
     guint max = 0;
     guint n = def->devices->len;
@@ -1041,8 +1040,11 @@ virDomainDefAddImplicitSCSIControllers(virDomainDef *def, GError **error)
     for (i = 0; i < n; i++) {
         const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
 
-        if (virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi"))
+        if (virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi")) {
+            if (!present)
+                present = g_hash_table_new(g_direct_hash, g_direct_equal);
             g_hash_table_add(present, GUINT_TO_POINTER(dev->index));
+        }
         if (!virDomainDeviceNeedsSCSI(dev))
             continue;
         cause = cause ? cause : dev;
@@ -1057,7 +1059,7 @@ virDomainDefAddImplicitSCSIControllers(virDomainDef *def, GError **error)
         max = dev->drive_controller;
     }
     for (i = 0; cause && i <= max; i++) {
-        if (!g_hash_table_contains(present, GUINT_TO_POINTER(i)))
+        if (!present || !g_hash_table_contains(present, GUINT_TO_POINTER(i)))
             virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
                                     cause)->index = i;
     }
@@ -1683,7 +1685,7 @@ virDomainDefCheckIOThreads(const virDomainDef *def, GError **error)
 static gboolean
 virDomainDefCheckCCWAddresses(const virDomainDef *def, GError **error)
 {
-    g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) used = NULL;
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
@@ -1692,6 +1694,8 @@ virDomainDefCheckCCWAddresses(const virDomainDef *def, GError **error)
 
         if (!dev->ccw_set)
             continue;
+        if (!used)
+            used = g_hash_table_new(g_direct_hash, g_direct_equal);
         key = virDomainCCWAddressKey(dev);
         if (!g_hash_table_add(used, GUINT_TO_POINTER(key))) {
             g_autofree char *text = virDomainCCWAddressFormat(key);
@@ -1711,16 +1715,28 @@ virDomainDefCheckCCWAddresses(const virDomainDef *def, GError **error)
 static void
 virDomainDefAssignControllerIndexes(virDomainDef *def)
 {
-    g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) next = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) taken = NULL;
+    g_autoptr(GHashTable) next = NULL;
+    gboolean unset = FALSE;
     guint i;
 
+    for (i = 0; i < def->devices->len && !unset; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        unset = dev->kind == VIR_DOMAIN_DEVICE_CONTROLLER &&
+                dev->index == VIR_DOMAIN_CONTROLLER_INDEX_UNSET;
+    }
+    if (!unset)
+        return;
+    taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    next = g_hash_table_new(g_str_hash, g_str_equal);
     for (i = 0; i < def->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
 
         if (dev->kind == VIR_DOMAIN_DEVICE_CONTROLLER &&
             dev->index != VIR_DOMAIN_CONTROLLER_INDEX_UNSET)
-            g_hash_table_add(taken, g_strdup_printf("%s/%u", (dev->type ? dev->type : ""), dev->index));
+            g_hash_table_add(taken,
+                             g_strdup_printf("%s/%u", dev->type ? dev->type : "", dev->index));
     }
     for (i = 0; i < def->devices->len; i++) {
         virDomainDevice *dev = g_ptr_array_index(def->devices, i);

@@ -10,9 +10,12 @@
 
 /*
  * The domain model: a libvirt domain definition parsed (safely) into an
- * xmlDoc that stays alive with the model, plus the answers to the
- * questions PV validation asks, computed once at parse time.  The model
- * knows libvirt's XML and libvirt's defaults for s390x, not QEMU.
+ * xmlDoc that stays alive with the model, plus every value its consumers
+ * read (validation, repair, the QEMU command line), typed and checked once
+ * at parse time the way libvirt checks them when a domain is defined: a
+ * value libvirt refuses fails the parse with "FILE:LINE: message", so
+ * every command refuses the same definitions.  The model knows libvirt's
+ * XML and libvirt's defaults for s390x, not QEMU.
  *
  * Every string below is owned by the virDomainDef; NULL means the
  * element or attribute is absent.  Every xmlNodePtr points into @doc.
