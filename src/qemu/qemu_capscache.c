@@ -143,7 +143,8 @@ virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_ke
 
     json_builder_begin_object(b);
     virQEMUJSONAddString(b, "virt-pv", VERSION);
-    if (!virQEMUCapsCacheKeyEmulator(b, emulator, error) || !virQEMUCapsCacheKeyHost(b, root, error))
+    if (!virQEMUCapsCacheKeyEmulator(b, emulator, error) ||
+        !virQEMUCapsCacheKeyHost(b, root, error))
         return FALSE;
     json_builder_end_object(b);
     *ret_key = json_builder_get_root(b);
