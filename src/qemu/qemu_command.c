@@ -36,11 +36,9 @@ typedef struct {
 
 /* A definition this builder cannot express correctly, though the model
  * took it: "FILE:LINE: message".  Input errors are the model's. */
-/* clang-format off */
 static gboolean
 virQEMURefuse(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
-/* clang-format on */
 
 static gboolean
 virQEMURefuse(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
@@ -56,11 +54,9 @@ virQEMURefuse(const virDomainDef *def, xmlNodePtr node, GError **error, const ch
 }
 
 /* "FILE:LINE: <disk> at '/domain/devices/disk[2]' is left out: ..." */
-/* clang-format off */
 static void
 virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
-/* clang-format on */
 
 static void
 virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
@@ -246,7 +242,6 @@ typedef struct {
 
 /* libvirt's cache modes in terms of QEMU's three switches
  * (qemuDomainDiskCacheModeFlags); the default sets none of them. */
-/* clang-format off */
 static const virQEMUDiskCache virQEMUDiskCaches[] = {
     [VIR_DOMAIN_DISK_CACHE_NONE] = { TRUE, FALSE, TRUE },
     [VIR_DOMAIN_DISK_CACHE_WRITETHROUGH] = { FALSE, FALSE, FALSE },
@@ -254,7 +249,6 @@ static const virQEMUDiskCache virQEMUDiskCaches[] = {
     [VIR_DOMAIN_DISK_CACHE_DIRECTSYNC] = { TRUE, FALSE, FALSE },
     [VIR_DOMAIN_DISK_CACHE_UNSAFE] = { FALSE, TRUE, TRUE },
 };
-/* clang-format on */
 G_STATIC_ASSERT(G_N_ELEMENTS(virQEMUDiskCaches) == VIR_DOMAIN_DISK_CACHE_LAST);
 
 /* NULL for the default mode. */
@@ -542,7 +536,6 @@ typedef struct {
 /* On s390x libvirt turns a console without a target type into the SCLP
  * console, and a <console> of target type serial is only the alias of
  * the first <serial>. */
-/* clang-format off */
 static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
     { NULL, "sclpconsole" },
     { "sclp", "sclpconsole" },
@@ -550,7 +543,6 @@ static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
     { "virtio", "virtconsole" },
     { "serial", NULL },
 };
-/* clang-format on */
 
 /* @def: (nullable): NULL leaves out the alias rule below */
 static const virQEMUConsoleTarget *
@@ -1304,7 +1296,6 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
  * libvirt makes before start.  Everything else gets a warning, so that
  * nothing of a definition is dropped without a word.
  */
-/* clang-format off */
 static const char *const virQEMUCovered[] = {
     "@type",
     "name", "uuid", "title", "description",
@@ -1363,7 +1354,6 @@ static const char *const virQEMUCovered[] = {
     "devices/watchdog@model,action",
     NULL,
 };
-/* clang-format on */
 
 /* "FILE:LINE: <clock offset> at '/domain/clock' is not translated". */
 static void
