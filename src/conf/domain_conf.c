@@ -346,25 +346,57 @@ virDomainBoolParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
     return virDomainTristateParse(def, node, attr, "yes", "no", ret_value, error);
 }
 
-/* A positive decimal number below G_MAXUINT32, as libvirt's ids are. */
+typedef enum {
+    VIR_DOMAIN_PROP_ABSENT,
+    VIR_DOMAIN_PROP_VALID,
+    VIR_DOMAIN_PROP_INVALID,
+} virDomainPropResult;
+
+/* An unsigned attribute as libvirt's virXMLPropUInt reads it: the whole
+ * text a number in @base (0: C's notation, 0x... and 0...), at most @max.
+ * *@ret_text keeps the text for a message. */
+static virDomainPropResult
+virDomainUIntProp(xmlNodePtr node, const char *attr, guint base, guint64 max, guint *ret_value,
+                  char **ret_text)
+{
+    g_autofree char *text = virXMLProp(node, attr);
+    guint64 value;
+    char *end = NULL;
+
+    *ret_value = 0;
+    if (!text)
+        return VIR_DOMAIN_PROP_ABSENT;
+    errno = 0;
+    value = g_ascii_strtoull(text, &end, base);
+    *ret_text = g_steal_pointer(&text);
+    if (!**ret_text || !g_ascii_isxdigit(**ret_text) || errno || *end || value > max)
+        return VIR_DOMAIN_PROP_INVALID;
+    *ret_value = (guint)value;
+    return VIR_DOMAIN_PROP_VALID;
+}
+
+/* A positive decimal number below G_MAXUINT32, as libvirt's ids are;
+ * 0 when absent. */
 static gboolean
 virDomainIdParse(const virDomainDef *def, xmlNodePtr node, const char *attr, guint *ret_value,
                  GError **error)
 {
-    g_autofree char *value = virXMLProp(node, attr);
-    guint64 number = 0;
+    g_autofree char *text = NULL;
 
-    if (!value) {
-        *ret_value = 0;
+    switch (virDomainUIntProp(node, attr, 10, G_MAXUINT32 - 1, ret_value, &text)) {
+    case VIR_DOMAIN_PROP_ABSENT:
         return TRUE;
+    case VIR_DOMAIN_PROP_VALID:
+        if (*ret_value > 0)
+            return TRUE;
+        break;
+    case VIR_DOMAIN_PROP_INVALID:
+        break;
     }
-    if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32 - 1, &number, NULL))
-        return virDomainInvalid(def, node, error,
-                                _("invalid value '%s' of attribute '%s' (expected a positive "
-                                  "number)"),
-                                value, attr);
-    *ret_value = (guint)number;
-    return TRUE;
+    return virDomainInvalid(def, node, error,
+                            _("invalid value '%s' of attribute '%s' (expected a positive "
+                              "number)"),
+                            text, attr);
 }
 
 static gboolean
@@ -516,35 +548,6 @@ virDomainNameLookup(const char *const *names, guint n, const char *value, guint 
         }
     }
     return FALSE;
-}
-
-typedef enum {
-    VIR_DOMAIN_PROP_ABSENT,
-    VIR_DOMAIN_PROP_VALID,
-    VIR_DOMAIN_PROP_INVALID,
-} virDomainPropResult;
-
-/* An unsigned attribute as libvirt's virXMLPropUInt reads it: the whole
- * text a number in @base (0: C's notation, 0x... and 0...), at most @max.
- * *@ret_text keeps the text for a message. */
-static virDomainPropResult
-virDomainUIntProp(xmlNodePtr node, const char *attr, guint base, guint64 max, guint *ret_value,
-                  char **ret_text)
-{
-    g_autofree char *text = virXMLProp(node, attr);
-    guint64 value;
-    char *end = NULL;
-
-    *ret_value = 0;
-    if (!text)
-        return VIR_DOMAIN_PROP_ABSENT;
-    errno = 0;
-    value = g_ascii_strtoull(text, &end, base);
-    *ret_text = g_steal_pointer(&text);
-    if (!**ret_text || !g_ascii_isxdigit(**ret_text) || errno || *end || value > max)
-        return VIR_DOMAIN_PROP_INVALID;
-    *ret_value = (guint)value;
-    return VIR_DOMAIN_PROP_VALID;
 }
 
 /* The children of a device element the parsers look at: the first of
