@@ -1069,8 +1069,8 @@ virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
         if (g_str_equal(virQEMUCPUModes[i].mode, mode))
             found = &virQEMUCPUModes[i];
     }
-    /* The model knows only these modes; custom without a model is <cpu>
-     * for the topology only, and libvirt writes no -cpu then. */
+    /* The model knows only these modes.  Custom without a model is <cpu>
+     * for the topology only: QEMU's default model, as without <cpu>. */
     if (!found || (!found->model && (!def->cpu_model || !*def->cpu_model)))
         return TRUE;
 
