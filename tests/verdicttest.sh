@@ -4,8 +4,9 @@
 # validate, the hook, fix and domxml-to-native read a definition through
 # the one domain model, so they give the same verdict on the same input:
 # every invalid value below (each one libvirt refuses when the domain is
-# defined) makes all four exit 2 with the same "NAME:LINE: message", and
-# the valid variants next to them are accepted by all four.  The guest is
+# defined: `virsh define` of libvirt 9.0 refused every one, and took every
+# valid variant) makes all four exit 2 with the same "NAME:LINE: message",
+# and the valid variants next to them are accepted by all four.  The guest is
 # written here by hand after tests/hookdata/pv-good.xml; each case edits
 # one place of it.
 set -u
