@@ -126,6 +126,7 @@ has an invalid cid address '2'|$dev|<vsock model='virtio'><cid address='2'/></vs
 has an invalid cid address 'three'|$dev|<vsock model='virtio'><cid address='three'/></vsock>
 invalid value 'maybe' of attribute 'auto' (expected 'yes' or 'no')|$dev|<vsock model='virtio'><cid auto='maybe'/></vsock>
 has an unknown action 'explode'|$dev|<watchdog model='diag288' action='explode'/>
+a vfio-ccw device needs 'ccw'|$dev|<hostdev mode='subsystem' type='mdev' model='vfio-ccw'><source><address uuid='90c6c135-ad44-41d0-b1b7-bae47de48627'/></source><address type='pci'/></hostdev>
 invalid boot order '0' (expected a number from 1)|<target dev='vda' bus='virtio'/>|<target dev='vda' bus='virtio'/><boot order='0'/>
 EOF
 )
