@@ -126,6 +126,8 @@ has an invalid cid address '2'|$dev|<vsock model='virtio'><cid address='2'/></vs
 has an invalid cid address 'three'|$dev|<vsock model='virtio'><cid address='three'/></vsock>
 invalid value 'maybe' of attribute 'auto' (expected 'yes' or 'no')|$dev|<vsock model='virtio'><cid auto='maybe'/></vsock>
 has an unknown action 'explode'|$dev|<watchdog model='diag288' action='explode'/>
+has an invalid zPCI uid '0x0' (1..0xffff)|$dev|<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x01' function='0x0'/></source><address type='pci'><zpci uid='0x0'/></address></hostdev>
+has zPCI uid 0x0001, which another device has|$dev|<hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x01' function='0x0'/></source><address type='pci'><zpci uid='0x1'/></address></hostdev><hostdev mode='subsystem' type='pci'><source><address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/></source><address type='pci'><zpci uid='1'/></address></hostdev>
 a vfio-ccw device needs 'ccw'|$dev|<hostdev mode='subsystem' type='mdev' model='vfio-ccw'><source><address uuid='90c6c135-ad44-41d0-b1b7-bae47de48627'/></source><address type='pci'/></hostdev>
 invalid boot order '0' (expected a number from 1)|<target dev='vda' bus='virtio'/>|<target dev='vda' bus='virtio'/><boot order='0'/>
 EOF

@@ -629,9 +629,40 @@ virDomainDriveAddressParse(const virDomainDef *def, virDomainDevice *dev, GError
     return TRUE;
 }
 
+/* <address type='pci'><zpci uid fid/>, as libvirt reads it
+ * (src/conf/device_conf.c, virZPCIDeviceAddressParseXML, and
+ * virZPCIDeviceAddressIsValid): numbers in C's notation, a uid from 1 to
+ * 0xffff, a fid up to 0xffffffff. */
+static gboolean
+virDomainZPCIAddressParse(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr zpci = virXMLChild(dev->address_node, "zpci");
+    g_autofree char *uid = NULL;
+    g_autofree char *fid = NULL;
+    virDomainPropResult rc;
+
+    if (!zpci)
+        return TRUE;
+    rc = virDomainUIntProp(zpci, "uid", 0, 0xffff, &dev->zpci_uid, &uid);
+    dev->zpci_uid_set = rc == VIR_DOMAIN_PROP_VALID;
+    if (rc == VIR_DOMAIN_PROP_INVALID || (dev->zpci_uid_set && dev->zpci_uid == 0))
+        return virDomainInvalid(def, zpci, error,
+                                _("<%s> at '%s' has an invalid zPCI uid '%s' (1..0xffff)"),
+                                dev->element, dev->xpath, uid);
+    rc = virDomainUIntProp(zpci, "fid", 0, G_MAXUINT32, &dev->zpci_fid, &fid);
+    dev->zpci_fid_set = rc == VIR_DOMAIN_PROP_VALID;
+    if (rc == VIR_DOMAIN_PROP_INVALID)
+        return virDomainInvalid(def, zpci, error,
+                                _("<%s> at '%s' has an invalid zPCI fid '%s' (0..0xffffffff)"),
+                                dev->element, dev->xpath, fid);
+    return TRUE;
+}
+
 static gboolean
 virDomainDeviceParseAddress(const virDomainDef *def, virDomainDevice *dev, GError **error)
 {
+    if (g_strcmp0(dev->address_type, "pci") == 0)
+        return virDomainZPCIAddressParse(def, dev, error);
     if (g_strcmp0(dev->address_type, "ccw") == 0)
         return virDomainCCWAddressParse(def, dev, error);
     if (g_strcmp0(dev->address_type, "drive") == 0)
@@ -1734,6 +1765,39 @@ virDomainDefCheckCCWAddresses(const virDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* No two devices with one zPCI uid or fid (libvirt reserves them when it
+ * assigns addresses, src/conf/domain_addr.c: "zPCI uid %u is already
+ * reserved"). */
+static gboolean
+virDomainDefCheckZPCIIds(const virDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) uids = NULL;
+    g_autoptr(GHashTable) fids = NULL;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->zpci_uid_set && !dev->zpci_fid_set)
+            continue;
+        if (!uids) {
+            uids = g_hash_table_new(g_direct_hash, g_direct_equal);
+            fids = g_hash_table_new(g_int_hash, g_int_equal);
+        }
+        if (dev->zpci_uid_set && !g_hash_table_add(uids, GUINT_TO_POINTER(dev->zpci_uid)))
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' has zPCI uid 0x%04x, which another device "
+                                      "has"),
+                                    dev->element, dev->xpath, dev->zpci_uid);
+        if (dev->zpci_fid_set && !g_hash_table_add(fids, (gpointer)&dev->zpci_fid))
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' has zPCI fid 0x%08x, which another device "
+                                      "has"),
+                                    dev->element, dev->xpath, dev->zpci_fid);
+    }
+    return TRUE;
+}
+
 /* A controller without an index gets the lowest one that no controller of
  * its type has, in document order (libvirt: virDomainControllerDefPostParse
  * with virDomainControllerFindUnusedIndex). */
@@ -1965,6 +2029,7 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
     }
     virDomainDefFillIOThreadIds(def);
     if (!virDomainDefCheckIOThreads(def, error) || !virDomainDefCheckCCWAddresses(def, error) ||
+        !virDomainDefCheckZPCIIds(def, error) ||
         !virDomainDefCheckTopology(def, error))
         return FALSE;
     virDomainDefAssignControllerIndexes(def);

@@ -172,6 +172,12 @@ typedef struct {
     guint ccw_cssid;
     guint ccw_ssid;
     guint ccw_devno;
+    /* <address type='pci'><zpci uid fid>: the zPCI ids of an s390x PCI
+     * device, each with whether it is given. */
+    gboolean zpci_uid_set;
+    guint zpci_uid;
+    gboolean zpci_fid_set;
+    guint zpci_fid;
     /* <address type='drive'>: 0 where absent. */
     guint drive_controller;
     guint drive_bus;
