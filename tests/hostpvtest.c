@@ -6,16 +6,50 @@
 
 #include <glib/gstdio.h>
 
-#include "hostval/virhostpv.h"
+#include <json-glib/json-glib.h>
+
 #include "hostval/virhostvalidate.h"
+#include "util/virhostpv.h"
 #include "testutils.h"
 
 /*
- * The host's PV state as the library answers it: for every faked host of
- * tests/hostvalidatedata/, virHostPVStateCanRunPV() must say what the
- * checks of host-validate say as a whole; and a prot_virt_host that is
- * neither 0 nor 1 is never taken for "on".
+ * The host's PV state as validate and the hook use it (host-no-pv): the
+ * host facts read once below a root, judged by virHostValidateRun().  For
+ * every faked host of tests/hostvalidatedata/ the verdict is the "ok" of
+ * the golden <case>.json that host-validate prints; and a prot_virt_host
+ * that is neither 0 nor 1 is never taken for "on".
  */
+
+static gboolean
+testGoldenOK(const char *name, gboolean *ret_ok)
+{
+    g_autofree char *path = virTestDataPath("hostvalidatedata/%s.json", name);
+    g_autofree char *text = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    char *end;
+    JsonNode *root;
+
+    if (!g_file_get_contents(path, &text, NULL, &error)) {
+        virTestDiag("%s", error->message);
+        return FALSE;
+    }
+    /* The golden file ends with the exit status, after the document. */
+    if ((end = strstr(text, "\n[exit status")))
+        *end = '\0';
+    if (!json_parser_load_from_data(parser, text, -1, &error)) {
+        virTestDiag("%s: %s", path, error->message);
+        return FALSE;
+    }
+    root = json_parser_get_root(parser);
+    if (!JSON_NODE_HOLDS_OBJECT(root) ||
+        !json_object_has_member(json_node_get_object(root), "ok")) {
+        virTestDiag("%s has no member 'ok'", path);
+        return FALSE;
+    }
+    *ret_ok = json_object_get_boolean_member(json_node_get_object(root), "ok");
+    return TRUE;
+}
 
 static int
 testAgrees(const void *data)
@@ -25,18 +59,36 @@ testAgrees(const void *data)
     g_autoptr(virHostPVState) state = NULL;
     g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
+    gboolean golden_ok;
 
+    if (!testGoldenOK(name, &golden_ok))
+        return -1;
     if (!virHostPVStateRead(root, &state, &error)) {
         virTestDiag("%s", error->message);
         return -1;
     }
     report = virHostValidateRun(state, NULL);
-    if (virHostPVStateCanRunPV(state) != report->ok) {
-        virTestDiag("can run PV: %d, host-validate: %d", virHostPVStateCanRunPV(state),
-                    report->ok);
+    if (report->ok != golden_ok) {
+        virTestDiag("can run PV: %d, host-validate: %d", report->ok, golden_ok);
         return -1;
     }
     return 0;
+}
+
+/* The result of the check @id, or VIR_HOST_VALIDATE_LAST when it did not
+ * run. */
+static virHostValidateResult
+testCheckResult(const virHostValidateReport *report, const char *id)
+{
+    guint i;
+
+    for (i = 0; i < report->checks->len; i++) {
+        const virHostValidateCheck *check = g_ptr_array_index(report->checks, i);
+
+        if (g_str_equal(check->id, id))
+            return check->result;
+    }
+    return VIR_HOST_VALIDATE_LAST;
 }
 
 /* A copy of the good host whose prot_virt_host holds @value, with the
@@ -50,6 +102,7 @@ testProtVirtValue(const void *data)
     g_autofree char *cpuinfo = NULL;
     g_autofree char *rm = NULL;
     g_autoptr(virHostPVState) state = NULL;
+    g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
     const char *const dirs[] = { "proc", "dev", "sys/firmware/uv" };
     const struct {
@@ -83,10 +136,15 @@ testProtVirtValue(const void *data)
         virTestDiag("%s", error->message);
         ret = -1;
     }
-    if (ret == 0 && (virHostPVStateProtVirtEnabled(state) != on ||
-                     virHostPVStateCanRunPV(state) != on)) {
-        virTestDiag("prot_virt_host '%s': enabled %d, can run PV %d", g_strchomp(g_strdup(value)),
-                    virHostPVStateProtVirtEnabled(state), virHostPVStateCanRunPV(state));
+    if (ret == 0)
+        report = virHostValidateRun(state, NULL);
+    if (report && ((testCheckResult(report, "prot-virt-host") == VIR_HOST_VALIDATE_PASS) != on ||
+                   report->ok != on)) {
+        g_autofree char *shown = g_strchomp(g_strdup(value));
+
+        virTestDiag("prot_virt_host '%s': prot-virt-host %s, can run PV %d", shown,
+                    virHostValidateResultToString(testCheckResult(report, "prot-virt-host")),
+                    report->ok);
         ret = -1;
     }
     rm = g_strdup_printf("rm -rf '%s'", dir);
@@ -114,7 +172,10 @@ mymain(void)
     if (!dir)
         return -1;
     while ((entry = g_dir_read_name(dir))) {
-        if (!strchr(entry, '.'))
+        g_autofree char *path = g_build_filename(datadir, entry, NULL);
+
+        /* A faked host is a directory; README is not one. */
+        if (!strchr(entry, '.') && g_file_test(path, G_FILE_TEST_IS_DIR))
             g_ptr_array_add(names, g_strdup(entry));
     }
     g_ptr_array_sort(names, testCompareNames);

@@ -368,9 +368,10 @@ virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
 
     if (argc > 1)
         return virtPVReportUnexpected(argv[1]);
-    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
-        return virtPVReportError(error);
     if (!virHostPVStateRead(opts->root, &state, &error))
+        return virtPVReportError(error);
+    virtPVHostCaps.host = state;
+    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
         return virtPVReportError(error);
 
     report = virHostValidateRun(state, with_qemu ? &qemu.info : NULL);

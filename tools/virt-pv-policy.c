@@ -77,6 +77,7 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
         .emulator = key,
         .cache_dir = (char *)policy->cache_dir,
         .timeout_s = VIRT_PV_POLICY_PROBE_TIMEOUT_S,
+        .host = policy->host_read ? policy->host.state : NULL,
     };
     g_autoptr(virQEMUCaps) qemucaps = NULL;
     g_autoptr(GError) error = NULL;

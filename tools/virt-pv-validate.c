@@ -607,6 +607,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         !virtPVValidateReadHost(opts->root, &hs, &error))
         return virtPVReportError(error);
     run.ctx.host = hs.host;
+    virtPVValidateCaps.host = hs.state;
     if (!run.config && !virtPVValidateLoadCaps(opts, &run.ctx.caps, &error))
         return virtPVReportError(error);
     if (virtPVValidatePrometheus)

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "hostval/virhostpv.h"
+#include "util/virhostpv.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-metrics.h"
 

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "virhostpv.h"
+#include "util/virhostpv.h"
 
 typedef enum {
     VIR_HOST_VALIDATE_PASS,

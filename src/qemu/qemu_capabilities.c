@@ -637,7 +637,9 @@ virQEMUCapsWriteRecording(virQEMUMonitor *mon, const virQEMUCaps *caps, const ch
  * virQEMUCapsProbe:
  *
  * Start @emulator and ask it what PV needs.  Where /dev/kvm exists QEMU is
- * asked to use KVM (falling back to TCG), as a guest would run.
+ * asked to use KVM (falling back to TCG), as a guest would run: the
+ * machine's own /dev/kvm, the one QEMU opens, never one below --root
+ * (@opts->kvm, when given, is that device as the caller already read it).
  */
 gboolean
 virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
@@ -647,8 +649,13 @@ virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
     g_autoptr(virQEMUMonitor) mon = NULL;
     g_autoptr(virQEMUCaps) caps = virQEMUCapsNew(emulator);
     const char *record = opts ? opts->record_path : NULL;
+    virHostPVKVMDevice kvm;
 
-    if (!virQEMUMonitorSpawn(emulator, virFileExists("/dev/kvm") ? accel_kvm : NULL,
+    if (opts && opts->kvm)
+        kvm = *opts->kvm;
+    else
+        virHostPVKVMDeviceRead(&kvm);
+    if (!virQEMUMonitorSpawn(emulator, kvm.present ? accel_kvm : NULL,
                              opts ? opts->timeout_ms : 0, record ? VIR_QEMU_MONITOR_RECORD : 0,
                              &mon, error))
         return FALSE;

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qemu_validate.h"
+#include "util/virhostpv.h"
 
 /* What a QEMU binary can do for protected guests, as far as PV cares. */
 typedef struct _virQEMUCaps virQEMUCaps;
@@ -33,6 +34,7 @@ typedef struct {
 typedef struct {
     guint timeout_ms;
     const char *record_path; /* write the conversation here (a .replies file) */
+    const virHostPVKVMDevice *kvm; /* /dev/kvm as already read; NULL: read it */
 } virQEMUCapsProbeOptions;
 
 gboolean virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
