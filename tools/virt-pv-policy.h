@@ -4,7 +4,7 @@
 #include <glib.h>
 
 #include "conf/domain_conf.h"
-#include "hostval/virpvconfig.h"
+#include "hook/virpvconfig.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-validate.h"
 #include "virt-pv.h"

@@ -563,7 +563,7 @@ virtPVValidateLoadPolicy(virtPVValidateRun *run, GError **error)
         return TRUE;
     if (!path)
         path = virPVConfigDefaultPath();
-    if (!virPVConfigLoad(path, &run->config, error))
+    if (!virPVConfigLoad(path, virQEMUValidateCodes(), &run->config, error))
         return FALSE;
     run->policy.config = run->config;
     run->policy.config_path = path;
