@@ -208,7 +208,7 @@ virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
 /* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
  * probed (or read) once for the whole batch. */
 static gboolean
-virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUValidateCaps *ret_caps,
+virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUCapsPV *ret_caps,
                        GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
@@ -219,7 +219,7 @@ virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUValidateCaps *ret
         return TRUE;
     if (!virtPVCapsGet(opts, &virtPVValidateCaps, &caps, error))
         return FALSE;
-    virQEMUCapsToValidateCaps(caps, ret_caps);
+    virQEMUCapsGetPV(caps, ret_caps);
     return TRUE;
 }
 

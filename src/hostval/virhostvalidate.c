@@ -23,7 +23,7 @@ virHostValidateResultToString(virHostValidateResult result)
 
 typedef struct {
     const virHostPVState *state;
-    const virHostValidateQEMUInfo *qemu;
+    const virQEMUCapsPV *qemu;
 } virHostValidateContext;
 
 /* A check sets its result, message and hint; hint stays NULL on success. */
@@ -264,11 +264,11 @@ virHostValidateLibvirtGuests(const virHostValidateContext *ctx, virHostValidateC
 static void
 virHostValidateQEMU(const virHostValidateContext *ctx, virHostValidateCheck *check)
 {
-    const virHostValidateQEMUInfo *qemu = ctx->qemu;
+    const virQEMUCapsPV *qemu = ctx->qemu;
     g_autoptr(GString) missing = g_string_new(NULL);
     g_autofree char *message = NULL;
 
-    if (!qemu->probed) {
+    if (!qemu->have_caps) {
         message = g_strdup_printf(_("cannot probe '%s': %s"), qemu->emulator,
                                   qemu->probe_error ? qemu->probe_error : _("unknown error"));
         virHostValidateSet(check, VIR_HOST_VALIDATE_FAIL, message,
@@ -340,7 +340,7 @@ virHostValidateReportFree(virHostValidateReport *report)
  * are skipped: their answers would only repeat the first one.
  */
 virHostValidateReport *
-virHostValidateRun(const virHostPVState *state, const virHostValidateQEMUInfo *qemu)
+virHostValidateRun(const virHostPVState *state, const virQEMUCapsPV *qemu)
 {
     virHostValidateContext ctx = { state, qemu };
     virHostValidateReport *report = g_new0(virHostValidateReport, 1);

@@ -226,18 +226,30 @@ virQEMUCapsMachineNames(const virQEMUCaps *caps)
     return g_strv_builder_end(names);
 }
 
-/* What validation needs to know: the qemu-* rules, the machine list and
- * the version for the rules that depend on QEMU's. */
 void
-virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps)
+virQEMUCapsPVClear(virQEMUCapsPV *pv)
 {
-    ret_caps->have_caps = TRUE;
-    ret_caps->kvm = caps->kvm_enabled;
-    ret_caps->pv_object = caps->pv_object;
-    ret_caps->cgs = caps->machine_cgs;
-    ret_caps->unpack = virQEMUCapsHostModelHasUnpack(caps);
-    ret_caps->version = virQEMUCapsGetVersion(caps);
-    ret_caps->machines = virQEMUCapsMachineNames(caps);
+    g_clear_pointer(&pv->emulator, g_free);
+    g_clear_pointer(&pv->probe_error, g_free);
+    g_clear_pointer(&pv->machines, g_strfreev);
+}
+
+/* What a protected guest needs of QEMU: the qemu-* rules and the qemu-pv
+ * check, the machine list and the version for the rules that depend on
+ * QEMU's. */
+void
+virQEMUCapsGetPV(const virQEMUCaps *caps, virQEMUCapsPV *ret_pv)
+{
+    *ret_pv = (virQEMUCapsPV){
+        .emulator = g_strdup(caps->emulator),
+        .have_caps = TRUE,
+        .kvm = caps->kvm_enabled,
+        .pv_object = caps->pv_object,
+        .cgs = caps->machine_cgs,
+        .unpack = virQEMUCapsHostModelHasUnpack(caps),
+        .version = virQEMUCapsGetVersion(caps),
+        .machines = virQEMUCapsMachineNames(caps),
+    };
 }
 
 /* ---- The probe: one row per QMP query ---- */
