@@ -74,55 +74,11 @@ virQEMUCapsGetEmulator(const virQEMUCaps *caps)
     return caps->emulator;
 }
 
-const char *
-virQEMUCapsGetArch(const virQEMUCaps *caps)
-{
-    return caps->arch;
-}
-
 /* The version as one number, major * 1000000 + minor * 1000 + micro. */
 guint
 virQEMUCapsGetVersion(const virQEMUCaps *caps)
 {
     return caps->version_major * 1000000 + caps->version_minor * 1000 + caps->version_micro;
-}
-
-const char *
-virQEMUCapsGetPackage(const virQEMUCaps *caps)
-{
-    return caps->package;
-}
-
-gboolean
-virQEMUCapsGetKVMPresent(const virQEMUCaps *caps)
-{
-    return caps->kvm_present;
-}
-
-gboolean
-virQEMUCapsGetKVMEnabled(const virQEMUCaps *caps)
-{
-    return caps->kvm_enabled;
-}
-
-gboolean
-virQEMUCapsHasPVGuestObject(const virQEMUCaps *caps)
-{
-    return caps->pv_object;
-}
-
-gboolean
-virQEMUCapsHasConfidentialGuestSupport(const virQEMUCaps *caps)
-{
-    return caps->machine_cgs;
-}
-
-/* The name of the expanded host CPU model, or NULL when there is none
- * (QEMU runs without KVM). */
-const char *
-virQEMUCapsGetHostModel(const virQEMUCaps *caps)
-{
-    return caps->host_model;
 }
 
 gboolean
@@ -131,7 +87,6 @@ virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps)
     return caps->host_model && caps->host_unpack;
 }
 
-/* Everything QEMU must offer for a guest with launchSecurity s390-pv. */
 /* The features of the host model that QEMU calls deprecated (QEMU >= 9.1,
  * query-cpu-model-expansion "deprecated-props"); NULL when none. */
 const char *const *
@@ -140,6 +95,7 @@ virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps)
     return (const char *const *)caps->host_deprecated;
 }
 
+/* Everything QEMU must offer for a guest with launchSecurity s390-pv. */
 gboolean
 virQEMUCapsSupportsPV(const virQEMUCaps *caps)
 {

@@ -64,14 +64,7 @@ void virQEMUCapsFree(virQEMUCaps *caps);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUCaps, virQEMUCapsFree)
 
 const char *virQEMUCapsGetEmulator(const virQEMUCaps *caps);
-const char *virQEMUCapsGetArch(const virQEMUCaps *caps);
 guint virQEMUCapsGetVersion(const virQEMUCaps *caps);
-const char *virQEMUCapsGetPackage(const virQEMUCaps *caps);
-gboolean virQEMUCapsGetKVMPresent(const virQEMUCaps *caps);
-gboolean virQEMUCapsGetKVMEnabled(const virQEMUCaps *caps);
-gboolean virQEMUCapsHasPVGuestObject(const virQEMUCaps *caps);
-gboolean virQEMUCapsHasConfidentialGuestSupport(const virQEMUCaps *caps);
-const char *virQEMUCapsGetHostModel(const virQEMUCaps *caps);
 gboolean virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps);
 const char *const *virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps);
 gboolean virQEMUCapsSupportsPV(const virQEMUCaps *caps);
