@@ -127,7 +127,7 @@ virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copt
         return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
     if (copts->no_cache)
         return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
-    if (!copts->host && !virHostPVStateRead(opts->root, &host, error))
+    if (!copts->host && !virHostPVStateReadKernel(opts->root, &host, error))
         return FALSE;
     return virQEMUCapsCacheLookup(copts->cache_dir, emulator, copts->host ? copts->host : host,
                                   probe.timeout_ms, ret_caps, ret_warning, error);

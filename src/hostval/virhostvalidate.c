@@ -334,6 +334,7 @@ virHostValidateReportFree(virHostValidateReport *report)
 
 /**
  * virHostValidateRun:
+ * @state: the host's facts, all of them (virHostPVStateRead())
  * @qemu: the probe result for the qemu-pv check, or NULL to leave it out
  *
  * Run every host check.  On a host that is not s390x the remaining checks
@@ -343,10 +344,12 @@ virHostValidateReport *
 virHostValidateRun(const virHostPVState *state, const virQEMUCapsPV *qemu)
 {
     virHostValidateContext ctx = { state, qemu };
-    virHostValidateReport *report = g_new0(virHostValidateReport, 1);
+    virHostValidateReport *report;
     gboolean skip_rest = FALSE;
     gsize i;
 
+    g_return_val_if_fail(state->complete, NULL);
+    report = g_new0(virHostValidateReport, 1);
     report->checks = g_ptr_array_new_with_free_func(virHostValidateCheckClear);
     report->ok = TRUE;
 

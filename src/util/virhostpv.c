@@ -92,7 +92,6 @@ virHostPVReadUltravisor(virHostPVState *state, GError **error)
                            &flag, error))
         return FALSE;
     state->prot_virt_host = flag ? virHostPVParseFlag(flag) : VIR_HOST_PV_FILE_ABSENT;
-    state->uv = virUVInfoRead(state->root);
     return TRUE;
 }
 
@@ -241,6 +240,30 @@ virHostPVReadLibvirtGuests(virHostPVState *state)
     }
 }
 
+static gboolean
+virHostPVStateReadScope(const char *root, gboolean complete, virHostPVState **ret_state,
+                        GError **error)
+{
+    g_autoptr(virHostPVState) state = g_new0(virHostPVState, 1);
+
+    state->root = g_strdup(root);
+    state->complete = complete;
+    state->prot_virt_host = VIR_HOST_PV_FILE_ABSENT;
+
+    if ((complete && !virHostPVReadCPUInfo(state, error)) ||
+        !virHostPVReadUltravisor(state, error) || !virHostPVReadCmdline(state, error) ||
+        !virHostPVReadKernelRelease(state, error))
+        return FALSE;
+    if (complete) {
+        state->uv = virUVInfoRead(state->root);
+        virHostPVReadLibvirtGuests(state);
+        state->kvm = virHostPVPathExists(state, VIR_HOST_PV_KVM_DEVICE);
+    }
+
+    *ret_state = g_steal_pointer(&state);
+    return TRUE;
+}
+
 /**
  * virHostPVStateRead:
  * @root: directory to read /proc, /sys, /dev and /etc below, or NULL
@@ -251,19 +274,21 @@ virHostPVReadLibvirtGuests(virHostPVState *state)
 gboolean
 virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error)
 {
-    g_autoptr(virHostPVState) state = g_new0(virHostPVState, 1);
+    return virHostPVStateReadScope(root, TRUE, ret_state, error);
+}
 
-    state->root = g_strdup(root);
-    state->prot_virt_host = VIR_HOST_PV_FILE_ABSENT;
-
-    if (!virHostPVReadCPUInfo(state, error) || !virHostPVReadUltravisor(state, error) ||
-        !virHostPVReadCmdline(state, error) || !virHostPVReadKernelRelease(state, error))
-        return FALSE;
-    virHostPVReadLibvirtGuests(state);
-    state->kvm = virHostPVPathExists(state, VIR_HOST_PV_KVM_DEVICE);
-
-    *ret_state = g_steal_pointer(&state);
-    return TRUE;
+/**
+ * virHostPVStateReadKernel:
+ *
+ * The same, but only the kernel's PV state: its release, /sys/firmware/uv,
+ * prot_virt_host and the command line; the rest stays unset (@complete is
+ * FALSE).  It is what the capabilities cache keys on, for a caller that
+ * does not check the host anyway.
+ */
+gboolean
+virHostPVStateReadKernel(const char *root, virHostPVState **ret_state, GError **error)
+{
+    return virHostPVStateReadScope(root, FALSE, ret_state, error);
 }
 
 void

@@ -19,6 +19,8 @@ typedef enum {
  * read below a root directory so that tests can fake a host. */
 typedef struct {
     char *root;                 /* NULL for the real root */
+    gboolean complete;          /* FALSE: only the kernel's PV state was read
+                                 * (virHostPVStateReadKernel()) */
     gboolean has_cpuinfo;
     gboolean is_s390;
     gboolean has_facilities;    /* cpuinfo has a facilities line */
@@ -37,6 +39,7 @@ typedef struct {
 } virHostPVState;
 
 gboolean virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error);
+gboolean virHostPVStateReadKernel(const char *root, virHostPVState **ret_state, GError **error);
 void virHostPVStateFree(virHostPVState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virHostPVState, virHostPVStateFree)
 
