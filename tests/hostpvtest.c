@@ -17,7 +17,8 @@
  * host facts read once below a root, judged by virHostValidateRun().  For
  * every faked host of tests/hostvalidatedata/ the verdict is the "ok" of
  * the golden <case>.json that host-validate prints; and a prot_virt_host
- * that is neither 0 nor 1 is never taken for "on".
+ * that is neither 0 nor 1 is never taken for "on".  The kernel's state
+ * read alone, for the capabilities cache, is the same as in a whole read.
  */
 
 static gboolean
@@ -73,6 +74,79 @@ testAgrees(const void *data)
         return -1;
     }
     return 0;
+}
+
+/* What the capabilities cache keys on, read alone, is what the whole read
+ * gives; nothing else is read (no cpuinfo, no Ultravisor queries). */
+static int
+testKernelOnly(const void *data)
+{
+    const char *name = data;
+    g_autofree char *root = virTestDataPath("hostvalidatedata/%s", name);
+    g_autoptr(virHostPVState) all = NULL;
+    g_autoptr(virHostPVState) kernel = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!virHostPVStateRead(root, &all, &error) ||
+        !virHostPVStateReadKernel(root, &kernel, &error)) {
+        virTestDiag("%s", error->message);
+        return -1;
+    }
+    if (!all->complete || kernel->complete || kernel->has_cpuinfo || kernel->uv ||
+        kernel->libvirt_guests_config ||
+        g_strcmp0(kernel->kernel_release, all->kernel_release) != 0 ||
+        kernel->uv_sysfs != all->uv_sysfs || kernel->prot_virt_host != all->prot_virt_host ||
+        kernel->has_cmdline != all->has_cmdline ||
+        kernel->cmdline_prot_virt != all->cmdline_prot_virt) {
+        virTestDiag("kernel only: release %s, uv %d, prot_virt_host %d, cmdline %d/%d; "
+                    "all: release %s, uv %d, prot_virt_host %d, cmdline %d/%d",
+                    kernel->kernel_release, kernel->uv_sysfs, kernel->prot_virt_host,
+                    kernel->has_cmdline, kernel->cmdline_prot_virt, all->kernel_release,
+                    all->uv_sysfs, all->prot_virt_host, all->has_cmdline,
+                    all->cmdline_prot_virt);
+        return -1;
+    }
+    return 0;
+}
+
+/* A /proc/cpuinfo that cannot be read fails the whole read, but not the
+ * kernel's state alone: domcapabilities and the hook without check_host
+ * never needed it. */
+static int
+testKernelOnlyBadCPUInfo(const void *data G_GNUC_UNUSED)
+{
+    g_autofree char *dir = g_dir_make_tmp("hostpvtest-XXXXXX", NULL);
+    g_autofree char *cpuinfo = dir ? g_build_filename(dir, "proc", "cpuinfo", NULL) : NULL;
+    g_autofree char *kernel_dir = dir ? g_build_filename(dir, "proc", "sys", "kernel", NULL)
+                                      : NULL;
+    g_autofree char *release = dir ? g_build_filename(kernel_dir, "osrelease", NULL) : NULL;
+    g_autofree char *rm = NULL;
+    g_autoptr(virHostPVState) state = NULL;
+    g_autoptr(GError) error = NULL;
+    int ret = 0;
+
+    if (!dir || g_mkdir_with_parents(cpuinfo, 0755) < 0 ||
+        g_mkdir_with_parents(kernel_dir, 0755) < 0 ||
+        !g_file_set_contents(release, "6.1.0-18-s390x\n", -1, NULL))
+        ret = -1;
+    if (ret == 0 && virHostPVStateRead(dir, &state, &error)) {
+        virTestDiag("a /proc/cpuinfo that is a directory was read");
+        ret = -1;
+    }
+    g_clear_pointer(&state, virHostPVStateFree);
+    g_clear_error(&error);
+    if (ret == 0 && !virHostPVStateReadKernel(dir, &state, &error)) {
+        virTestDiag("%s", error->message);
+        ret = -1;
+    }
+    if (ret == 0 && g_strcmp0(state->kernel_release, "6.1.0-18-s390x") != 0) {
+        virTestDiag("kernel release '%s'", state->kernel_release);
+        ret = -1;
+    }
+    rm = g_strdup_printf("rm -rf '%s'", dir);
+    if (dir && system(rm) != 0)
+        ret = -1;
+    return ret;
 }
 
 /* The result of the check @id, or VIR_HOST_VALIDATE_LAST when it did not
@@ -182,8 +256,11 @@ mymain(void)
     for (i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
         g_autofree char *title = g_strdup_printf("%s: can run PV as host-validate says", name);
+        g_autofree char *kernel = g_strdup_printf("%s: the kernel's state alone", name);
 
         if (virTestRun(title, testAgrees, name) < 0)
+            ret = -1;
+        if (virTestRun(kernel, testKernelOnly, name) < 0)
             ret = -1;
     }
     if (names->len < 10) {
@@ -199,6 +276,9 @@ mymain(void)
     DO_TEST_VALUE("0 is off, whatever the command line", "0\n");
     DO_TEST_VALUE("2 is not on", "2\n");
     DO_TEST_VALUE("garbage is not on", "yes\n");
+    if (virTestRun("the kernel's state alone without a readable cpuinfo",
+                   testKernelOnlyBadCPUInfo, NULL) < 0)
+        ret = -1;
     return ret;
 }
 
