@@ -607,8 +607,10 @@ testFitCases(void)
                 .slots = { "C" }, .in_message = "host-key document '");
     /* One hex digit off the host key's hash. */
     DO_TEST_FIT("near-miss-hash", "kernel-wrong-host-key", 1,
-                .host = { .keys = TEST_KEYS_FILES,
-                          .host = "0b729fd62241b339840d61b964a06bb6a1fd4976d9ebea2b4fb48d44de3a2461" },
+                .host = {
+                    .keys = TEST_KEYS_FILES,
+                    .host = "0b729fd62241b339840d61b964a06bb6a1fd4976d9ebea2b4fb48d44de3a2461",
+                },
                 .slots = { "0b729fd62241b339840d61b964a06bb6a1fd4976d9ebea2b4fb48d44de3a2460" },
                 .in_message = "host key 0b729fd6…");
     DO_TEST_FIT("keys-missing", "kernel-host-keys-unknown", 0,

@@ -12,8 +12,9 @@
 /*
  * The probe against recorded QMP conversations: <case>.replies in, and
  * what `virt-pv domcapabilities --replies` prints out, as XML (<case>.xml)
- * and as JSON (<case>.json, which other tests load with --caps).  Broken recordings give <case>.err.  Damaged
- * capabilities files (what `--caps FILE` and the cache read) are refused.
+ * and as JSON (<case>.json, which other tests load with --caps).  Broken
+ * recordings give <case>.err.  Damaged capabilities files (what
+ * `--caps FILE` and the cache read) are refused.
  */
 
 typedef struct {

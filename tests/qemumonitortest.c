@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "qemu/qemu_error.h"
-#include "qemu/qemu_monitor.h"
+#include "qemu/qemu_monitorpriv.h"
 #include "testutils.h"
 
 /*
@@ -300,8 +300,8 @@ testRecordReplay(const void *data)
     static const testStep steps[] = {
         { STEP_SEND, GREETING, 0 }, { STEP_RECV, NULL, 0 },  { STEP_SEND, EVENT, 0 },
         { STEP_SEND, CAPS_REPLY, 0 }, { STEP_RECV, NULL, 0 },
-        { STEP_SEND, "{\"return\": {\"enabled\": true, \"present\": true}, \"id\": \"virt-pv-2\"}\n",
-          0 },
+        { STEP_SEND,
+          "{\"return\": {\"enabled\": true, \"present\": true}, \"id\": \"virt-pv-2\"}\n", 0 },
         { STEP_HANG, NULL, 0 },       { STEP_LAST, NULL, 0 },
     };
     g_autoptr(virQEMUMonitor) mon = NULL;
@@ -795,7 +795,8 @@ testLingersAfterQuit(const void *data)
         return -1;
     }
     if (g_get_monotonic_time() - start > 8 * G_USEC_PER_SEC) {
-        virTestDiag("the wait took %" G_GINT64_FORMAT " ms", (g_get_monotonic_time() - start) / 1000);
+        virTestDiag("the wait took %" G_GINT64_FORMAT " ms",
+                    (g_get_monotonic_time() - start) / 1000);
         return -1;
     }
     return testPeerGone(pid);

@@ -93,7 +93,6 @@ mymain(void)
         return -1;
     }
 
-/* clang-format off */
 #define DO_TEST_FULL(name, xml, outcome, caps, pv) \
     do { \
         static const testNativeCase c = { name, xml, outcome, caps, pv }; \
@@ -115,7 +114,6 @@ mymain(void)
 #define DO_TEST_VALIDATE(name) DO_TEST_VALIDATE_FULL(name, TEST_ARGS, FALSE)
 #define DO_TEST_EXAMPLE(name) \
     DO_TEST_FULL("example-" name, "../examples/" name ".xml", TEST_ARGS, NULL, FALSE)
-    /* clang-format on */
 
     /* Both modes, every device kind. */
     DO_TEST("ls-minimal");

@@ -86,7 +86,8 @@ testSymlinkRefused(const void *data)
     ok = virFileOpenRegular(link, VIR_FILE_OPEN_NOFOLLOW, &fd, NULL, &error);
     if (fd >= 0)
         close(fd);
-    return testExpectError(ok, error, VIR_UTIL_ERROR_IO, "is a symbolic link, which is not followed");
+    return testExpectError(ok, error, VIR_UTIL_ERROR_IO,
+                           "is a symbolic link, which is not followed");
 }
 
 /* A missing optional file is no error, and nothing. */

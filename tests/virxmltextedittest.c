@@ -224,7 +224,8 @@ mymain(void)
             "<?xml version='1.0' encoding='ISO-8859-1'?>\n<a><d\xe9v/></a>", TEST_APPEND, "",
             "<n/>", NULL, NULL);
     DO_TEST("a DOCTYPE with an internal subset is skipped, brackets and all",
-            "<!DOCTYPE a [\n  <!ELEMENT a ANY>\n  <!ATTLIST b k CDATA '[>]'>\n]>\n<a>\n  <b/>\n</a>",
+            "<!DOCTYPE a [\n  <!ELEMENT a ANY>\n  <!ATTLIST b k CDATA '[>]'>\n]>\n"
+            "<a>\n  <b/>\n</a>",
             TEST_SET_ATTR, "b", "k", "v",
             "<!DOCTYPE a [\n  <!ELEMENT a ANY>\n  <!ATTLIST b k CDATA '[>]'>\n]>\n<a>\n"
             "  <b k='v'/>\n</a>");

@@ -689,12 +689,6 @@ virXMLTextEditCollapse(virXMLTextEdit *edit, xmlNodePtr elem, GError **error)
     return TRUE;
 }
 
-gboolean
-virXMLTextEditHasChanges(const virXMLTextEdit *edit)
-{
-    return edit->changes->len > 0;
-}
-
 static gint
 virXMLTextChangeCompare(gconstpointer a, gconstpointer b)
 {

@@ -57,7 +57,5 @@ gboolean virXMLTextEditAppendChild(virXMLTextEdit *edit, xmlNodePtr parent,
 /* Drop the content of @elem and write it as an empty element <name .../>. */
 gboolean virXMLTextEditCollapse(virXMLTextEdit *edit, xmlNodePtr elem, GError **error);
 
-gboolean virXMLTextEditHasChanges(const virXMLTextEdit *edit);
-
 /* The edited text, NUL-terminated; @ret_len excludes the NUL. */
 char *virXMLTextEditApply(const virXMLTextEdit *edit, gsize *ret_len, GError **error);

@@ -210,8 +210,8 @@ virQEMUFixMarker(virQEMUFixCtx *ctx, GError **error)
         virQEMUFixNote(ctx, metadata, _("added the PV marker to <metadata>"));
         return TRUE;
     }
-    if (!virXMLTextEditAppendChild(ctx->edit, def->root, "<metadata>\n\t" FIX_MARKER "\n</metadata>",
-                                   error))
+    if (!virXMLTextEditAppendChild(ctx->edit, def->root,
+                                   "<metadata>\n\t" FIX_MARKER "\n</metadata>", error))
         return FALSE;
     virQEMUFixNote(ctx, def->root, _("added <metadata> with the PV marker"));
     return TRUE;

@@ -15,7 +15,7 @@
 
 #include "qemu_error.h"
 #include "qemu_json.h"
-#include "qemu_monitor.h"
+#include "qemu_monitorpriv.h"
 #include "util/virfile.h"
 
 /*

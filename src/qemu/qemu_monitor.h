@@ -27,10 +27,6 @@ gboolean virQEMUMonitorOpenFd(const char *name, int fd, GPid pid, int stderr_fd,
 
 gboolean virQEMUMonitorOpenReplies(const char *path, virQEMUMonitor **ret_mon, GError **error);
 
-void virQEMUMonitorSetMaxMessage(virQEMUMonitor *mon, gsize max_len);
-
-JsonObject *virQEMUMonitorGetGreeting(virQEMUMonitor *mon);
-
 gboolean virQEMUMonitorCommand(virQEMUMonitor *mon, const char *command, JsonNode *arguments,
                                JsonNode **ret_reply, GError **error);
 

@@ -798,8 +798,8 @@ virQEMUValidateNames(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 
         if (f->name && !virQEMUValidateNameIsPlain(f->name))
             virQEMUValidateAddAt(run, rule, f->node, f->xpath,
-                                 g_strdup_printf(_("the CPU feature '%s' is not a plain name, which "
-                                                   "QEMU's option syntax needs"),
+                                 g_strdup_printf(_("the CPU feature '%s' is not a plain "
+                                                   "name, which QEMU's option syntax needs"),
                                                  f->name));
     }
 }

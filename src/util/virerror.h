@@ -3,8 +3,11 @@
 
 #include <glib.h>
 
-/* The error domain of src/util.  Each layer has its own domain; tools/
- * maps the codes to exit statuses. */
+/* The error domain of src/util.  Each layer has its own domain.  The
+ * codes tell a caller what went wrong where it must react differently:
+ * image-info exits 1 for a file that is not an SE image
+ * (VIR_UTIL_ERROR_PARSE) and 2 for one it cannot read.  Every other
+ * error a command meets is an input or usage error: exit status 2. */
 #define VIR_UTIL_ERROR (virUtilError_quark())
 
 typedef enum {

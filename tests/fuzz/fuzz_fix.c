@@ -104,7 +104,8 @@ fuzzFixMode(const virDomainDef *def, virQEMUFixMode mode)
     }
     virFuzzAssert(result->xml && strlen(result->xml) == result->len);
     if (result->changes->len == 0)
-        virFuzzAssert(result->len == def->xml_len && memcmp(result->xml, def->xml, def->xml_len) == 0);
+        virFuzzAssert(result->len == def->xml_len &&
+                      memcmp(result->xml, def->xml, def->xml_len) == 0);
 
     if (!virDomainDefParseString(result->xml, result->len, "fixed.xml", 0, &fixed, &error)) {
         g_printerr("the repaired text (%s) does not parse: %s\n--- repaired:\n%s\n",
