@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
-
 #include <json-glib/json-glib.h>
 
 #include "hostval/virhostvalidate.h"
