@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "hook/virpvconfig.h"
+#include "hook/virpvconfigpriv.h"
 #include "qemu/qemu_validate.h"
 #include "testutils.h"
 

@@ -7,6 +7,7 @@
 
 #include "util/virfile.h"
 #include "virpvconfig.h"
+#include "virpvconfigpriv.h"
 
 G_DEFINE_QUARK(virt-pv-config-error-quark, virPVConfigError)
 
@@ -48,7 +49,7 @@ virPVConfigDefaultPath(void)
     return SYSCONFDIR "/virt-pv/virt-pv.conf";
 }
 
-virPVConfig *
+static virPVConfig *
 virPVConfigNew(void)
 {
     virPVConfig *config = g_new0(virPVConfig, 1);

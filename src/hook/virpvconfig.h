@@ -29,7 +29,6 @@ typedef struct {
 /* The file the hook reads unless told otherwise. */
 const char *virPVConfigDefaultPath(void);
 
-virPVConfig *virPVConfigNew(void);
 void virPVConfigFree(virPVConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virPVConfig, virPVConfigFree)
 
@@ -46,7 +45,6 @@ gboolean virPVConfigLoad(const char *path, const char *const *codes, virPVConfig
 char **virPVConfigSalvageRequirePV(const char *path);
 
 gboolean virPVConfigRequiresPV(const virPVConfig *config, const char *guest);
-gboolean virPVConfigIgnores(const virPVConfig *config, const char *code);
 
 /* Does @guest match one of @globs (NULL: none)? */
 gboolean virPVConfigGlobsMatch(char *const *globs, const char *guest);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_capabilities.h"
+#include "qemu_capabilitiespriv.h"
 #include "qemu_error.h"
 #include "qemu_json.h"
 #include "qemu_monitor.h"
@@ -678,7 +679,7 @@ virQEMUCapsMachinesToJSON(const virQEMUCaps *caps, JsonBuilder *b)
     json_builder_end_array(b);
 }
 
-JsonNode *
+static JsonNode *
 virQEMUCapsToJSON(const virQEMUCaps *caps)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();

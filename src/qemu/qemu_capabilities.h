@@ -65,16 +65,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUCaps, virQEMUCapsFree)
 
 const char *virQEMUCapsGetEmulator(const virQEMUCaps *caps);
 guint virQEMUCapsGetVersion(const virQEMUCaps *caps);
-gboolean virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps);
 const char *const *virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps);
-gboolean virQEMUCapsSupportsPV(const virQEMUCaps *caps);
 guint virQEMUCapsGetMachineCount(const virQEMUCaps *caps);
 const virQEMUCapsMachine *virQEMUCapsGetMachine(const virQEMUCaps *caps, guint i);
-const virQEMUCapsMachine *virQEMUCapsGetDefaultMachine(const virQEMUCaps *caps);
 JsonNode *virQEMUCapsGetKey(const virQEMUCaps *caps);
 void virQEMUCapsSetKey(virQEMUCaps *caps, JsonNode *key);
 
-JsonNode *virQEMUCapsToJSON(const virQEMUCaps *caps);
 char *virQEMUCapsFormatJSON(const virQEMUCaps *caps, gboolean pretty);
 gboolean virQEMUCapsParseJSON(const char *text, gsize len, const char *path,
                               virQEMUCaps **ret_caps, GError **error);

@@ -26,7 +26,7 @@
  */
 
 /* The cache of root lives in /var/cache; everybody else's in XDG's. */
-char *
+static char *
 virQEMUCapsCacheDefaultDir(void)
 {
     if (geteuid() == 0)

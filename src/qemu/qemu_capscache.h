@@ -7,8 +7,6 @@
 #include "qemu_capabilities.h"
 #include "util/virhostpv.h"
 
-char *virQEMUCapsCacheDefaultDir(void);
-
 gboolean virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator,
                                 const virHostPVState *host, guint timeout_ms,
                                 virQEMUCaps **ret_caps, char **ret_warning, GError **error);
