@@ -21,6 +21,13 @@
  *     the case expects fix to refuse.
  * Preservation is tested by the golden files themselves: they are the
  * input with only the repairs applied, byte for byte.
+ *
+ * The findings that fix repairs are those the rule table gives a repair
+ * (src/qemu/qemu_validate.c), as `virt-pv --dump-options` prints them;
+ * for each, some case must have it in its input and not in its result.
+ * validate judges a file twice: with --pv (a guest without launchSecurity
+ * in iommu mode) and under require-pv.conf (one that is not PV at all
+ * fails pv-required).
  */
 
 typedef struct {
@@ -31,17 +38,34 @@ typedef struct {
                           * "*": fix does not touch this definition */
 } testFixCase;
 
-/* The codes of findings that fix repairs. */
-static const char *const testRepairableCodes[] = {
-    "virtio-iommu-off",
-    "virtio-iommu-missing",
-    "implicit-virtio-device",
-    "memballoon-enabled",
-    "cpu-model",
-    "cpu-unpack-disabled",
-    "launch-security-malformed",
-    NULL,
-};
+/* The codes of findings that fix repairs, from the rule table. */
+static GStrv testRepairableCodes;
+/* Each of those codes that a case repaired -> that case's name. */
+static GHashTable *testRepaired;
+
+/* The "finding CODE REPAIR" records of --dump-options whose REPAIR is
+ * not "-". */
+static GStrv
+testLoadRepairableCodes(void)
+{
+    const char *argv[] = { virTestProgram(), "--dump-options", NULL };
+    g_autoptr(GStrvBuilder) codes = g_strv_builder_new();
+    g_autofree char *out = NULL;
+    g_auto(GStrv) lines = NULL;
+    gsize i;
+
+    if (virTestRunCommand(argv, NULL, &out, NULL) != 0)
+        return NULL;
+    lines = g_strsplit(out, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) fields = g_strsplit(lines[i], "\t", -1);
+
+        if (g_strv_length(fields) == 3 && g_str_equal(fields[0], "finding") &&
+            !g_str_equal(fields[2], "-"))
+            g_strv_builder_add(codes, fields[1]);
+    }
+    return g_strv_builder_end(codes);
+}
 
 static char *
 testWriteTemp(const char *contents, gsize len)
@@ -118,37 +142,102 @@ testIsRefused(const testFixCase *c, const char *code)
            g_strv_contains((const char *const *)refused, code);
 }
 
-/* `virt-pv validate --pv` (as fix judges its result) on the repaired file. */
-static int
-testValidate(const testFixCase *c, const char *fixed_path)
+/* Add the findings of `virt-pv --json validate OPTION... FILE` to
+ * @findings (code -> xpath of the first). */
+static gboolean
+testFindingsOf(const char *const *options, const char *path, GHashTable *findings)
 {
-    const char *argv[] = { virTestProgram(), "--json", "validate", "--pv", fixed_path, NULL };
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autofree char *out = NULL;
     JsonArray *problems;
-    int ret = 0;
     guint i;
 
-    if (virTestRunCommand(argv, NULL, &out, NULL) < 0)
-        return -1;
+    g_ptr_array_add(argv, (gpointer)virTestProgram());
+    g_ptr_array_add(argv, (gpointer) "--json");
+    g_ptr_array_add(argv, (gpointer) "validate");
+    for (; *options; options++)
+        g_ptr_array_add(argv, (gpointer)*options);
+    g_ptr_array_add(argv, (gpointer)path);
+    g_ptr_array_add(argv, NULL);
+    if (virTestRunCommand((const char *const *)argv->pdata, NULL, &out, NULL) < 0)
+        return FALSE;
     if (!json_parser_load_from_data(parser, out, -1, NULL) ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)) ||
         !(problems = json_object_get_array_member(
               json_node_get_object(json_parser_get_root(parser)), "problems"))) {
         virTestDiag("validate printed no JSON object with problems:\n%s", out);
-        return -1;
+        return FALSE;
     }
     for (i = 0; i < json_array_get_length(problems); i++) {
         JsonObject *problem = json_array_get_object_element(problems, i);
         const char *code = json_object_get_string_member(problem, "code");
 
-        if (g_strv_contains(testRepairableCodes, code) && !testIsRefused(c, code)) {
+        if (!g_hash_table_contains(findings, code))
+            g_hash_table_insert(findings, g_strdup(code),
+                                g_strdup(json_object_get_string_member(problem, "xpath")));
+    }
+    return TRUE;
+}
+
+/* What validate finds in @path: as a PV guest (--pv, as fix judges its
+ * result), and as a guest that must be one (require-pv.conf). */
+static GHashTable *
+testFindings(const char *path)
+{
+    static const char *const as_pv[] = { "--pv", NULL };
+    static const char *const required[] = { "--config", "require-pv.conf", NULL };
+    g_autoptr(GHashTable) findings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                           g_free);
+
+    if (!testFindingsOf(as_pv, path, findings) || !testFindingsOf(required, path, findings))
+        return NULL;
+    return g_steal_pointer(&findings);
+}
+
+/* No finding that fix repairs is left in the repaired file, unless the
+ * case expects fix to refuse it; those present in the input are
+ * recorded as repaired by this case. */
+static int
+testValidate(const testFixCase *c, const char *input, const char *fixed_path)
+{
+    g_autoptr(GHashTable) before = testFindings(input);
+    g_autoptr(GHashTable) after = testFindings(fixed_path);
+    int ret = 0;
+    guint i;
+
+    if (!before || !after)
+        return -1;
+    for (i = 0; testRepairableCodes[i]; i++) {
+        const char *code = testRepairableCodes[i];
+
+        if (g_hash_table_contains(after, code)) {
+            if (testIsRefused(c, code))
+                continue;
             virTestDiag("validate still finds %s at %s", code,
-                        json_object_get_string_member(problem, "xpath"));
+                        (const char *)g_hash_table_lookup(after, code));
             ret = -1;
+        } else if (g_hash_table_contains(before, code) &&
+                   !g_hash_table_contains(testRepaired, code)) {
+            g_hash_table_insert(testRepaired, (gpointer)code, (gpointer)c->name);
         }
     }
     return ret;
+}
+
+/* Some case exercises the repair of the finding @data. */
+static int
+testRepairCovered(const void *data)
+{
+    const char *code = data;
+
+    if (!g_hash_table_contains(testRepaired, code)) {
+        virTestDiag("no case of fixdata has %s in its input and not in its result: fix "
+                    "repairs it (the rule table says so), add a case that shows it",
+                    code);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -178,7 +267,7 @@ testFix(const void *data)
         ret = -1;
     if (c->schema && testSchema(fixed_path) < 0)
         ret = -1;
-    if (testValidate(c, fixed_path) < 0)
+    if (testValidate(c, input, fixed_path) < 0)
         ret = -1;
     g_unlink(fixed_path);
     return ret;
@@ -444,13 +533,22 @@ static int
 mymain(void)
 {
     g_autofree char *dir = virTestDataPath("fixdata");
+    g_auto(GStrv) repairable = testLoadRepairableCodes();
+    g_autoptr(GHashTable) repaired = g_hash_table_new(g_str_hash, g_str_equal);
     int ret = 0;
+    guint i;
 
     /* The reports name files as given: relative to fixdata/. */
     if (g_chdir(dir) < 0) {
         virTestDiag("cannot enter '%s'", dir);
         return -1;
     }
+    if (!repairable || !repairable[0]) {
+        virTestDiag("virt-pv --dump-options names no finding that fix repairs");
+        return -1;
+    }
+    testRepairableCodes = repairable;
+    testRepaired = repaired;
 
 #define DO_TEST_FULL(name, mode, schema, refused) \
     do { \
@@ -500,6 +598,13 @@ mymain(void)
     DO_TEST_IOMMU("iommu-no-devices");
     /* virtio-pmem and the virtio IOMMU cannot take a <driver> element */
     DO_TEST_FULL("iommu-no-driver", "iommu", TRUE, "virtio-iommu-missing");
+
+    for (i = 0; repairable[i]; i++) {
+        g_autofree char *title = g_strdup_printf("fix repairs %s in some case", repairable[i]);
+
+        if (virTestRun(title, testRepairCovered, repairable[i]) < 0)
+            ret = -1;
+    }
 
 #define DO_TEST_COMMAND(name, ...) \
     do { \

@@ -5,7 +5,9 @@
 Every command and option that `virt-pv --dump-options` lists (the tables in
 tools/) must be documented in docs/manpages/virt-pv.rst, in the option list
 of the right section, with the same short name and argument name; and
-everything the man page documents must exist in the code.  Output is TAP.
+everything the man page documents must exist in the code.  The findings
+that the section of `fix` lists as repaired are those the rule table
+(src/qemu/qemu_validate.c) gives a repair, in its order.  Output is TAP.
 
 Usage: manpagetest.py MANPAGE.rst   (VIRT_PV_PROGRAM: the binary)
 """
@@ -20,6 +22,8 @@ GLOBAL_SECTION = "GLOBAL OPTIONS"
 FINDINGS_SECTION = "FINDINGS"
 FINDING = re.compile(r"^``([a-z0-9-]+)`` \((error|warning|note)[^)]*\)")
 COMMANDS_SECTION = "COMMANDS"
+FIX_COMMAND = "fix"
+REPAIRED = re.compile(r"^``([a-z0-9-]+)``$")
 UNDERLINES = {"=": 1, "-": 2}
 SECTIONS = ["SYNOPSIS", "DESCRIPTION", "GLOBAL OPTIONS", "COMMANDS", "FINDINGS",
             "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "SEE ALSO", "LICENSE"]
@@ -44,13 +48,15 @@ def code_tables(program):
     wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
     text = subprocess.run(wrapper + [program, "--dump-options"], check=True, capture_output=True,
                           text=True, env={"LC_ALL": "C"}).stdout
-    commands, options, codes = [], {}, []
+    commands, options, codes, repaired = [], {}, [], []
     for line in text.splitlines():
         fields = [None if f == "-" else f for f in line.split("\t")]
         if fields[0] == "command":
             commands.append(fields[1])
         elif fields[0] == "finding":
             codes.append(fields[1])
+            if fields[2]:
+                repaired.append(fields[1])
         elif fields[0] == "option":
             scope = fields[1]
             if scope in ("main", "global"):
@@ -58,7 +64,7 @@ def code_tables(program):
             options[(scope, fields[2])] = {
                 "short": fields[3], "takes_arg": fields[4] != "none",
                 "metavar": fields[5], "description": fields[6] or ""}
-    return commands, options, codes
+    return commands, options, codes, repaired
 
 
 OPTION = re.compile(r"^(--?[A-Za-z0-9][A-Za-z0-9-]*)(?:[ =](\S+))?$")
@@ -77,10 +83,11 @@ def parse_option_line(text):
 
 
 def doc_tables(path):
-    """The command sections, option lists and finding codes of the man page."""
+    """The command sections, option lists, finding codes and the findings
+    that fix repairs (the terms of a definition list in its section)."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
-    commands, options, codes, sections = {}, {}, {}, []
+    commands, options, codes, sections, repaired = {}, {}, {}, [], []
     top = sub = None
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -97,6 +104,10 @@ def doc_tables(path):
         finding = FINDING.match(line)
         if top == FINDINGS_SECTION and finding:
             codes[finding.group(1)] = i + 1
+            continue
+        term = REPAIRED.match(line)
+        if top == COMMANDS_SECTION and sub == FIX_COMMAND and term:
+            repaired.append(term.group(1))
             continue
         if not line.startswith("-") or set(line) <= set("=-"):
             continue
@@ -116,7 +127,7 @@ def doc_tables(path):
             options[(scope, name)] = {"short": shorts[0] if shorts else None,
                                       "metavar": metavars[0] if metavars else None,
                                       "has_arg": bool(metavars), "line": i + 1}
-    return commands, options, codes, sections
+    return commands, options, codes, sections, repaired
 
 
 def where(scope):
@@ -136,8 +147,9 @@ def main():
         sys.exit("usage: manpagetest.py MANPAGE.rst")
     manpage = sys.argv[1]
     rel = "docs/manpages/virt-pv.rst"
-    code_commands, code_options, code_codes = code_tables(os.environ["VIRT_PV_PROGRAM"])
-    doc_commands, doc_options, doc_codes, doc_sections = doc_tables(manpage)
+    code_commands, code_options, code_codes, code_repaired = \
+        code_tables(os.environ["VIRT_PV_PROGRAM"])
+    doc_commands, doc_options, doc_codes, doc_sections, doc_repaired = doc_tables(manpage)
     tap = Tap()
 
     # rst2man takes the page's name from the title and its one-line
@@ -210,6 +222,13 @@ def main():
             tap.check(False, f"finding code '{code}' of the man page exists",
                       f"{rel}:{line} lists the finding '{code}', which virt-pv cannot report:\n"
                       f"remove it, or correct its name.")
+
+    tap.check(doc_repaired == code_repaired,
+              "the findings that fix repairs are those the rule table repairs",
+              f"the section '{FIX_COMMAND}' of {rel} lists as repaired, as the terms of a\n"
+              f"definition list (``CODE`` alone on its line):\n  {', '.join(doc_repaired)}\n"
+              f"but the rule table (src/qemu/qemu_validate.c, the repair column; see\n"
+              f"virt-pv --dump-options) repairs, in this order:\n  {', '.join(code_repaired)}")
 
     print(f"1..{tap.count}")
     sys.exit(1 if tap.failed else 0)

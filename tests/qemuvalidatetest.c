@@ -208,6 +208,33 @@ testValidateCodes(const void *data)
     return 0;
 }
 
+/* Every repair of the rule table has a name, and each but "none" is named
+ * by some row: a repair that no rule names would never run. */
+static int
+testValidateRepairs(const void *data)
+{
+    const char *const *codes = virQEMUValidateCodes();
+    gboolean named[VIR_QEMU_REPAIR_LAST] = { FALSE };
+    guint i;
+
+    for (; *codes; codes++) {
+        virQEMURepair repair = virQEMUValidateCodeRepair(*codes);
+
+        if (!virQEMURepairToString(repair)) {
+            virTestDiag("code '%s' has the repair %d, which has no name", *codes, repair);
+            return -1;
+        }
+        named[repair] = TRUE;
+    }
+    for (i = VIR_QEMU_REPAIR_NONE + 1; i < VIR_QEMU_REPAIR_LAST; i++) {
+        if (!named[i]) {
+            virTestDiag("no rule names the repair '%s'", virQEMURepairToString(i));
+            return -1;
+        }
+    }
+    return virQEMURepairToString(VIR_QEMU_REPAIR_LAST) == NULL ? 0 : -1;
+}
+
 static int
 mymain(void)
 {
@@ -431,6 +458,8 @@ mymain(void)
     DO_TEST_CTX("kernel-args-ignored", "image-not-se", ctxImageNotSE);
 
     if (virTestRun("finding codes", testValidateCodes, NULL) < 0)
+        ret = -1;
+    if (virTestRun("the repairs of the rule table", testValidateRepairs, NULL) < 0)
         ret = -1;
     return ret;
 }

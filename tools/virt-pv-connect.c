@@ -81,6 +81,11 @@ typedef struct {
     int (*domainFree)(virDomainPtr);
     const char *(*getLastErrorMessage)(void);
     void (*setErrorFunc)(void *, virErrorFunc);
+    int (*eventRegisterDefaultImpl)(void);
+    int (*eventRunDefaultImpl)(void);
+    int (*eventAddTimeout)(int, virEventTimeoutCallback, void *, virFreeCallback);
+    int (*eventRemoveTimeout)(int);
+    int (*connectSetKeepAlive)(virConnectPtr, int, unsigned int);
     /* libvirt-qemu */
     void *qemu_handle;
     char *(*qemuAgentCommand)(virDomainPtr, const char *, int, unsigned int);
@@ -101,7 +106,19 @@ static const virDLSymbol virtPVLibvirtSymbols[] = {
     { "virDomainFree", G_STRUCT_OFFSET(virtPVLibvirt, domainFree) },
     { "virGetLastErrorMessage", G_STRUCT_OFFSET(virtPVLibvirt, getLastErrorMessage) },
     { "virSetErrorFunc", G_STRUCT_OFFSET(virtPVLibvirt, setErrorFunc) },
+    { "virEventRegisterDefaultImpl", G_STRUCT_OFFSET(virtPVLibvirt, eventRegisterDefaultImpl) },
+    { "virEventRunDefaultImpl", G_STRUCT_OFFSET(virtPVLibvirt, eventRunDefaultImpl) },
+    { "virEventAddTimeout", G_STRUCT_OFFSET(virtPVLibvirt, eventAddTimeout) },
+    { "virEventRemoveTimeout", G_STRUCT_OFFSET(virtPVLibvirt, eventRemoveTimeout) },
+    { "virConnectSetKeepAlive", G_STRUCT_OFFSET(virtPVLibvirt, connectSetKeepAlive) },
 };
+
+/* A daemon that stops answering (stopped, hung, its host gone) would
+ * block a call forever: libvirt's keepalive closes such a connection
+ * after about (count + 1) * interval seconds, and the calls on it fail.
+ * virsh does the same (5 s, 6 times); 5 s, twice here. */
+#define VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S 5
+#define VIRT_PV_CONNECT_KEEPALIVE_COUNT 2
 
 static virtPVLibvirt virtPVLibvirtAPI;
 
@@ -110,6 +127,75 @@ static virtPVLibvirt virtPVLibvirtAPI;
 static void
 virtPVConnectQuiet(void *opaque, virErrorPtr err)
 {
+}
+
+/* libvirt's default event loop runs the keepalive.  Its thread starts
+ * with the first connection that has a keepalive (a daemon's; the test
+ * driver has none) and ends with virtPVConnectFetch(). */
+static GMutex virtPVConnectEventLock;
+static GThread *virtPVConnectEventThread;
+static gint virtPVConnectEventQuit;
+
+static gpointer
+virtPVConnectEventLoop(gpointer opaque)
+{
+    while (!g_atomic_int_get(&virtPVConnectEventQuit)) {
+        if (virtPVLibvirtAPI.eventRunDefaultImpl() < 0)
+            break;
+    }
+    return NULL;
+}
+
+/* Before the first connection to a daemon: the remote driver takes the
+ * event loop that is registered when it connects.  libvirt's test driver
+ * (test:///) runs in the process and needs none. */
+static void
+virtPVConnectEventRegister(char *const *uris, guint nuris)
+{
+    static gboolean registered;
+    guint i;
+
+    for (i = 0; i < nuris && !registered; i++) {
+        if (!uris[i] || !g_str_has_prefix(uris[i], "test:")) {
+            virtPVLibvirtAPI.eventRegisterDefaultImpl();
+            registered = TRUE;
+        }
+    }
+}
+
+static void
+virtPVConnectEventStart(void)
+{
+    g_mutex_lock(&virtPVConnectEventLock);
+    if (!virtPVConnectEventThread) {
+        g_atomic_int_set(&virtPVConnectEventQuit, 0);
+        virtPVConnectEventThread = g_thread_new("virt-pv-events", virtPVConnectEventLoop, NULL);
+    }
+    g_mutex_unlock(&virtPVConnectEventLock);
+}
+
+static void
+virtPVConnectEventWake(int timer, void *opaque)
+{
+}
+
+/* A timeout due at once ends the loop's wait; the loop then sees that it
+ * must quit. */
+static void
+virtPVConnectEventStop(void)
+{
+    GThread *thread = g_steal_pointer(&virtPVConnectEventThread);
+    int timer;
+
+    if (!thread)
+        return;
+    g_atomic_int_set(&virtPVConnectEventQuit, 1);
+    if ((timer = virtPVLibvirtAPI.eventAddTimeout(0, virtPVConnectEventWake, NULL, NULL)) < 0) {
+        g_thread_unref(thread);
+        return;
+    }
+    g_thread_join(thread);
+    virtPVLibvirtAPI.eventRemoveTimeout(timer);
 }
 
 /* libvirt, and with @with_qemu libvirt-qemu (the agent command of
@@ -201,7 +287,6 @@ static void
 virtPVConnectAskAgent(virDomainPtr dom, virtPVConnectDomain *domain, int timeout_s)
 {
     g_autofree char *opened = NULL;
-    g_autofree char *read = NULL;
     g_autofree char *close_reply = NULL;
     g_autofree char *cmd = NULL;
     g_autoptr(JsonNode) node = NULL;
@@ -355,6 +440,11 @@ virtPVConnectRun(gpointer opaque)
         g_ptr_array_add(job->records, domain);
         return NULL;
     }
+    /* Not every driver has a keepalive (the test driver has not): then
+     * there is no daemon to wait for either. */
+    if (virtPVLibvirtAPI.connectSetKeepAlive(conn, VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S,
+                                             VIRT_PV_CONNECT_KEEPALIVE_COUNT) == 0)
+        virtPVConnectEventStart();
     /* The default URI, as libvirt resolved it, names the records. */
     if ((name = virtPVLibvirtAPI.connectGetURI(conn))) {
         resolved = g_strdup(name);
@@ -389,6 +479,7 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
         }
         return records;
     }
+    virtPVConnectEventRegister(uris, nuris);
     for (i = 0; i < nuris; i++) {
         jobs[i].request = request;
         jobs[i].uri = uris[i];
@@ -404,6 +495,7 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
             g_thread_join(threads[i]);
         g_ptr_array_extend_and_steal(records, jobs[i].records);
     }
+    virtPVConnectEventStop();
     return records;
 }
 

@@ -14,12 +14,13 @@
  *
  *   command  NAME   PARAMS
  *   option   SCOPE  --LONG  -S  ARGKIND  METAVAR  DESCRIPTION
- *   finding  CODE
+ *   finding  CODE   REPAIR
  *
  * SCOPE is "main" (only before the command's name), "global" (before or
  * after it) or a command's name. ARGKIND is "none" for a flag, "file" for
  * a path, else the GOption type of the argument. Hidden options are left
- * out: they are not for users.
+ * out: they are not for users.  REPAIR is what `virt-pv fix` does about
+ * the finding (virQEMURepair), "-" for nothing.
  */
 
 static const char *const virtPVOptionArgKinds[] = {
@@ -85,7 +86,12 @@ virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
         printf("command\t%s\t%s\n", commands[i]->name, virtPVOptionField(commands[i]->params));
         virtPVDumpEntries(commands[i]->name, commands[i]->options);
     }
-    /* The codes are an interface too: the man page lists them all. */
-    for (i = 0; codes[i]; i++)
-        printf("finding\t%s\n", codes[i]);
+    /* The codes are an interface too: the man page lists them all, and
+     * those fix repairs. */
+    for (i = 0; codes[i]; i++) {
+        virQEMURepair repair = virQEMUValidateCodeRepair(codes[i]);
+
+        printf("finding\t%s\t%s\n", codes[i],
+               repair == VIR_QEMU_REPAIR_NONE ? "-" : virQEMURepairToString(repair));
+    }
 }

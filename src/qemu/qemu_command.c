@@ -1699,12 +1699,11 @@ virQEMUCheckIOThreads(const virDomainDef *def, GError **error)
     return TRUE;
 }
 
-/* Without an arch libvirt takes the host's, which for a guest meant for
- * this builder is s390x. */
+/* The rule not-s390x (virQEMUValidateArchIsOther()). */
 static gboolean
 virQEMUCheckArch(const virDomainDef *def, GError **error)
 {
-    if (def->os_arch && !g_str_equal(def->os_arch, "s390x"))
+    if (virQEMUValidateArchIsOther(def))
         return virQEMUInvalid(def, def->os_type_node ? def->os_type_node : def->root, error,
                               _("only s390x guests are supported, not '%s'"),
                               def->os_arch ? def->os_arch : "");

@@ -5,9 +5,11 @@
 
 #include <glib/gi18n.h>
 
+#include "conf/virxml.h"
 #include "conf/virxmltextedit.h"
 #include "qemu_error.h"
 #include "qemu_fix.h"
+#include "qemu_validate.h"
 
 static const char *const virQEMUFixModeNames[] = {
     "launch-security",
@@ -90,18 +92,6 @@ virQEMUFixNote(virQEMUFixCtx *ctx, xmlNodePtr node, const char *fmt, ...)
     g_array_append_val(ctx->order, order);
 }
 
-static xmlNodePtr
-virQEMUFixChild(xmlNodePtr parent, const char *name)
-{
-    xmlNodePtr cur;
-
-    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && !cur->ns && g_str_equal((const char *)cur->name, name))
-            return cur;
-    }
-    return NULL;
-}
-
 static guint
 virQEMUFixCountAttributes(xmlNodePtr node)
 {
@@ -129,24 +119,21 @@ virQEMUFixRemoveChild(virQEMUFixCtx *ctx, xmlNodePtr parent, xmlNodePtr child, G
 
 /* ---- launchSecurity ----------------------------------------------------- */
 
+/* launch-security-malformed, in launch-security mode.  Only s390-pv
+ * elements are deduplicated: with another type among them the user's
+ * intent is unclear, and validation reports it. */
 static gboolean
-virQEMUFixIsPVSecurity(const virDomainLaunchSecurity *sec)
-{
-    return sec->type && g_str_equal(sec->type, "s390-pv");
-}
-
-/* Only s390-pv elements are deduplicated: with another type among them the
- * user's intent is unclear, and validation reports it. */
-static gboolean
-virQEMUFixLaunchSecurityDedupe(virQEMUFixCtx *ctx, GError **error)
+virQEMUFixLaunchSecurity(virQEMUFixCtx *ctx, GError **error)
 {
     GPtrArray *all = ctx->def->launch_security;
     guint i;
 
+    if (ctx->mode != VIR_QEMU_FIX_MODE_LAUNCH_SECURITY)
+        return TRUE;
     for (i = 0; i < all->len; i++) {
         const virDomainLaunchSecurity *sec = g_ptr_array_index(all, i);
 
-        if (!virQEMUFixIsPVSecurity(sec))
+        if (!virQEMUValidateLaunchSecurityIsPV(sec))
             return TRUE;
     }
     for (i = 0; i < all->len; i++) {
@@ -166,31 +153,26 @@ virQEMUFixLaunchSecurityDedupe(virQEMUFixCtx *ctx, GError **error)
     return TRUE;
 }
 
+/* ---- protection --------------------------------------------------------- */
+
+/* iommu mode protects each virtio device instead. */
 static gboolean
-virQEMUFixLaunchSecurity(virQEMUFixCtx *ctx, GError **error)
+virQEMUFixRemoveLaunchSecurity(virQEMUFixCtx *ctx, GError **error)
 {
     const virDomainDef *def = ctx->def;
     guint i;
 
-    if (ctx->mode == VIR_QEMU_FIX_MODE_IOMMU) {
-        for (i = 0; i < def->launch_security->len; i++) {
-            const virDomainLaunchSecurity *sec = g_ptr_array_index(def->launch_security, i);
+    for (i = 0; i < def->launch_security->len; i++) {
+        const virDomainLaunchSecurity *sec = g_ptr_array_index(def->launch_security, i);
 
-            if (!virQEMUFixIsPVSecurity(sec))
-                continue;
-            if (!virXMLTextEditRemoveElement(ctx->edit, sec->node, error))
-                return FALSE;
-            virQEMUFixNote(ctx, sec->node,
-                           _("removed <launchSecurity>: iommu mode protects each virtio device "
-                             "with iommu='on' instead"));
-        }
-        return TRUE;
+        if (!virQEMUValidateLaunchSecurityIsPV(sec))
+            continue;
+        if (!virXMLTextEditRemoveElement(ctx->edit, sec->node, error))
+            return FALSE;
+        virQEMUFixNote(ctx, sec->node,
+                       _("removed <launchSecurity>: iommu mode protects each virtio device "
+                         "with iommu='on' instead"));
     }
-    if (def->launch_security->len > 0)
-        return virQEMUFixLaunchSecurityDedupe(ctx, error);
-    if (!virXMLTextEditAppendChild(ctx->edit, def->root, FIX_LAUNCH_SECURITY, error))
-        return FALSE;
-    virQEMUFixNote(ctx, def->root, _("added <launchSecurity type='s390-pv'/>"));
     return TRUE;
 }
 
@@ -202,9 +184,9 @@ virQEMUFixMarker(virQEMUFixCtx *ctx, GError **error)
     const virDomainDef *def = ctx->def;
     xmlNodePtr metadata;
 
-    if (ctx->mode != VIR_QEMU_FIX_MODE_IOMMU || def->pv_marker)
+    if (def->pv_marker)
         return TRUE;
-    if ((metadata = virQEMUFixChild(def->root, "metadata"))) {
+    if ((metadata = virXMLChild(def->root, "metadata"))) {
         if (!virXMLTextEditAppendChild(ctx->edit, metadata, FIX_MARKER, error))
             return FALSE;
         virQEMUFixNote(ctx, metadata, _("added the PV marker to <metadata>"));
@@ -217,51 +199,23 @@ virQEMUFixMarker(virQEMUFixCtx *ctx, GError **error)
     return TRUE;
 }
 
+/* pv-required: make the guest a PV guest in the mode asked for. */
+static gboolean
+virQEMUFixProtect(virQEMUFixCtx *ctx, GError **error)
+{
+    const virDomainDef *def = ctx->def;
+
+    if (ctx->mode == VIR_QEMU_FIX_MODE_IOMMU)
+        return virQEMUFixRemoveLaunchSecurity(ctx, error) && virQEMUFixMarker(ctx, error);
+    if (def->launch_security->len > 0)
+        return TRUE;
+    if (!virXMLTextEditAppendChild(ctx->edit, def->root, FIX_LAUNCH_SECURITY, error))
+        return FALSE;
+    virQEMUFixNote(ctx, def->root, _("added <launchSecurity type='s390-pv'/>"));
+    return TRUE;
+}
+
 /* ---- CPU ---------------------------------------------------------------- */
-
-static gboolean
-virQEMUFixFeatureIsUnpack(const virDomainCPUFeature *feature)
-{
-    return feature->name && g_str_equal(feature->name, "unpack");
-}
-
-/* An absent policy means require. */
-static gboolean
-virQEMUFixFeatureEnables(const virDomainCPUFeature *feature)
-{
-    return !feature->policy || g_str_equal(feature->policy, "require") ||
-           g_str_equal(feature->policy, "force");
-}
-
-static gboolean
-virQEMUFixFeatureDisables(const virDomainCPUFeature *feature)
-{
-    return feature->policy &&
-           (g_str_equal(feature->policy, "disable") || g_str_equal(feature->policy, "forbid"));
-}
-
-static gboolean
-virQEMUFixCPUHasUnpack(const virDomainDef *def)
-{
-    guint i;
-
-    for (i = 0; i < def->cpu_features->len; i++) {
-        const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
-
-        if (virQEMUFixFeatureIsUnpack(feature) && virQEMUFixFeatureEnables(feature))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* libvirt's default mode is custom when a model is named. */
-static gboolean
-virQEMUFixCPUIsCustom(const virDomainDef *def)
-{
-    if (def->cpu_mode)
-        return g_str_equal(def->cpu_mode, "custom");
-    return virQEMUFixChild(def->cpu_node, "model") != NULL;
-}
 
 static const virDomainCPUFeature *
 virQEMUFixCPUFeature(const virDomainDef *def, xmlNodePtr node)
@@ -284,9 +238,9 @@ virQEMUFixCPUDrops(const virDomainDef *def, xmlNodePtr child, gboolean to_host_m
 {
     const virDomainCPUFeature *feature = virQEMUFixCPUFeature(def, child);
 
-    if (to_host_model && !child->ns && g_str_equal((const char *)child->name, "model"))
+    if (to_host_model && virXMLNodeIs(child, "model"))
         return TRUE;
-    return feature && virQEMUFixFeatureIsUnpack(feature) && virQEMUFixFeatureDisables(feature);
+    return feature && virQEMUValidateFeatureDisablesUnpack(feature);
 }
 
 /* Drop those children; when nothing else is left, write <cpu .../>
@@ -338,23 +292,23 @@ virQEMUFixCPUMode(virQEMUFixCtx *ctx, GError **error)
     return TRUE;
 }
 
+/* cpu-model and cpu-unpack-disabled, at once: both drop children of <cpu>. */
 static gboolean
 virQEMUFixCPU(virQEMUFixCtx *ctx, GError **error)
 {
     const virDomainDef *def = ctx->def;
-    guint i;
-
     gboolean to_host_model;
+    guint i;
 
     if (!def->cpu_node)
         return TRUE;
-    to_host_model = virQEMUFixCPUIsCustom(def) && !virQEMUFixCPUHasUnpack(def);
+    to_host_model = virQEMUValidateCPULacksUnpack(def);
     if (to_host_model && !virQEMUFixCPUMode(ctx, error))
         return FALSE;
     for (i = 0; i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
 
-        if (virQEMUFixFeatureIsUnpack(feature) && virQEMUFixFeatureDisables(feature))
+        if (virQEMUValidateFeatureDisablesUnpack(feature))
             virQEMUFixNote(ctx, feature->node,
                            _("removed the '%s' policy of CPU feature unpack"), feature->policy);
     }
@@ -368,10 +322,7 @@ virQEMUFixCPU(virQEMUFixCtx *ctx, GError **error)
 static gboolean
 virQEMUFixDeviceIsOwnCase(const virDomainDevice *dev)
 {
-    if (dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON)
-        return TRUE;
-    return dev->kind == VIR_DOMAIN_DEVICE_MEMORY && dev->model &&
-           g_str_equal(dev->model, "virtio-mem");
+    return dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON || virQEMUValidateDeviceIsVirtioMem(dev);
 }
 
 /* launch-security mode: QEMU turns iommu_platform on by itself; an
@@ -393,14 +344,11 @@ virQEMUFixDriverOff(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **err
 {
     xmlNodePtr cur;
 
-    if (dev->iommu != VIR_TRISTATE_SWITCH_OFF)
-        return TRUE;
     for (cur = dev->node->children; cur; cur = cur->next) {
         xmlChar *iommu;
         gboolean off;
 
-        if (cur->type != XML_ELEMENT_NODE || cur->ns ||
-            !g_str_equal((const char *)cur->name, "driver"))
+        if (!virXMLNodeIs(cur, "driver"))
             continue;
         iommu = xmlGetNoNsProp(cur, (const xmlChar *)"iommu");
         off = iommu && g_str_equal((const char *)iommu, "off");
@@ -415,11 +363,11 @@ virQEMUFixDriverOff(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **err
 static gboolean
 virQEMUFixDriverOn(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
 {
-    xmlNodePtr driver = virQEMUFixChild(dev->node, "driver");
+    xmlNodePtr driver = virXMLChild(dev->node, "driver");
 
     /* Elements that take no <driver iommu> in libvirt's schema (the virtio
      * IOMMU, virtio-pmem, vhost-scsi) are left for validation to report. */
-    if (dev->iommu == VIR_TRISTATE_SWITCH_ON || !dev->takes_iommu)
+    if (!virQEMUValidateDeviceLacksIommu(dev) || !dev->takes_iommu)
         return TRUE;
     if (driver) {
         if (!virXMLTextEditSetAttr(ctx->edit, driver, "iommu", "on", error))
@@ -463,6 +411,8 @@ virQEMUFixImplicit(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **erro
     return TRUE;
 }
 
+/* virtio-iommu-off, virtio-iommu-missing and implicit-virtio-device, as
+ * the mode wants them; the implicit balloon is the balloon's repair. */
 static gboolean
 virQEMUFixDevices(virQEMUFixCtx *ctx, GError **error)
 {
@@ -476,7 +426,7 @@ virQEMUFixDevices(virQEMUFixCtx *ctx, GError **error)
         if (!dev->virtio || virQEMUFixDeviceIsOwnCase(dev))
             continue;
         if (ctx->mode == VIR_QEMU_FIX_MODE_LAUNCH_SECURITY)
-            ok = dev->implicit || virQEMUFixDriverOff(ctx, dev, error);
+            ok = !virQEMUValidateDeviceIommuOff(dev) || virQEMUFixDriverOff(ctx, dev, error);
         else if (dev->implicit)
             ok = virQEMUFixImplicit(ctx, dev, error);
         else
@@ -508,8 +458,9 @@ virQEMUFixBalloonImplicit(virQEMUFixCtx *ctx, const virDomainDevice *balloon, GE
     return TRUE;
 }
 
-/* Every balloon element is switched off: libvirt's schema allows one, but
- * a definition with two must not keep a working second one after fix. */
+/* memballoon-enabled.  Every balloon element is switched off: libvirt's
+ * schema allows one, but a definition with two must not keep a working
+ * second one after fix. */
 static gboolean
 virQEMUFixBalloon(virQEMUFixCtx *ctx, GError **error)
 {
@@ -534,22 +485,35 @@ virQEMUFixBalloon(virQEMUFixCtx *ctx, GError **error)
 
 /* ---- putting it together ------------------------------------------------ */
 
-typedef gboolean (*virQEMUFixStep)(virQEMUFixCtx *ctx, GError **error);
+typedef gboolean (*virQEMUFixRepairFunc)(virQEMUFixCtx *ctx, GError **error);
 
-static const virQEMUFixStep virQEMUFixSteps[] = {
-    virQEMUFixLaunchSecurity,
-    virQEMUFixMarker,
-    virQEMUFixCPU,
-    virQEMUFixDevices,
-    virQEMUFixBalloon,
+/* The function of each repair the rule table names (qemu_validate.c). */
+static const virQEMUFixRepairFunc virQEMUFixRepairs[] = {
+    [VIR_QEMU_REPAIR_NONE] = NULL,
+    [VIR_QEMU_REPAIR_PROTECT] = virQEMUFixProtect,
+    [VIR_QEMU_REPAIR_LAUNCH_SECURITY] = virQEMUFixLaunchSecurity,
+    [VIR_QEMU_REPAIR_CPU] = virQEMUFixCPU,
+    [VIR_QEMU_REPAIR_VIRTIO] = virQEMUFixDevices,
+    [VIR_QEMU_REPAIR_BALLOON] = virQEMUFixBalloon,
 };
+G_STATIC_ASSERT(G_N_ELEMENTS(virQEMUFixRepairs) == VIR_QEMU_REPAIR_LAST);
 
-/* A definition for another architecture is not a PV guest gone wrong:
- * changing it would only hide the real problem. */
+/* Run the repairs that the rule table names, in the order of
+ * virQEMURepair: each once, however many rules name it. */
 static gboolean
-virQEMUFixApplies(const virDomainDef *def)
+virQEMUFixRun(virQEMUFixCtx *ctx, GError **error)
 {
-    return !def->os_arch || g_str_equal(def->os_arch, "s390x");
+    const char *const *codes = virQEMUValidateCodes();
+    gboolean named[VIR_QEMU_REPAIR_LAST] = { FALSE };
+    guint i;
+
+    for (i = 0; codes[i]; i++)
+        named[virQEMUValidateCodeRepair(codes[i])] = TRUE;
+    for (i = VIR_QEMU_REPAIR_NONE + 1; i < VIR_QEMU_REPAIR_LAST; i++) {
+        if (named[i] && !virQEMUFixRepairs[i](ctx, error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* The xpaths the model computed while parsing, in linear time for all of
@@ -613,15 +577,14 @@ virQEMUFixDomain(const virDomainDef *def, virQEMUFixMode mode, virQEMUFixResult 
     g_autoptr(virQEMUFixResult) result = g_new0(virQEMUFixResult, 1);
     g_autoptr(GHashTable) xpaths = virQEMUFixKnownXPaths(def);
     virQEMUFixCtx ctx = { def, mode, NULL, changes, order, xpaths };
-    guint i;
 
     if (!(edit = virXMLTextEditNew(def->xml, def->xml_len, def->doc, def->path, error)))
         return FALSE;
     ctx.edit = edit;
-    for (i = 0; i < G_N_ELEMENTS(virQEMUFixSteps) && virQEMUFixApplies(def); i++) {
-        if (!virQEMUFixSteps[i](&ctx, error))
-            return FALSE;
-    }
+    /* A definition for another architecture is not a PV guest gone wrong:
+     * changing it would only hide the real problem. */
+    if (!virQEMUValidateArchIsOther(def) && !virQEMUFixRun(&ctx, error))
+        return FALSE;
     if (!(result->xml = virXMLTextEditApply(edit, &result->len, error)))
         return FALSE;
     result->changes = virQEMUFixSortedChanges(&ctx);

@@ -7,12 +7,13 @@
 
 /*
  * Repairing a domain definition for PV: what `virt-pv fix` does.  The
- * repairs are made in the original text (conf/virxmltextedit.h), so
- * everything they do not touch stays as it was.  What cannot be repaired
- * safely (host devices, huge pages, virtio-mem, too many vCPUs, another
- * launchSecurity type) is left alone for validation to report; a
- * definition for another architecture is not touched at all.  Repairing
- * the result again changes nothing.
+ * repairs run are those the rule table names (the repair column,
+ * virQEMUValidateCodeRepair() in qemu_validate.h); they are made in the
+ * original text (conf/virxmltextedit.h), so everything they do not touch
+ * stays as it was.  What cannot be repaired safely (host devices, huge
+ * pages, virtio-mem, too many vCPUs, another launchSecurity type) is left
+ * alone for validation to report; a definition for another architecture
+ * is not touched at all.  Repairing the result again changes nothing.
  */
 
 typedef enum {

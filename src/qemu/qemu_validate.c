@@ -48,10 +48,42 @@ virQEMUPVModeToString(virQEMUPVMode mode)
     return virQEMUPVModeStrings[mode];
 }
 
+static const char *const virQEMURepairStrings[] = {
+    "none",
+    "protect",
+    "launch-security",
+    "cpu",
+    "virtio",
+    "balloon",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virQEMURepairStrings) == VIR_QEMU_REPAIR_LAST);
+
+const char *
+virQEMURepairToString(virQEMURepair repair)
+{
+    if ((guint)repair >= VIR_QEMU_REPAIR_LAST)
+        return NULL;
+    return virQEMURepairStrings[repair];
+}
+
 static gboolean
 virQEMUValidateIsS390x(const virDomainDef *def)
 {
     return g_strcmp0(def->os_arch, "s390x") == 0;
+}
+
+/* Without an arch libvirt takes the host's, which for a guest meant for
+ * PV is s390x. */
+gboolean
+virQEMUValidateArchIsOther(const virDomainDef *def)
+{
+    return def->os_arch && !virQEMUValidateIsS390x(def);
+}
+
+gboolean
+virQEMUValidateLaunchSecurityIsPV(const virDomainLaunchSecurity *sec)
+{
+    return g_strcmp0(sec->type, "s390-pv") == 0;
 }
 
 /* launchSecurity type='s390-pv' makes a guest PV; on s390x any other
@@ -102,6 +134,7 @@ struct _virQEMUValidateRule {
     unsigned int modes;         /* VIR_QEMU_RULE_* */
     const char *hint;           /* N_(); a rule may give a more precise one */
     virQEMUValidateRuleFunc check;
+    virQEMURepair repair;       /* what `virt-pv fix` does about it */
 };
 
 static void
@@ -180,7 +213,7 @@ virQEMUValidateArch(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
 
-    if (def->os_arch && !virQEMUValidateIsS390x(def))
+    if (virQEMUValidateArchIsOther(def))
         virQEMUValidateAdd(run, rule, def->os_type_node,
                            g_strdup_printf(_("the guest architecture is '%s', not s390x"),
                                            def->os_arch));
@@ -284,10 +317,24 @@ virQEMUValidateFeatureIsOff(const virDomainCPUFeature *feature)
            (g_str_equal(feature->policy, "disable") || g_str_equal(feature->policy, "forbid"));
 }
 
+/* An absent policy means require. */
+static gboolean
+virQEMUValidateFeatureIsOn(const virDomainCPUFeature *feature)
+{
+    return !feature->policy || g_str_equal(feature->policy, "require") ||
+           g_str_equal(feature->policy, "force");
+}
+
 static gboolean
 virQEMUValidateFeatureIsUnpack(const virDomainCPUFeature *feature)
 {
     return g_strcmp0(feature->name, "unpack") == 0;
+}
+
+gboolean
+virQEMUValidateFeatureDisablesUnpack(const virDomainCPUFeature *feature)
+{
+    return virQEMUValidateFeatureIsUnpack(feature) && virQEMUValidateFeatureIsOff(feature);
 }
 
 static gboolean
@@ -298,8 +345,7 @@ virQEMUValidateCPURequiresUnpack(const virDomainDef *def)
     for (i = 0; i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(def->cpu_features, i);
 
-        if (virQEMUValidateFeatureIsUnpack(f) &&
-            (!f->policy || g_str_equal(f->policy, "require") || g_str_equal(f->policy, "force")))
+        if (virQEMUValidateFeatureIsUnpack(f) && virQEMUValidateFeatureIsOn(f))
             return TRUE;
     }
     return FALSE;
@@ -317,12 +363,18 @@ virQEMUValidateCPUIsCustom(const virDomainDef *def)
     return def->cpu_model != NULL;
 }
 
+gboolean
+virQEMUValidateCPULacksUnpack(const virDomainDef *def)
+{
+    return virQEMUValidateCPUIsCustom(def) && !virQEMUValidateCPURequiresUnpack(def);
+}
+
 static void
 virQEMUValidateCPUModel(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
 
-    if (!virQEMUValidateCPUIsCustom(def) || virQEMUValidateCPURequiresUnpack(def))
+    if (!virQEMUValidateCPULacksUnpack(def))
         return;
     virQEMUValidateAdd(run, rule, def->cpu_node,
                        g_strdup_printf(_("the custom CPU model '%s' does not require the "
@@ -338,7 +390,7 @@ virQEMUValidateCPUUnpack(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     for (i = 0; i < run->def->cpu_features->len; i++) {
         const virDomainCPUFeature *f = g_ptr_array_index(run->def->cpu_features, i);
 
-        if (virQEMUValidateFeatureIsUnpack(f) && virQEMUValidateFeatureIsOff(f))
+        if (virQEMUValidateFeatureDisablesUnpack(f))
             virQEMUValidateAddAt(run, rule, f->node, f->xpath,
                                g_strdup_printf(_("the CPU feature unpack has policy '%s'"),
                                                f->policy));
@@ -386,6 +438,12 @@ virQEMUValidateCPUModelAge(virQEMUValidateRun *run, const virQEMUValidateRule *r
                                        def->cpu_model));
 }
 
+gboolean
+virQEMUValidateDeviceIommuOff(const virDomainDevice *dev)
+{
+    return !dev->implicit && dev->virtio && dev->iommu == VIR_TRISTATE_SWITCH_OFF;
+}
+
 static void
 virQEMUValidateIommuOff(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
@@ -394,7 +452,7 @@ virQEMUValidateIommuOff(virQEMUValidateRun *run, const virQEMUValidateRule *rule
     for (i = 0; i < run->def->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
 
-        if (!dev->implicit && dev->virtio && dev->iommu == VIR_TRISTATE_SWITCH_OFF)
+        if (virQEMUValidateDeviceIommuOff(dev))
             virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
                                g_strdup_printf(_("the virtio %s has iommu='off', which "
                                                  "overrides QEMU's PV default"),
@@ -432,6 +490,12 @@ virQEMUValidateIommuImpossible(virQEMUValidateRun *run, const virQEMUValidateRul
                                 "(<launchSecurity type='s390-pv'/>)")));
 }
 
+gboolean
+virQEMUValidateDeviceLacksIommu(const virDomainDevice *dev)
+{
+    return !dev->implicit && dev->virtio && dev->iommu != VIR_TRISTATE_SWITCH_ON;
+}
+
 static void
 virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
@@ -440,7 +504,7 @@ virQEMUValidateIommuMissing(virQEMUValidateRun *run, const virQEMUValidateRule *
     for (i = 0; i < run->def->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
 
-        if (dev->implicit || !dev->virtio || dev->iommu == VIR_TRISTATE_SWITCH_ON)
+        if (!virQEMUValidateDeviceLacksIommu(dev))
             continue;
         if (!dev->takes_iommu) {
             virQEMUValidateIommuImpossible(run, rule, dev);
@@ -595,6 +659,12 @@ virQEMUValidateHugepages(virQEMUValidateRun *run, const virQEMUValidateRule *rul
                            g_strdup(_("the guest memory is backed by huge pages")));
 }
 
+gboolean
+virQEMUValidateDeviceIsVirtioMem(const virDomainDevice *dev)
+{
+    return dev->kind == VIR_DOMAIN_DEVICE_MEMORY && g_strcmp0(dev->model, "virtio-mem") == 0;
+}
+
 static void
 virQEMUValidateVirtioMem(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
@@ -603,7 +673,7 @@ virQEMUValidateVirtioMem(virQEMUValidateRun *run, const virQEMUValidateRule *rul
     for (i = 0; i < run->def->devices->len; i++) {
         const virDomainDevice *dev = g_ptr_array_index(run->def->devices, i);
 
-        if (dev->kind == VIR_DOMAIN_DEVICE_MEMORY && g_strcmp0(dev->model, "virtio-mem") == 0)
+        if (virQEMUValidateDeviceIsVirtioMem(dev))
             virQEMUValidateAddAt(run, rule, dev->node, dev->xpath,
                                g_strdup(_("a virtio-mem device cannot work: PV disables RAM "
                                           "discard")));
@@ -693,7 +763,7 @@ virQEMUValidateLaunchSecurityType(virQEMUValidateRun *run, const virQEMUValidate
         if (!sec->type)
             virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup(_("the launchSecurity element has no type")));
-        else if (!g_str_equal(sec->type, "s390-pv"))
+        else if (!virQEMUValidateLaunchSecurityIsPV(sec))
             virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup_printf(_("launchSecurity type '%s' does not exist "
                                                  "on s390x"),
@@ -712,7 +782,7 @@ virQEMUValidateLaunchSecurityForm(virQEMUValidateRun *run, const virQEMUValidate
         if (i > 0)
             virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup(_("a second launchSecurity element")));
-        else if (g_strcmp0(sec->type, "s390-pv") == 0 && sec->nchildren > 0)
+        else if (virQEMUValidateLaunchSecurityIsPV(sec) && sec->nchildren > 0)
             virQEMUValidateAddAt(run, rule, sec->node, sec->xpath,
                                g_strdup_printf(ngettext("launchSecurity type 's390-pv' has "
                                                         "%u child element; it takes none",
@@ -1294,44 +1364,47 @@ virQEMUValidateRequired(virQEMUValidateRun *run, const virQEMUValidateRule *rule
                            g_strdup(_("the guest must run protected but is not a PV guest")));
 }
 
-/* One row per finding code.  Rows run in this order; findings are then
- * sorted by their place in the document (stably, so this order breaks
- * ties). */
+/* One row per finding code: code, severity, modes, hint, check, repair.
+ * Rows run in this order; findings are then sorted by their place in the
+ * document (stably, so this order breaks ties).  The repair column is
+ * what `virt-pv fix` runs (qemu_fix.c) and what the man page lists. */
 static const virQEMUValidateRule virQEMUValidateRules[] = {
     { "pv-required", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_NONE,
       N_("add <launchSecurity type='s390-pv'/>, or the urn:virt-pv:1 metadata marker for "
          "iommu mode"),
-      virQEMUValidateRequired },
+      virQEMUValidateRequired, VIR_QEMU_REPAIR_PROTECT },
     { "host-no-pv", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
-      N_("run 'virt-pv host-validate' on the host for the details"), virQEMUValidateHostCanRunPV },
+      N_("run 'virt-pv host-validate' on the host for the details"),
+      virQEMUValidateHostCanRunPV, VIR_QEMU_REPAIR_NONE },
     { "not-kvm", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("set <domain type='kvm'>: protected guests need KVM and the Ultravisor"),
-      virQEMUValidateVirtType },
+      virQEMUValidateVirtType, VIR_QEMU_REPAIR_NONE },
     { "qemu-no-kvm", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("protected guests need KVM: check /dev/kvm and the kvm module"),
-      virQEMUValidateQEMUKVM },
+      virQEMUValidateQEMUKVM, VIR_QEMU_REPAIR_NONE },
     { "not-s390x", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("Protected Virtualization exists only for s390x guests: set <type arch='s390x'>"),
-      virQEMUValidateArch },
+      virQEMUValidateArch, VIR_QEMU_REPAIR_NONE },
     { "machine-not-ccw", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("use machine='s390-ccw-virtio' (or one of its versions, s390-ccw-virtio-*)"),
-      virQEMUValidateMachine },
+      virQEMUValidateMachine, VIR_QEMU_REPAIR_NONE },
     { "machine-unknown", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("use a machine type that 'virt-pv domcapabilities' lists for this QEMU"),
-      virQEMUValidateMachineKnown },
+      virQEMUValidateMachineKnown, VIR_QEMU_REPAIR_NONE },
     { "machine-too-old", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("use machine='s390-ccw-virtio' (the newest) or a version from 2.8 on"),
-      virQEMUValidateMachineAge },
+      virQEMUValidateMachineAge, VIR_QEMU_REPAIR_NONE },
     { "kernel-not-se-image", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("boot a Secure Execution image built with genprotimg (pvimg create)"),
-      virQEMUValidateKernel },
+      virQEMUValidateKernel, VIR_QEMU_REPAIR_NONE },
     /* Reported by the rule above when the image cannot be read. */
     { "kernel-unchecked", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
-      N_("run the validation where the image is readable"), NULL },
+      N_("run the validation where the image is readable"),
+      NULL, VIR_QEMU_REPAIR_NONE },
     { "kernel-wrong-host-key", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("rebuild the image with this host's host-key document (pvimg create "
          "--host-key-document)"),
-      virQEMUValidateHostKey },
+      virQEMUValidateHostKey, VIR_QEMU_REPAIR_NONE },
     /* Reported by the rule above.  A warning, because no source says for
      * certain what the Ultravisor does: s390-tools' `pvimg test
      * --key-hashes` counts a slot for the backup host key as a pass
@@ -1348,95 +1421,99 @@ static const virQEMUValidateRule virQEMUValidateRules[] = {
     { "kernel-backup-host-key-only", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("rebuild the image with this host's host-key document as well, so that it does not "
          "depend on the backup host key"),
-      NULL },
+      NULL, VIR_QEMU_REPAIR_NONE },
     { "kernel-host-keys-unknown", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
       N_("check by hand with 'pvimg test --host-key-document HKD IMAGE' against this host's "
          "host-key document"),
-      virQEMUValidateHostKeysUnknown },
+      virQEMUValidateHostKeysUnknown, VIR_QEMU_REPAIR_NONE },
     { "kernel-header-version-unsupported", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("rebuild the image with a header version this host supports (pvimg create "
          "--hdr-version)"),
-      virQEMUValidateHeaderVersion },
+      virQEMUValidateHeaderVersion, VIR_QEMU_REPAIR_NONE },
     { "kernel-pcf-unsupported", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("rebuild the image without those flags (pvimg create --disable-flags)"),
-      virQEMUValidatePCF },
+      virQEMUValidatePCF, VIR_QEMU_REPAIR_NONE },
     { "kernel-args-ignored", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("remove the element; put the command line and initrd into the image with "
          "'pvimg create' (genprotimg)"),
-      virQEMUValidateKernelArgs },
+      virQEMUValidateKernelArgs, VIR_QEMU_REPAIR_NONE },
     { "too-many-vcpus", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("set <vcpu> to 247 or fewer (248 with the CPU feature els disabled)"),
-      virQEMUValidateVcpus },
+      virQEMUValidateVcpus, VIR_QEMU_REPAIR_NONE },
     { "hugepages", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("remove <hugepages/> from <memoryBacking>: protected guests cannot use huge-page "
          "backing"),
-      virQEMUValidateHugepages },
+      virQEMUValidateHugepages, VIR_QEMU_REPAIR_NONE },
     { "cpu-model", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("use <cpu mode='host-model'/>, or add <feature policy='require' name='unpack'/>"),
-      virQEMUValidateCPUModel },
+      virQEMUValidateCPUModel, VIR_QEMU_REPAIR_CPU },
     { "cpu-model-too-old", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("use <cpu mode='host-model'/>, or a model from gen15a (z15) on"),
-      virQEMUValidateCPUModelAge },
+      virQEMUValidateCPUModelAge, VIR_QEMU_REPAIR_NONE },
     { "qemu-no-unpack", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("run the host on IBM z15 or newer with prot_virt=1 on its kernel command line"),
-      virQEMUValidateQEMUUnpack },
+      virQEMUValidateQEMUUnpack, VIR_QEMU_REPAIR_NONE },
     { "cpu-unpack-disabled", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("remove the feature or set policy='require': without unpack the guest cannot "
          "switch to protected mode"),
-      virQEMUValidateCPUUnpack },
+      virQEMUValidateCPUUnpack, VIR_QEMU_REPAIR_CPU },
     { "launch-security-type", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
-      N_("use <launchSecurity type='s390-pv'/>"), virQEMUValidateLaunchSecurityType },
+      N_("use <launchSecurity type='s390-pv'/>"),
+      virQEMUValidateLaunchSecurityType, VIR_QEMU_REPAIR_NONE },
     { "launch-security-malformed", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("keep exactly one launchSecurity element, empty: <launchSecurity type='s390-pv'/>"),
-      virQEMUValidateLaunchSecurityForm },
+      virQEMUValidateLaunchSecurityForm, VIR_QEMU_REPAIR_LAUNCH_SECURITY },
     { "qemu-no-pv", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_LS,
       N_("use QEMU 6.0 or newer built with KVM support, or iommu mode (the urn:virt-pv:1 "
          "metadata marker) with an older QEMU"),
-      virQEMUValidateQEMUPV },
+      virQEMUValidateQEMUPV, VIR_QEMU_REPAIR_NONE },
     { "emulator-not-s390x", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
-      N_("set <emulator>/usr/bin/qemu-system-s390x</emulator>"), virQEMUValidateEmulator },
+      N_("set <emulator>/usr/bin/qemu-system-s390x</emulator>"),
+      virQEMUValidateEmulator, VIR_QEMU_REPAIR_NONE },
     { "emulator-untrusted", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("use an emulator that only root can change: a root-owned file, not writable by group "
          "or others, in directories of the same kind (see TRUST MODEL in virt-pv(1))"),
-      virQEMUValidateEmulatorTrust },
+      virQEMUValidateEmulatorTrust, VIR_QEMU_REPAIR_NONE },
     { "qemu-name-invalid", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_NONE | VIR_QEMU_RULE_PV,
       N_("use the plain name (letters, digits, '.', '_', '-'); name each CPU feature in an "
          "element of its own"),
-      virQEMUValidateNames },
+      virQEMUValidateNames, VIR_QEMU_REPAIR_NONE },
     { "virtio-iommu-off", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_LS,
       N_("remove iommu='off' from its <driver> element: the host would touch protected "
          "memory and the guest's I/O breaks"),
-      virQEMUValidateIommuOff },
+      virQEMUValidateIommuOff, VIR_QEMU_REPAIR_VIRTIO },
     { "virtio-iommu-missing", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_IOMMU,
-      N_("set <driver iommu='on'/> in the device"), virQEMUValidateIommuMissing },
+      N_("set <driver iommu='on'/> in the device"),
+      virQEMUValidateIommuMissing, VIR_QEMU_REPAIR_VIRTIO },
     { "hostdev-passthrough", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("remove the host device; give the guest storage and network through virtio "
          "devices instead"),
-      virQEMUValidateHostdevs },
+      virQEMUValidateHostdevs, VIR_QEMU_REPAIR_NONE },
     { "virtio-mem", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_PV,
       N_("remove the virtio-mem device and size the guest memory statically"),
-      virQEMUValidateVirtioMem },
+      virQEMUValidateVirtioMem, VIR_QEMU_REPAIR_NONE },
     { "implicit-virtio-device", VIR_QEMU_FINDING_ERROR, VIR_QEMU_RULE_IOMMU,
       N_("define the device explicitly with <driver iommu='on'/>"),
-      virQEMUValidateImplicitDevices },
+      virQEMUValidateImplicitDevices, VIR_QEMU_REPAIR_VIRTIO },
     { "memballoon-enabled", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
-      N_("set <memballoon model='none'/>"), virQEMUValidateBalloon },
+      N_("set <memballoon model='none'/>"),
+      virQEMUValidateBalloon, VIR_QEMU_REPAIR_BALLOON },
     { "crash-dump-not-allowed", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("build the image with dump support (pvimg create --enable-dump) on a host whose "
          "Ultravisor has the dump calls, or set <on_crash>destroy</on_crash> and another "
          "watchdog action"),
-      virQEMUValidateCrashDump },
+      virQEMUValidateCrashDump, VIR_QEMU_REPAIR_NONE },
     { "virtio-pci-address", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("remove the <address> (libvirt then gives a ccw one) or use <address type='ccw'>"),
-      virQEMUValidatePCIAddress },
+      virQEMUValidatePCIAddress, VIR_QEMU_REPAIR_NONE },
     { "boot-fallback-unprotected", VIR_QEMU_FINDING_WARNING, VIR_QEMU_RULE_PV,
       N_("give only the device with the Secure Execution image a boot order (or one "
          "<boot dev>), or boot the image with <kernel>"),
-      virQEMUValidateBootFallback },
+      virQEMUValidateBootFallback, VIR_QEMU_REPAIR_NONE },
     { "async-teardown-off", VIR_QEMU_FINDING_NOTE, VIR_QEMU_RULE_PV,
       N_("add <features><async-teardown enabled='yes'/></features> (libvirt 9.6 and QEMU "
          "8.1 or newer)"),
-      virQEMUValidateAsyncTeardown },
+      virQEMUValidateAsyncTeardown, VIR_QEMU_REPAIR_NONE },
 };
 
 static const virQEMUValidateRule *
@@ -1469,6 +1546,12 @@ gboolean
 virQEMUValidateCodeIsKnown(const char *code)
 {
     return g_strv_contains(virQEMUValidateCodes(), code);
+}
+
+virQEMURepair
+virQEMUValidateCodeRepair(const char *code)
+{
+    return virQEMUValidateRuleFind(code)->repair;
 }
 
 static gint

@@ -9,9 +9,13 @@
 #include "util/viruv.h"
 
 /*
- * PV validation: every reason a domain definition would not run as a
+ * The PV rule book: every reason a domain definition would not run as a
  * protected guest under QEMU, as findings with a stable code (SPEC
- * section 5), in document order.
+ * section 5), in document order.  One table row per code holds its
+ * severity, the PV modes it applies in, its hint, its check and the
+ * repair `virt-pv fix` makes for it (qemu_fix.c); the predicates below
+ * are the rules' own, shared with the repairs and with the command line
+ * builder's guards, so that each is written once.
  */
 
 typedef enum {
@@ -34,6 +38,21 @@ typedef enum {
 } virQEMUPVMode;
 
 const char *virQEMUPVModeToString(virQEMUPVMode mode);
+
+/* The repair `virt-pv fix` makes for a rule's findings (qemu_fix.c), in
+ * the order the repairs run. */
+typedef enum {
+    VIR_QEMU_REPAIR_NONE,            /* not safe to repair: left to the user */
+    VIR_QEMU_REPAIR_PROTECT,         /* make the guest PV in fix's mode */
+    VIR_QEMU_REPAIR_LAUNCH_SECURITY, /* one empty s390-pv launchSecurity */
+    VIR_QEMU_REPAIR_CPU,             /* host-model; unpack not switched off */
+    VIR_QEMU_REPAIR_VIRTIO,          /* iommu on each virtio device, as the mode wants */
+    VIR_QEMU_REPAIR_BALLOON,         /* <memballoon model='none'/> */
+
+    VIR_QEMU_REPAIR_LAST
+} virQEMURepair;
+
+const char *virQEMURepairToString(virQEMURepair repair);
 
 /* What the host check found (hook, --root, --host). */
 typedef struct {
@@ -101,9 +120,39 @@ virQEMUPVMode virQEMUValidateMode(const virQEMUValidateContext *ctx, const virDo
 virQEMUValidateResult *virQEMUValidateDomain(const virQEMUValidateContext *ctx,
                                              const virDomainDef *def);
 
-/* Every finding code this validator can report, NULL-terminated. */
+/* Every finding code this validator can report, NULL-terminated, in the
+ * order of the rule table. */
 const char *const *virQEMUValidateCodes(void);
 
 gboolean virQEMUValidateCodeIsKnown(const char *code);
 
+/* The repair of the rule of @code, one of virQEMUValidateCodes(). */
+virQEMURepair virQEMUValidateCodeRepair(const char *code);
+
+/* ---- the predicates of the rules ---------------------------------------- */
+
+/* An architecture is set and it is not s390x (not-s390x). */
+gboolean virQEMUValidateArchIsOther(const virDomainDef *def);
+
+gboolean virQEMUValidateLaunchSecurityIsPV(const virDomainLaunchSecurity *sec);
+
+/* The feature is unpack and its policy is disable or forbid
+ * (cpu-unpack-disabled). */
+gboolean virQEMUValidateFeatureDisablesUnpack(const virDomainCPUFeature *feature);
+
+/* A custom CPU model, named or defaulted, whose features do not require
+ * unpack (cpu-model): host-model has it. */
+gboolean virQEMUValidateCPULacksUnpack(const virDomainDef *def);
+
+/* A virtio device the user wrote with iommu='off' (virtio-iommu-off). */
+gboolean virQEMUValidateDeviceIommuOff(const virDomainDevice *dev);
+
+/* A virtio device the user wrote without iommu='on'
+ * (virtio-iommu-missing). */
+gboolean virQEMUValidateDeviceLacksIommu(const virDomainDevice *dev);
+
+/* A virtio-mem device, which PV cannot serve (virtio-mem). */
+gboolean virQEMUValidateDeviceIsVirtioMem(const virDomainDevice *dev);
+
+/* Letters, digits, '.', '_' and '-' only (qemu-name-invalid). */
 gboolean virQEMUValidateNameIsPlain(const char *name);

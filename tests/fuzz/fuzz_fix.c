@@ -15,12 +15,6 @@
  * repairing again must change nothing (fix is idempotent).
  */
 
-/* What fix repairs; everything else it leaves for validation to report. */
-static const char *const fuzzFixRepairable[] = {
-    "cpu-model", "cpu-unpack-disabled", "launch-security-malformed", "virtio-iommu-off",
-    "virtio-iommu-missing", "implicit-virtio-device", "memballoon-enabled",
-};
-
 /* iommu='on' can be set only where libvirt's schema has <driver>; the
  * others (virtio-pmem, virtio-mem, the virtio IOMMU...) stay findings. */
 static const virDomainDeviceKind fuzzFixDriverKinds[] = {
@@ -29,14 +23,12 @@ static const virDomainDeviceKind fuzzFixDriverKinds[] = {
     VIR_DOMAIN_DEVICE_RNG, VIR_DOMAIN_DEVICE_VSOCK,
 };
 
+/* What fix repairs, as the rule table says; everything else it leaves for
+ * validation to report. */
 static gboolean
 fuzzFixIsRepairable(const virDomainDef *fixed, const virQEMUFinding *f)
 {
-    gboolean known = FALSE;
-
-    for (gsize j = 0; j < G_N_ELEMENTS(fuzzFixRepairable); j++)
-        known = known || g_str_equal(f->code, fuzzFixRepairable[j]);
-    if (!known)
+    if (virQEMUValidateCodeRepair(f->code) == VIR_QEMU_REPAIR_NONE)
         return FALSE;
     if (!g_str_equal(f->code, "virtio-iommu-missing"))
         return TRUE;
@@ -65,12 +57,10 @@ fuzzFixValidate(const virDomainDef *fixed, virQEMUFixMode mode, const char *xml)
 
     /* Left alone on purpose: another architecture, and launchSecurity of
      * another type (the user's intent is unclear; validation reports it). */
-    if (fixed->os_arch && !g_str_equal(fixed->os_arch, "s390x"))
+    if (virQEMUValidateArchIsOther(fixed))
         return;
     for (guint i = 0; i < fixed->launch_security->len; i++) {
-        const virDomainLaunchSecurity *sec = g_ptr_array_index(fixed->launch_security, i);
-
-        if (g_strcmp0(sec->type, "s390-pv") != 0)
+        if (!virQEMUValidateLaunchSecurityIsPV(g_ptr_array_index(fixed->launch_security, i)))
             return;
     }
     result = virQEMUValidateDomain(&ctx, fixed);

@@ -108,11 +108,21 @@ swapper() {
     swapper_pid=$!
     sleep 0.3
 }
+# stop_user: end every process of the user (the watchers of a race:
+# bash, its pipeline and inotifywait), and wait until none is left, so
+# that no event read late acts on the next attempt.
+stop_user() {
+    local tries=0
+    pkill -KILL -u "$uid" 2>/dev/null
+    while pgrep -u "$uid" >/dev/null && [ "$tries" -lt 100 ]; do
+        sleep 0.05
+        tries=$((tries + 1))
+    done
+    wait "$@" 2>/dev/null
+}
 # stop_swapper: end the swapper and its inotifywait before the next attempt.
 stop_swapper() {
-    pkill -u "$uid" inotifywait 2>/dev/null
-    kill "$swapper_pid" 2>/dev/null
-    wait "$swapper_pid" 2>/dev/null
+    stop_user "$swapper_pid"
 }
 attempts=0
 outside=0
@@ -149,9 +159,7 @@ for attempt in $(seq 1 12); do
     sleep 0.3
     HT_LIMIT_S=10 ht_run fix --in-place "$home/owned.xml"
     sleep 0.1
-    pkill -u "$uid" inotifywait 2>/dev/null
-    kill "$chowner" 2>/dev/null
-    wait "$chowner" 2>/dev/null
+    stop_user "$chowner"
     chown_races=$((chown_races + 1))
     victim_intact || break
 done

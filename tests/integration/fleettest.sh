@@ -98,7 +98,11 @@ t "  the real agent channel: no agent in a guest without an OS, said so" \
 # Anyone can start a process that claims the guest's UUID on its command
 # line: then status trusts no command line for the guest.
 uuid=$(lvenv_virsh domuuid pv-tcg | sed '/^$/d')
-(exec -a qemu-system-s390x bash -c 'sleep 30; :' -uuid "$uuid") &
+# (bash blocked opening a FIFO: one process, no child that would outlive
+# it holding the test's output open)
+mkfifo "$work/impostor-hold"
+(exec -a qemu-system-s390x bash -c 'read -r _ <"$2"' -uuid "$uuid" "$work/impostor-hold") \
+    >/dev/null 2>&1 &
 impostor=$!
 helpers+=("$impostor")
 sleep 0.3
