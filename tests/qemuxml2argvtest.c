@@ -137,6 +137,7 @@ mymain(void)
     DO_TEST("disk-cache-modes");
     DO_TEST("disk-block-readonly");
     DO_TEST_WARN("disk-scsi");
+    DO_TEST_WARN("disk-scsi-implicit-controllers");
     DO_TEST("path-special");
     DO_TEST_WARN("ccw-explicit");
     DO_TEST_WARN("ccw-mixed");
@@ -241,7 +242,6 @@ mymain(void)
     DO_TEST_ERR("err-ccw-invalid");
     DO_TEST_ERR("err-disk-no-source");
     DO_TEST_ERR("err-no-memory");
-    DO_TEST_ERR("err-disk-scsi-no-controller");
     DO_TEST_ERR("err-malformed");
 
     return ret;

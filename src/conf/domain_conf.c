@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 
 #include "domain_conf.h"
 #include "virxml.h"
@@ -41,340 +40,12 @@ virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value)
     return virDomainDiskErrorPolicyStrings[value];
 }
 
-/* ---- safe parsing ------------------------------------------------------ */
-
-/* What the SAX hooks learn while libxml2 parses one document. */
-typedef struct {
-    const char *name;
-    GError *error;       /* the first problem; later ones are noise */
-} virDomainParseState;
-
-static void
-virDomainParseRefuse(xmlParserCtxtPtr ctxt, char *message)
-{
-    virDomainParseState *state = ctxt->_private;
-
-    if (!state->error) {
-        g_set_error(&state->error, VIR_CONF_ERROR, VIR_CONF_ERROR_UNSAFE, "%s:%d: %s",
-                    state->name, ctxt->input ? ctxt->input->line : 0, message);
-    }
-    g_free(message);
-    xmlStopParser(ctxt);
-}
-
-static void
-virDomainParseEntityDecl(void *opaque, const xmlChar *name, int type, const xmlChar *public_id,
-                         const xmlChar *system_id, xmlChar *content)
-{
-    virDomainParseRefuse(opaque, g_strdup_printf(_("the document declares the entity '%s'; "
-                                                   "entity declarations are refused"),
-                                                 (const char *)name));
-}
-
-static void
-virDomainParseUnparsedEntityDecl(void *opaque, const xmlChar *name, const xmlChar *public_id,
-                                 const xmlChar *system_id, const xmlChar *notation)
-{
-    virDomainParseEntityDecl(opaque, name, 0, public_id, system_id, NULL);
-}
-
-static void
-virDomainParseSubsetDecl(xmlParserCtxtPtr ctxt)
-{
-    virDomainParseRefuse(ctxt, g_strdup(_("the document has a DOCTYPE internal subset with "
-                                          "declarations; they are refused")));
-}
-
-static void
-virDomainParseElementDecl(void *opaque, const xmlChar *name, int type,
-                          xmlElementContentPtr content)
-{
-    virDomainParseSubsetDecl(opaque);
-}
-
-static void
-virDomainParseAttributeDecl(void *opaque, const xmlChar *elem, const xmlChar *fullname,
-                            int type, int def, const xmlChar *default_value,
-                            xmlEnumerationPtr tree)
-{
-    xmlFreeEnumeration(tree);
-    virDomainParseSubsetDecl(opaque);
-}
-
-static void
-virDomainParseNotationDecl(void *opaque, const xmlChar *name, const xmlChar *public_id,
-                           const xmlChar *system_id)
-{
-    virDomainParseSubsetDecl(opaque);
-}
-
-/* Keep the first real error, with its line, and print nothing. */
-static void
-virDomainParseStructuredError(void *opaque, xmlErrorPtr err)
-{
-    xmlParserCtxtPtr ctxt = opaque;
-    virDomainParseState *state = ctxt->_private;
-    g_autofree char *message = NULL;
-
-    if (state->error || !err || err->level < XML_ERR_ERROR)
-        return;
-    message = g_strchomp(g_strdup(err->message ? err->message : _("malformed XML")));
-    g_set_error(&state->error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML, "%s:%d: %s", state->name,
-                err->line, message);
-}
-
-static void
-virDomainParseHookSAX(xmlSAXHandlerPtr sax)
-{
-    sax->entityDecl = virDomainParseEntityDecl;
-    sax->unparsedEntityDecl = virDomainParseUnparsedEntityDecl;
-    sax->elementDecl = virDomainParseElementDecl;
-    sax->attributeDecl = virDomainParseAttributeDecl;
-    sax->notationDecl = virDomainParseNotationDecl;
-    /* Never load an external subset, whatever the options say. */
-    sax->externalSubset = NULL;
-    sax->serror = virDomainParseStructuredError;
-}
-
-/* No network, no DTD loading or defaulted attributes, no entity
- * substitution, nothing printed, line numbers past 65535 kept.  Short
- * texts are stored inside their nodes (COMPACT, as xmllint does): one
- * allocation less per text node, which is a tenth of validating a large
- * batch. */
-#define VIR_DOMAIN_XML_OPTIONS \
-    (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | \
-     XML_PARSE_NOCDATA | XML_PARSE_COMPACT)
-
-/* XML allows no NUL character anywhere, but libxml2 quietly ends the
- * document at a NUL byte after the root element: what followed it would
- * be validated by nobody, and fix could not edit the text. */
-static gboolean
-virDomainParseCheckNul(const char *xml, gsize len, const char *name, GError **error)
-{
-    const char *nul = memchr(xml, '\0', len);
-    gulong line = 1;
-    const char *cur;
-
-    if (!nul)
-        return TRUE;
-    for (cur = xml; cur < nul; cur++) {
-        if (*cur == '\n')
-            line++;
-    }
-    g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
-                _("%s:%lu: the document contains a NUL byte (only UTF-8 and ASCII are read)"),
-                name, line);
-    return FALSE;
-}
-
-void
-virDomainDefParserInit(void)
-{
-    xmlInitParser();
-}
-
-static gboolean
-virDomainParseXML(const char *xml, gsize len, const char *name, unsigned int flags,
-                  virDomainDef *def, GError **error)
-{
-    virDomainParseState state = { .name = name };
-    xmlParserCtxtPtr ctxt;
-    xmlDocPtr doc = NULL;
-
-    if (len == 0) {
-        g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML, _("%s:1: the document is empty"),
-                    name);
-        return FALSE;
-    }
-    if (!virDomainParseCheckNul(xml, len, name, error))
-        return FALSE;
-    if (!(ctxt = xmlCreateMemoryParserCtxt(xml, (int)len))) {
-        g_set_error(error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
-                    _("%s: cannot set up the XML parser"), name);
-        return FALSE;
-    }
-    ctxt->_private = &state;
-    virDomainParseHookSAX(ctxt->sax);
-    xmlCtxtUseOptions(ctxt, VIR_DOMAIN_XML_OPTIONS |
-                                (flags & VIR_DOMAIN_DEF_PARSE_EDITABLE ? 0 : XML_PARSE_COMPACT));
-
-    xmlParseDocument(ctxt);
-    doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    if (!state.error && (!ctxt->wellFormed || !doc)) {
-        g_set_error(&state.error, VIR_CONF_ERROR, VIR_CONF_ERROR_XML,
-                    _("%s:%d: malformed XML"), name, ctxt->input ? ctxt->input->line : 0);
-    }
-    xmlFreeParserCtxt(ctxt);
-
-    if (state.error) {
-        xmlFreeDoc(doc);
-        g_propagate_error(error, state.error);
-        return FALSE;
-    }
-    def->doc = doc;
-    return TRUE;
-}
-
-/* ---- small helpers over libxml2 --------------------------------------- */
-
-static guint
-virXMLCountElements(xmlNodePtr parent, const char *name)
-{
-    xmlNodePtr cur;
-    guint n = 0;
-
-    for (cur = parent->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && (!name || virXMLNodeIs(cur, name)))
-            n++;
-    }
-    return n;
-}
-
-/* Elements with the same name and namespace, as xpath steps count them. */
-static guint
-virXMLStepKeyHash(gconstpointer key)
-{
-    xmlNodePtr node = (xmlNodePtr)key;
-
-    return g_str_hash(node->name) ^ g_direct_hash(node->ns);
-}
-
-static gboolean
-virXMLStepKeyEqual(gconstpointer a, gconstpointer b)
-{
-    xmlNodePtr na = (xmlNodePtr)a;
-    xmlNodePtr nb = (xmlNodePtr)b;
-
-    return na->ns == nb->ns && g_str_equal((const char *)na->name, (const char *)nb->name);
-}
-
-static GHashTable *
-virXMLStepsNew(void)
-{
-    return g_hash_table_new(g_direct_hash, g_direct_equal);
-}
-
-/*
- * The xpath step of every element child of @parent, worked out in two
- * passes over the children: how many share each name, then each one's
- * position among them.  Stored in @steps as node -> (index << 1 | shown),
- * where "shown" asks for the "[index]" suffix: always below <devices>,
- * elsewhere only where same-named siblings exist.  Naming all N children
- * of one parent thus costs O(N); looking at the siblings of each child
- * instead costs O(N²), which a 16 MiB definition with a million devices
- * turns into hours.
- */
-static void
-virXMLIndexChildren(GHashTable *steps, xmlNodePtr parent)
-{
-    g_autoptr(GHashTable) totals = g_hash_table_new(virXMLStepKeyHash, virXMLStepKeyEqual);
-    g_autoptr(GHashTable) seen = g_hash_table_new(virXMLStepKeyHash, virXMLStepKeyEqual);
-    gboolean devices = parent->type == XML_ELEMENT_NODE && virXMLNodeIs(parent, "devices");
-    xmlNodePtr cur;
-
-    for (cur = parent->children; cur; cur = cur->next) {
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        g_hash_table_insert(totals, cur,
-                            GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(totals, cur)) +
-                                             1));
-    }
-    for (cur = parent->children; cur; cur = cur->next) {
-        guint index;
-        gboolean shown;
-
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        index = GPOINTER_TO_UINT(g_hash_table_lookup(seen, cur)) + 1;
-        g_hash_table_insert(seen, cur, GUINT_TO_POINTER(index));
-        shown = devices || GPOINTER_TO_UINT(g_hash_table_lookup(totals, cur)) > 1;
-        g_hash_table_insert(steps, cur, GUINT_TO_POINTER(index << 1 | (shown ? 1 : 0)));
-    }
-}
-
-/* Parents with at most this many children have the step of a child
- * worked out by walking them, which is cheaper than hashing them all;
- * larger ones are indexed once into the steps table. */
-#define VIR_XML_STEP_WALK_MAX 64
-
-/* The step of @node by a walk over its siblings; FALSE when there are too
- * many of them for that. */
-static gboolean
-virXMLStepBySiblings(xmlNodePtr node, guint *ret_step)
-{
-    gboolean devices = node->parent->type == XML_ELEMENT_NODE &&
-                       virXMLNodeIs(node->parent, "devices");
-    guint index = 0;
-    guint total = 0;
-    guint n = 0;
-    xmlNodePtr cur;
-
-    for (cur = node->parent->children; cur; cur = cur->next) {
-        if (++n > VIR_XML_STEP_WALK_MAX)
-            return FALSE;
-        if (cur->type != XML_ELEMENT_NODE || !virXMLStepKeyEqual(cur, node))
-            continue;
-        total++;
-        if (cur == node)
-            index = total;
-    }
-    *ret_step = index << 1 | ((devices || total > 1) ? 1 : 0);
-    return TRUE;
-}
-
-/* @steps is created on first need. */
-static void
-virXMLAppendStep(GString *path, GHashTable **steps, xmlNodePtr node)
-{
-    guint step = 1 << 1;
-
-    if (*steps && g_hash_table_contains(*steps, node)) {
-        step = GPOINTER_TO_UINT(g_hash_table_lookup(*steps, node));
-    } else if (node->parent && !virXMLStepBySiblings(node, &step)) {
-        if (!*steps)
-            *steps = virXMLStepsNew();
-        virXMLIndexChildren(*steps, node->parent);
-        step = GPOINTER_TO_UINT(g_hash_table_lookup(*steps, node));
-    }
-
-    g_string_append_c(path, '/');
-    if (node->ns && node->ns->prefix)
-        g_string_append_printf(path, "%s:", (const char *)node->ns->prefix);
-    g_string_append(path, (const char *)node->name);
-    if (step & 1)
-        g_string_append_printf(path, "[%u]", step >> 1);
-}
-
-/* The xpath of @node, with the steps already worked out in @steps. */
-static char *
-virXMLNodeXPathWith(GHashTable **steps, xmlNodePtr node)
-{
-    g_autoptr(GPtrArray) chain = g_ptr_array_new();
-    GString *path = g_string_new(NULL);
-    guint i;
-
-    for (; node && node->type == XML_ELEMENT_NODE; node = node->parent)
-        g_ptr_array_add(chain, node);
-    for (i = chain->len; i > 0; i--)
-        virXMLAppendStep(path, steps, g_ptr_array_index(chain, i - 1));
-    return g_string_free(path, FALSE);
-}
-
-char *
-virDomainNodeXPath(xmlNodePtr node)
-{
-    g_autoptr(GHashTable) steps = NULL;
-
-    return virXMLNodeXPathWith(&steps, node);
-}
-
 /* While parsing, the steps are kept in def->xpath_steps so that the xpaths
  * of all devices together cost linear time. */
 static char *
 virDomainDefNodeXPath(virDomainDef *def, xmlNodePtr node)
 {
-    return virXMLNodeXPathWith(&def->xpath_steps, node);
+    return virXMLNodeXPathCached(&def->xpath_steps, node);
 }
 
 /* Number every element in preorder; the number lives in the node's
@@ -490,14 +161,13 @@ static const struct {
 gboolean
 virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus)
 {
-    g_autofree char *target = NULL;
+    const char *target = dev->target_dev;
     gsize i;
 
     if (dev->kind != VIR_DOMAIN_DEVICE_DISK)
         return FALSE;
     if (dev->bus)
         return g_str_equal(dev->bus, bus);
-    target = virXMLChildProp(dev->node, "target", "dev");
     for (i = 0; target && i < G_N_ELEMENTS(virDomainDiskBusPrefixes); i++) {
         if (g_str_equal(virDomainDiskBusPrefixes[i].bus, bus))
             return g_str_has_prefix(target, virDomainDiskBusPrefixes[i].prefix);
@@ -628,6 +298,12 @@ virDomainDeviceFree(virDomainDevice *dev)
     g_free(dev->address_type);
     g_free(dev->loadparm);
     g_free(dev->source_uuid);
+    g_free(dev->source_path);
+    g_free(dev->driver_type);
+    g_free(dev->mac);
+    g_free(dev->target_model);
+    g_free(dev->target_name);
+    g_free(dev->backend_model);
     g_free(dev->xpath);
     g_free(dev);
 }
@@ -670,25 +346,57 @@ virDomainBoolParse(const virDomainDef *def, xmlNodePtr node, const char *attr,
     return virDomainTristateParse(def, node, attr, "yes", "no", ret_value, error);
 }
 
-/* A positive decimal number below G_MAXUINT32, as libvirt's ids are. */
+typedef enum {
+    VIR_DOMAIN_PROP_ABSENT,
+    VIR_DOMAIN_PROP_VALID,
+    VIR_DOMAIN_PROP_INVALID,
+} virDomainPropResult;
+
+/* An unsigned attribute as libvirt's virXMLPropUInt reads it: the whole
+ * text a number in @base (0: C's notation, 0x... and 0...), at most @max.
+ * *@ret_text keeps the text for a message. */
+static virDomainPropResult
+virDomainUIntProp(xmlNodePtr node, const char *attr, guint base, guint64 max, guint *ret_value,
+                  char **ret_text)
+{
+    g_autofree char *text = virXMLProp(node, attr);
+    guint64 value;
+    char *end = NULL;
+
+    *ret_value = 0;
+    if (!text)
+        return VIR_DOMAIN_PROP_ABSENT;
+    errno = 0;
+    value = g_ascii_strtoull(text, &end, base);
+    *ret_text = g_steal_pointer(&text);
+    if (!**ret_text || !g_ascii_isxdigit(**ret_text) || errno || *end || value > max)
+        return VIR_DOMAIN_PROP_INVALID;
+    *ret_value = (guint)value;
+    return VIR_DOMAIN_PROP_VALID;
+}
+
+/* A positive decimal number below G_MAXUINT32, as libvirt's ids are;
+ * 0 when absent. */
 static gboolean
 virDomainIdParse(const virDomainDef *def, xmlNodePtr node, const char *attr, guint *ret_value,
                  GError **error)
 {
-    g_autofree char *value = virXMLProp(node, attr);
-    guint64 number = 0;
+    g_autofree char *text = NULL;
 
-    if (!value) {
-        *ret_value = 0;
+    switch (virDomainUIntProp(node, attr, 10, G_MAXUINT32 - 1, ret_value, &text)) {
+    case VIR_DOMAIN_PROP_ABSENT:
         return TRUE;
+    case VIR_DOMAIN_PROP_VALID:
+        if (*ret_value > 0)
+            return TRUE;
+        break;
+    case VIR_DOMAIN_PROP_INVALID:
+        break;
     }
-    if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32 - 1, &number, NULL))
-        return virDomainInvalid(def, node, error,
-                                _("invalid value '%s' of attribute '%s' (expected a positive "
-                                  "number)"),
-                                value, attr);
-    *ret_value = (guint)number;
-    return TRUE;
+    return virDomainInvalid(def, node, error,
+                            _("invalid value '%s' of attribute '%s' (expected a positive "
+                              "number)"),
+                            text, attr);
 }
 
 static gboolean
@@ -768,20 +476,500 @@ virDomainDeviceParseBoot(virDomainDef *def, virDomainDevice *dev, xmlNodePtr boo
     return TRUE;
 }
 
+/* ---- typed values of devices ---------------------------------------------- */
+
+static const char *const virDomainDiskCacheStrings[] = {
+    "default", "none", "writethrough", "writeback", "directsync", "unsafe",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskCacheStrings) == VIR_DOMAIN_DISK_CACHE_LAST);
+
+const char *
+virDomainDiskCacheToString(virDomainDiskCache value)
+{
+    if ((guint)value >= VIR_DOMAIN_DISK_CACHE_LAST)
+        return NULL;
+    return virDomainDiskCacheStrings[value];
+}
+
+static const char *const virDomainDiskIoStrings[] = {
+    "default", "native", "threads", "io_uring",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskIoStrings) == VIR_DOMAIN_DISK_IO_LAST);
+
+const char *
+virDomainDiskIoToString(virDomainDiskIo value)
+{
+    if ((guint)value >= VIR_DOMAIN_DISK_IO_LAST)
+        return NULL;
+    return virDomainDiskIoStrings[value];
+}
+
+static const char *const virDomainNetBackendStrings[] = {
+    "default", "qemu", "vhost",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainNetBackendStrings) == VIR_DOMAIN_NET_BACKEND_LAST);
+
+/* libvirt has no name for the default mode: an absent one depends on the
+ * source type. */
+static const char *const virDomainChrSourceModeStrings[] = {
+    NULL, "connect", "bind",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(virDomainChrSourceModeStrings) == VIR_DOMAIN_CHR_SOURCE_MODE_LAST);
+
+/* The watchdog actions libvirt knows (virDomainWatchdogAction). */
+static const char *const virDomainWatchdogActions[] = {
+    "reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi", NULL,
+};
+
+/* The serial target models libvirt knows (virDomainChrSerialTargetModel). */
+static const char *const virDomainSerialTargetModels[] = {
+    "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
+    "sclplmconsole", "16550a", "isa-debugcon", NULL,
+};
+
+/* The rng backends libvirt knows (virDomainRNGBackend). */
+static const char *const virDomainRNGBackends[] = { "random", "egd", "builtin", NULL };
+
+/* The index of @value in @names (@n of them, NULL ones never match);
+ * FALSE when it is none of them.  An absent value is index 0. */
+static gboolean
+virDomainNameLookup(const char *const *names, guint n, const char *value, guint *ret_index)
+{
+    guint i;
+
+    if (!value) {
+        *ret_index = 0;
+        return TRUE;
+    }
+    for (i = 0; i < n; i++) {
+        if (names[i] && g_str_equal(names[i], value)) {
+            *ret_index = i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* The children of a device element the parsers look at: the first of
+ * each name. */
+typedef struct {
+    xmlNodePtr driver;
+    xmlNodePtr target;
+    xmlNodePtr model;
+    xmlNodePtr boot;
+    xmlNodePtr source;
+} virDomainDeviceChildren;
+
+/* <address type='ccw'>, as libvirt reads it (src/conf/device_conf.c,
+ * virCCWDeviceAddressParseXML and virCCWDeviceAddressIsValid): cssid,
+ * ssid and devno in C's notation, all three or none, cssid up to 0xfe,
+ * ssid up to 3, devno up to 0xffff.  Any cssid: QEMU's virtual css
+ * bridge lets a device use any (hw/s390x/css-bridge.c,
+ * "cssid-unrestricted", always true). */
+static gboolean
+virDomainCCWAddressParse(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    static const char *const names[] = { "cssid", "ssid", "devno" };
+    static const guint64 max[] = { 0xfe, 3, 0xffff };
+    guint *values[] = { &dev->ccw_cssid, &dev->ccw_ssid, &dev->ccw_devno };
+    guint present = 0;
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = NULL;
+        virDomainPropResult rc =
+            virDomainUIntProp(dev->address_node, names[i], 0, max[i], values[i], &text);
+
+        if (rc == VIR_DOMAIN_PROP_INVALID)
+            break;
+        if (rc == VIR_DOMAIN_PROP_VALID)
+            present++;
+    }
+    if (i == G_N_ELEMENTS(names) && (present == 0 || present == G_N_ELEMENTS(names))) {
+        dev->ccw_set = present > 0;
+        return TRUE;
+    }
+    return virDomainInvalid(def, dev->address_node, error,
+                            _("<%s> at '%s' has an invalid ccw address "
+                              "(cssid 0..0xfe, ssid 0..3, devno 0..0xffff)"),
+                            dev->element, dev->xpath);
+}
+
+guint32
+virDomainCCWAddressKey(const virDomainDevice *dev)
+{
+    return (guint32)dev->ccw_cssid << 24 | (guint32)dev->ccw_ssid << 16 | dev->ccw_devno;
+}
+
+char *
+virDomainCCWAddressFormat(guint32 key)
+{
+    return g_strdup_printf("%x.%x.%04x", key >> 24, (key >> 16) & 0xff, key & 0xffff);
+}
+
+/* <address type='drive'>: decimal numbers (libvirt: src/conf/device_conf.c,
+ * virDomainDeviceDriveAddressParseXML). */
+static gboolean
+virDomainDriveAddressParse(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    static const char *const names[] = { "controller", "bus", "target", "unit" };
+    guint *values[] = { &dev->drive_controller, &dev->drive_bus, &dev->drive_target,
+                        &dev->drive_unit };
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = NULL;
+
+        if (virDomainUIntProp(dev->address_node, names[i], 10, G_MAXUINT, values[i], &text) ==
+            VIR_DOMAIN_PROP_INVALID)
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' has an invalid drive address %s '%s'"),
+                                    dev->element, dev->xpath, names[i], text);
+    }
+    return TRUE;
+}
+
+/* <address type='pci'><zpci uid fid/>, as libvirt reads it
+ * (src/conf/device_conf.c, virZPCIDeviceAddressParseXML, and
+ * virZPCIDeviceAddressIsValid): numbers in C's notation, a uid from 1 to
+ * 0xffff, a fid up to 0xffffffff. */
+static gboolean
+virDomainZPCIAddressParse(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    xmlNodePtr zpci = virXMLChild(dev->address_node, "zpci");
+    g_autofree char *uid = NULL;
+    g_autofree char *fid = NULL;
+    virDomainPropResult rc;
+
+    if (!zpci)
+        return TRUE;
+    rc = virDomainUIntProp(zpci, "uid", 0, 0xffff, &dev->zpci_uid, &uid);
+    dev->zpci_uid_set = rc == VIR_DOMAIN_PROP_VALID;
+    if (rc == VIR_DOMAIN_PROP_INVALID || (dev->zpci_uid_set && dev->zpci_uid == 0))
+        return virDomainInvalid(def, zpci, error,
+                                _("<%s> at '%s' has an invalid zPCI uid '%s' (1..0xffff)"),
+                                dev->element, dev->xpath, uid);
+    rc = virDomainUIntProp(zpci, "fid", 0, G_MAXUINT32, &dev->zpci_fid, &fid);
+    dev->zpci_fid_set = rc == VIR_DOMAIN_PROP_VALID;
+    if (rc == VIR_DOMAIN_PROP_INVALID)
+        return virDomainInvalid(def, zpci, error,
+                                _("<%s> at '%s' has an invalid zPCI fid '%s' (0..0xffffffff)"),
+                                dev->element, dev->xpath, fid);
+    return TRUE;
+}
+
+static gboolean
+virDomainDeviceParseAddress(const virDomainDef *def, virDomainDevice *dev, GError **error)
+{
+    if (g_strcmp0(dev->address_type, "pci") == 0)
+        return virDomainZPCIAddressParse(def, dev, error);
+    if (g_strcmp0(dev->address_type, "ccw") == 0)
+        return virDomainCCWAddressParse(def, dev, error);
+    if (g_strcmp0(dev->address_type, "drive") == 0)
+        return virDomainDriveAddressParse(def, dev, error);
+    return TRUE;
+}
+
+static gint64 virDomainDiskNameIndex(const char *name);
+
+/* libvirt requires a target name it can number (virDomainDiskDefParseXML,
+ * virDiskNameParse), without a partition number (virDomainDiskDefValidate),
+ * puts a SCSI disk only at a drive address (qemuValidateDomainDeviceDefDisk),
+ * knows its cache and io modes by name (virDomainDiskDefDriverParseXML), and
+ * wants a source for a file or block disk (the default type is file) other
+ * than a CD-ROM or floppy drive ("missing source information for device",
+ * measured with libvirt 9.0). */
+static gboolean
+virDomainDiskParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                   GError **error)
+{
+    g_autofree char *cache = virXMLProp(c->driver, "cache");
+    g_autofree char *io = virXMLProp(c->driver, "io");
+    gint64 index = virDomainDiskNameIndex(dev->target_dev);
+    gboolean block = g_strcmp0(dev->type, "block") == 0;
+    guint value;
+
+    if (!dev->target_dev)
+        return virDomainInvalid(def, dev->node, error, _("<disk> at '%s' has no <target dev>"),
+                                dev->xpath);
+    if (index < 0 || g_ascii_isdigit(dev->target_dev[strlen(dev->target_dev) - 1]))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<disk> at '%s' has an invalid target dev '%s'"), dev->xpath,
+                                dev->target_dev);
+    dev->target_index = (gint)index;
+    if (virDomainDiskIsOnBus(dev, "scsi") && dev->address_type &&
+        !g_str_equal(dev->address_type, "drive"))
+        return virDomainInvalid(def, dev->address_node, error,
+                                _("<disk> at '%s' has an address of type '%s'; "
+                                  "a SCSI disk needs 'drive'"),
+                                dev->xpath, dev->address_type);
+    if (!virDomainNameLookup(virDomainDiskCacheStrings, VIR_DOMAIN_DISK_CACHE_LAST, cache, &value))
+        return virDomainInvalid(def, c->driver, error,
+                                _("<disk> at '%s' has an unknown cache mode '%s'"), dev->xpath,
+                                cache);
+    dev->cache = value;
+    if (!virDomainNameLookup(virDomainDiskIoStrings, VIR_DOMAIN_DISK_IO_LAST, io, &value))
+        return virDomainInvalid(def, c->driver, error,
+                                _("<disk> at '%s' has an unknown io mode '%s'"), dev->xpath, io);
+    dev->io = value;
+    dev->driver_type = virXMLProp(c->driver, "type");
+    if (block)
+        dev->source_path = virXMLProp(c->source, "dev");
+    else if (!dev->type || g_str_equal(dev->type, "file"))
+        dev->source_path = virXMLProp(c->source, "file");
+    dev->readonly = virXMLChild(dev->node, "readonly") != NULL;
+    if ((block || !dev->type || g_str_equal(dev->type, "file")) && !dev->source_path &&
+        !g_str_equal(dev->disk_device, "cdrom") && !g_str_equal(dev->disk_device, "floppy"))
+        return virDomainInvalid(def, dev->node, error,
+                                block ? _("<disk> at '%s' has no <source dev>")
+                                      : _("<disk> at '%s' has no <source file>"),
+                                dev->xpath);
+    return TRUE;
+}
+
+/* A MAC address as libvirt reads it (src/util/virmacaddr.c,
+ * virMacAddrParse): six parts of one or two hex digits joined by ':';
+ * kept as it formats them (lower case, two digits each).  A multicast
+ * address is refused (virDomainNetDefParseXML). */
+static char *
+virDomainMacParse(const char *text)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ":", -1);
+    guint8 bytes[6];
+    gsize i;
+
+    if (g_strv_length(parts) != G_N_ELEMENTS(bytes))
+        return NULL;
+    for (i = 0; i < G_N_ELEMENTS(bytes); i++) {
+        gsize len = strlen(parts[i]);
+
+        if (len < 1 || len > 2 || !g_ascii_isxdigit(parts[i][0]) ||
+            (len == 2 && !g_ascii_isxdigit(parts[i][1])))
+            return NULL;
+        bytes[i] = (guint8)g_ascii_strtoull(parts[i], NULL, 16);
+    }
+    if (bytes[0] & 1)
+        return NULL;
+    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", bytes[0], bytes[1], bytes[2],
+                           bytes[3], bytes[4], bytes[5]);
+}
+
+/* libvirt: virDomainNetDefParseXML (<mac address>, <driver name>). */
+static gboolean
+virDomainInterfaceParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                        GError **error)
+{
+    xmlNodePtr mac = virXMLChild(dev->node, "mac");
+    g_autofree char *address = virXMLProp(mac, "address");
+    g_autofree char *backend = virXMLProp(c->driver, "name");
+    guint value;
+
+    if (address && !(dev->mac = virDomainMacParse(address)))
+        return virDomainInvalid(def, mac, error,
+                                _("<interface> at '%s' has an invalid MAC address '%s' "
+                                  "(expected six hex bytes joined by ':', not multicast)"),
+                                dev->xpath, address);
+    if (!virDomainNameLookup(virDomainNetBackendStrings, VIR_DOMAIN_NET_BACKEND_LAST, backend,
+                             &value))
+        return virDomainInvalid(def, c->driver, error,
+                                _("<interface> at '%s' has an unknown driver name '%s'"),
+                                dev->xpath, backend);
+    dev->backend = value;
+    return TRUE;
+}
+
+/* An index still to be given (see virDomainDefAssignControllerIndexes). */
+#define VIR_DOMAIN_CONTROLLER_INDEX_UNSET G_MAXUINT
+
+/* libvirt: virDomainControllerDefParseXML reads @index as a decimal int
+ * from 0. */
+static gboolean
+virDomainControllerParse(virDomainDef *def, virDomainDevice *dev,
+                         const virDomainDeviceChildren *c, GError **error)
+{
+    g_autofree char *text = NULL;
+
+    switch (virDomainUIntProp(dev->node, "index", 10, G_MAXINT32, &dev->index, &text)) {
+    case VIR_DOMAIN_PROP_ABSENT:
+        dev->index = VIR_DOMAIN_CONTROLLER_INDEX_UNSET;
+        return TRUE;
+    case VIR_DOMAIN_PROP_VALID:
+        return TRUE;
+    case VIR_DOMAIN_PROP_INVALID:
+        break;
+    }
+    return virDomainInvalid(def, dev->node, error,
+                            _("<controller> at '%s' has an invalid index '%s'"), dev->xpath,
+                            text);
+}
+
+/* A character device's source (libvirt: virDomainChrSourceDefParseXML;
+ * virDomainChrSourceDefValidate wants a path for file and pipe sources,
+ * and for unix ones except of a virtio channel, whose path libvirt makes
+ * up). */
+static gboolean
+virDomainChrParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                  GError **error)
+{
+    g_autofree char *mode = virXMLProp(c->source, "mode");
+    const char *type = dev->type ? dev->type : "pty";
+    gboolean needs_path = g_str_equal(type, "file") || g_str_equal(type, "pipe");
+    guint value;
+
+    if (!virDomainNameLookup(virDomainChrSourceModeStrings, VIR_DOMAIN_CHR_SOURCE_MODE_LAST, mode,
+                             &value))
+        return virDomainInvalid(def, c->source, error,
+                                _("<%s> at '%s' has an unknown source mode '%s'"), dev->element,
+                                dev->xpath, mode);
+    dev->source_mode = value;
+    dev->source_path = virXMLProp(c->source, "path");
+    if (g_str_equal(type, "unix"))
+        needs_path = dev->kind != VIR_DOMAIN_DEVICE_CHANNEL ||
+                     g_strcmp0(dev->target_type, "virtio") != 0;
+    if (needs_path && !dev->source_path)
+        return virDomainInvalid(def, dev->node, error,
+                                _("<%s> at '%s' of type '%s' has no <source path>"),
+                                dev->element, dev->xpath, type);
+    return TRUE;
+}
+
+static gboolean
+virDomainSerialParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                     GError **error)
+{
+    dev->target_model = virXMLChildProp(c->target, "model", "name");
+    if (dev->target_model && !g_strv_contains(virDomainSerialTargetModels, dev->target_model))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<serial> at '%s' has an unknown model '%s'"), dev->xpath,
+                                dev->target_model);
+    return virDomainChrParse(def, dev, c, error);
+}
+
+static gboolean
+virDomainChannelParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                      GError **error)
+{
+    dev->target_name = virXMLProp(c->target, "name");
+    return virDomainChrParse(def, dev, c, error);
+}
+
+/* libvirt: virDomainMemballoonDefParseXML (virTristateSwitch values). */
+static gboolean
+virDomainBalloonParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                      GError **error)
+{
+    return virDomainSwitchParse(def, dev->node, "autodeflate", &dev->autodeflate, error) &&
+           virDomainSwitchParse(def, dev->node, "freePageReporting", &dev->free_page_reporting,
+                                error);
+}
+
+/* libvirt: virDomainRNGDefParseXML: a known backend model, <rate> with
+ * decimal bytes and period (libvirt 9.0 takes a period alone, measured). */
+static gboolean
+virDomainRNGParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                  GError **error)
+{
+    xmlNodePtr backend = virXMLChild(dev->node, "backend");
+    xmlNodePtr rate = virXMLChild(dev->node, "rate");
+    g_autofree char *bytes = NULL;
+    g_autofree char *period = NULL;
+
+    dev->backend_model = virXMLProp(backend, "model");
+    if (dev->backend_model && !g_strv_contains(virDomainRNGBackends, dev->backend_model))
+        return virDomainInvalid(def, backend, error,
+                                _("<rng> at '%s' has an unknown backend model '%s'"), dev->xpath,
+                                dev->backend_model);
+    dev->source_path = virXMLText(backend);
+    if (rate && (virDomainUIntProp(rate, "bytes", 10, G_MAXUINT, &dev->rate_bytes, &bytes) ==
+                     VIR_DOMAIN_PROP_INVALID ||
+                 virDomainUIntProp(rate, "period", 10, G_MAXUINT, &dev->rate_period, &period) ==
+                     VIR_DOMAIN_PROP_INVALID))
+        return virDomainInvalid(def, rate, error,
+                                _("<rng> at '%s' has an invalid <rate> (decimal bytes and "
+                                  "period)"),
+                                dev->xpath);
+    return TRUE;
+}
+
+/* libvirt: virDomainVsockDefParseXML reads a decimal cid address and a
+ * yes/no auto; guest CIDs start at 3 (0 to 2 are the hypervisor's,
+ * local and the host's). */
+static gboolean
+virDomainVsockParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                    GError **error)
+{
+    xmlNodePtr cid = virXMLChild(dev->node, "cid");
+    g_autofree char *text = NULL;
+
+    if (virDomainUIntProp(cid, "address", 10, G_MAXUINT32, &dev->cid, &text) ==
+            VIR_DOMAIN_PROP_INVALID ||
+        (text && dev->cid < 3))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<vsock> at '%s' has an invalid cid address '%s'"), dev->xpath,
+                                text);
+    return virDomainBoolParse(def, cid, "auto", &dev->cid_auto, error);
+}
+
+static gboolean
+virDomainWatchdogParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                       GError **error)
+{
+    dev->action = virXMLProp(dev->node, "action");
+    if (dev->action && !g_strv_contains(virDomainWatchdogActions, dev->action))
+        return virDomainInvalid(def, dev->node, error,
+                                _("<watchdog> at '%s' has an unknown action '%s'"), dev->xpath,
+                                dev->action);
+    return TRUE;
+}
+
+/* libvirt refuses a vfio-ccw mediated device at any but a ccw address
+ * (virDomainMdevDefValidate, "Unsupported address type ... with mediated
+ * device model 'vfio-ccw'"; its test hostdev-subsys-mdev-vfio-ccw-invalid-
+ * address). */
+static gboolean
+virDomainHostdevParse(virDomainDef *def, virDomainDevice *dev, const virDomainDeviceChildren *c,
+                      GError **error)
+{
+    if (g_strcmp0(dev->type, "mdev") == 0 && g_strcmp0(dev->model, "vfio-ccw") == 0 &&
+        dev->address_type && !g_str_equal(dev->address_type, "ccw"))
+        return virDomainInvalid(def, dev->address_node, error,
+                                _("<hostdev> at '%s' has an address of type '%s'; a vfio-ccw "
+                                  "device needs 'ccw'"),
+                                dev->xpath, dev->address_type);
+    return TRUE;
+}
+
+typedef gboolean (*virDomainDeviceKindParseFunc)(virDomainDef *def, virDomainDevice *dev,
+                                                 const virDomainDeviceChildren *c,
+                                                 GError **error);
+
+/* What each kind has beyond the values every device has. */
+static const virDomainDeviceKindParseFunc virDomainDeviceKindParsers[VIR_DOMAIN_DEVICE_LAST] = {
+    [VIR_DOMAIN_DEVICE_DISK] = virDomainDiskParse,
+    [VIR_DOMAIN_DEVICE_INTERFACE] = virDomainInterfaceParse,
+    [VIR_DOMAIN_DEVICE_CONTROLLER] = virDomainControllerParse,
+    [VIR_DOMAIN_DEVICE_SERIAL] = virDomainSerialParse,
+    [VIR_DOMAIN_DEVICE_CONSOLE] = virDomainChrParse,
+    [VIR_DOMAIN_DEVICE_CHANNEL] = virDomainChannelParse,
+    [VIR_DOMAIN_DEVICE_MEMBALLOON] = virDomainBalloonParse,
+    [VIR_DOMAIN_DEVICE_RNG] = virDomainRNGParse,
+    [VIR_DOMAIN_DEVICE_VSOCK] = virDomainVsockParse,
+    [VIR_DOMAIN_DEVICE_WATCHDOG] = virDomainWatchdogParse,
+    [VIR_DOMAIN_DEVICE_HOSTDEV] = virDomainHostdevParse,
+};
+
 /* Takes @xpath. */
 static gboolean
 virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kind, char *xpath,
                      GError **error)
 {
     g_autoptr(virDomainDevice) dev = g_new0(virDomainDevice, 1);
-    xmlNodePtr driver = NULL;
-    xmlNodePtr target = NULL;
-    xmlNodePtr model = NULL;
-    xmlNodePtr boot = NULL;
+    virDomainDeviceChildren c = { NULL };
     const virDomainDeviceKindInfo *info;
     xmlNodePtr cur;
 
     dev->xpath = xpath;
+    dev->target_index = -1;
 
     /* One walk over the children finds them all (the first of each).
      * libvirt reads only the first <driver>, but the iommu value of every
@@ -791,40 +979,44 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
         if (virXMLNodeIs(cur, "driver")) {
             virTristateSwitch iommu;
 
-            if (!virDomainSwitchParse(def, cur, "iommu", driver ? &iommu : &dev->iommu, error))
+            if (!virDomainSwitchParse(def, cur, "iommu", c.driver ? &iommu : &dev->iommu, error))
                 return FALSE;
-            if (!driver)
-                driver = cur;
-        } else if (!target && virXMLNodeIs(cur, "target"))
-            target = cur;
-        else if (!model && virXMLNodeIs(cur, "model"))
-            model = cur;
-        else if (!boot && virXMLNodeIs(cur, "boot"))
-            boot = cur;
+            if (!c.driver)
+                c.driver = cur;
+        } else if (!c.target && virXMLNodeIs(cur, "target"))
+            c.target = cur;
+        else if (!c.model && virXMLNodeIs(cur, "model"))
+            c.model = cur;
+        else if (!c.boot && virXMLNodeIs(cur, "boot"))
+            c.boot = cur;
+        else if (!c.source && virXMLNodeIs(cur, "source"))
+            c.source = cur;
         else if (!dev->address_node && virXMLNodeIs(cur, "address"))
             dev->address_node = cur;
     }
-    if (boot && !virDomainDeviceParseBoot(def, dev, boot, error))
+    if (c.boot && !virDomainDeviceParseBoot(def, dev, c.boot, error))
         return FALSE;
-    if (!virDomainDeviceParseDriverBoot(def, dev, driver, boot, error))
+    if (!virDomainDeviceParseDriverBoot(def, dev, c.driver, c.boot, error))
         return FALSE;
     dev->element = g_strdup((const char *)node->name);
     dev->kind = kind;
     dev->node = node;
     dev->type = virXMLProp(node, "type");
     if (!(dev->bus = virXMLProp(node, "bus")))
-        dev->bus = virXMLProp(target, "bus");
-    dev->target_type = virXMLProp(target, "type");
-    dev->target_dev = virXMLProp(target, "dev");
+        dev->bus = virXMLProp(c.target, "bus");
+    dev->target_type = virXMLProp(c.target, "type");
+    dev->target_dev = virXMLProp(c.target, "dev");
     if (kind == VIR_DOMAIN_DEVICE_HOSTDEV)
-        dev->source_uuid = virXMLChildProp(virXMLChild(node, "source"), "address", "uuid");
+        dev->source_uuid = virXMLChildProp(c.source, "address", "uuid");
     if (!(dev->model = virXMLProp(node, "model")))
-        dev->model = virXMLProp(model, "type");
-    if (kind == VIR_DOMAIN_DEVICE_WATCHDOG)
-        dev->action = virXMLProp(node, "action");
+        dev->model = virXMLProp(c.model, "type");
     if (kind == VIR_DOMAIN_DEVICE_DISK && !(dev->disk_device = virXMLProp(node, "device")))
         dev->disk_device = g_strdup("disk");
     dev->address_type = virXMLProp(dev->address_node, "type");
+    if (!virDomainDeviceParseAddress(def, dev, error))
+        return FALSE;
+    if (virDomainDeviceKindParsers[kind] && !virDomainDeviceKindParsers[kind](def, dev, &c, error))
+        return FALSE;
     info = &virDomainDeviceKinds[dev->kind];
     dev->virtio = info->virtio && info->virtio(dev);
     dev->takes_iommu = info->takes_iommu;
@@ -834,7 +1026,7 @@ virDomainDeviceParse(virDomainDef *def, xmlNodePtr node, virDomainDeviceKind kin
 
 /* @cause is the device that makes libvirt add this one, or NULL for
  * <devices> (or <domain> without it). */
-static void
+static virDomainDevice *
 virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char *type,
                         const char *model, const virDomainDevice *cause)
 {
@@ -851,6 +1043,7 @@ virDomainDefAddImplicit(virDomainDef *def, virDomainDeviceKind kind, const char 
     dev->xpath = cause ? g_strdup(cause->xpath) : virDomainDefNodeXPath(def, node);
     dev->implicit = TRUE;
     g_ptr_array_add(def->devices, dev);
+    return dev;
 }
 
 static gboolean
@@ -878,18 +1071,63 @@ virDomainDeviceNeedsSCSI(const virDomainDevice *dev)
     return virDomainDiskIsOnBus(dev, "scsi");
 }
 
+/* The highest SCSI controller index a definition may name: a guest has
+ * no room for more virtio-scsi-ccw devices than devnos in a subchannel
+ * set. */
+#define VIR_DOMAIN_SCSI_CONTROLLER_MAX 0xffff
+
+/* libvirt adds every SCSI controller from index 0 to the highest one that
+ * a SCSI disk or host device names, a device without an address being on
+ * controller 0 (virDomainDefAddDiskControllersForType; measured with
+ * libvirt 9.0: a disk on controller 1 adds scsi0 and scsi1). */
+static gboolean
+virDomainDefAddImplicitSCSIControllers(virDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) present = NULL;
+    const virDomainDevice *cause = NULL;
+    guint max = 0;
+    guint n = def->devices->len;
+    guint i;
+
+    for (i = 0; i < n; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi")) {
+            if (!present)
+                present = g_hash_table_new(g_direct_hash, g_direct_equal);
+            g_hash_table_add(present, GUINT_TO_POINTER(dev->index));
+        }
+        if (!virDomainDeviceNeedsSCSI(dev))
+            continue;
+        cause = cause ? cause : dev;
+        if (g_strcmp0(dev->address_type, "drive") != 0 || dev->drive_controller <= max)
+            continue;
+        if (dev->drive_controller > VIR_DOMAIN_SCSI_CONTROLLER_MAX)
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' is on SCSI controller %u; a guest has "
+                                      "room for controllers up to %u"),
+                                    dev->element, dev->xpath, dev->drive_controller,
+                                    VIR_DOMAIN_SCSI_CONTROLLER_MAX);
+        max = dev->drive_controller;
+    }
+    for (i = 0; cause && i <= max; i++) {
+        if (!present || !g_hash_table_contains(present, GUINT_TO_POINTER(i)))
+            virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
+                                    cause)->index = i;
+    }
+    return TRUE;
+}
+
 /* What libvirt adds to an s390x guest by itself, each a virtio device:
  * a balloon when <memballoon> is absent, a virtio-serial controller for
- * virtio consoles and channels, a virtio-scsi controller for SCSI disks
+ * virtio consoles and channels, virtio-scsi controllers for SCSI disks
  * and host devices. */
-static void
-virDomainDefAddImplicitDevices(virDomainDef *def)
+static gboolean
+virDomainDefAddImplicitDevices(virDomainDef *def, GError **error)
 {
     const virDomainDevice *serial_cause = NULL;
-    const virDomainDevice *scsi_cause = NULL;
     gboolean balloon = FALSE;
     gboolean serial = FALSE;
-    gboolean scsi = FALSE;
     guint i;
 
     for (i = 0; i < def->devices->len; i++) {
@@ -898,21 +1136,18 @@ virDomainDefAddImplicitDevices(virDomainDef *def)
         balloon = balloon || dev->kind == VIR_DOMAIN_DEVICE_MEMBALLOON;
         serial = serial ||
                  virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial");
-        scsi = scsi || virDomainDeviceHasType(dev, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi");
         if (!serial_cause && virDomainDeviceNeedsVirtioSerial(dev))
             serial_cause = dev;
-        if (!scsi_cause && virDomainDeviceNeedsSCSI(dev))
-            scsi_cause = dev;
     }
 
     if (!serial && serial_cause)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "virtio-serial", NULL,
                                 serial_cause);
-    if (!scsi && scsi_cause)
-        virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_CONTROLLER, "scsi", "virtio-scsi",
-                                scsi_cause);
+    if (!virDomainDefAddImplicitSCSIControllers(def, error))
+        return FALSE;
     if (!balloon)
         virDomainDefAddImplicit(def, VIR_DOMAIN_DEVICE_MEMBALLOON, NULL, "virtio", NULL);
+    return TRUE;
 }
 
 /* A disk's index from its target name the way libvirt's
@@ -1267,6 +1502,85 @@ virDomainParseOnCrash(virDomainDef *def, xmlNodePtr node, GError **error)
     return TRUE;
 }
 
+/* The modes of a guest CPU libvirt knows (virCPUMode); without one it
+ * takes custom. */
+static const char *const virDomainCPUModes[] = {
+    "custom", "host-model", "host-passthrough", "maximum", NULL,
+};
+
+/* libvirt (src/conf/cpu_conf.c, virCPUDefParseXML) refuses an unknown
+ * mode, and features without a model in custom mode. */
+static gboolean
+virDomainCPUCheckMode(const virDomainDef *def, GError **error)
+{
+    if (def->cpu_mode && !g_strv_contains(virDomainCPUModes, def->cpu_mode))
+        return virDomainInvalid(def, def->cpu_node, error, _("unknown CPU mode '%s'"),
+                                def->cpu_mode);
+    if ((!def->cpu_mode || g_str_equal(def->cpu_mode, "custom")) &&
+        (!def->cpu_model || !*def->cpu_model) && def->cpu_features->len > 0)
+        return virDomainInvalid(def, def->cpu_node, error, "%s",
+                                _("<cpu> has <feature> elements but no <model>"));
+    return TRUE;
+}
+
+/* <cpu><topology>: libvirt (virCPUDefParseXML) wants sockets, cores and
+ * threads, takes dies and clusters as 1 when absent, each a decimal
+ * number from 1. */
+static gboolean
+virDomainParseTopology(virDomainDef *def, xmlNodePtr cpu, GError **error)
+{
+    static const char *const names[] = { "sockets", "dies", "clusters", "cores", "threads" };
+    static const gboolean required[] = { TRUE, FALSE, FALSE, TRUE, TRUE };
+    xmlNodePtr topology = virXMLChild(cpu, "topology");
+    guint *values[] = { &def->topology_sockets, &def->topology_dies, &def->topology_clusters,
+                        &def->topology_cores, &def->topology_threads };
+    gsize i;
+
+    if (!topology)
+        return TRUE;
+    def->topology_node = topology;
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = NULL;
+        virDomainPropResult rc =
+            virDomainUIntProp(topology, names[i], 10, G_MAXUINT, values[i], &text);
+
+        if (rc == VIR_DOMAIN_PROP_ABSENT && required[i])
+            return virDomainInvalid(def, topology, error,
+                                    _("<topology> lacks the attribute '%s'"), names[i]);
+        if (rc == VIR_DOMAIN_PROP_INVALID || (rc == VIR_DOMAIN_PROP_VALID && *values[i] == 0))
+            return virDomainInvalid(def, topology, error,
+                                    _("<topology> has an invalid %s '%s' "
+                                      "(expected a number from 1)"),
+                                    names[i], text);
+    }
+    return TRUE;
+}
+
+/* The vCPUs the topology describes must be the maximum count: libvirt's
+ * QEMU driver refuses the definition otherwise (qemuValidateDomainDefCpu,
+ * "CPU topology doesn't match maximum vcpu count").  libvirt 9.0 counts
+ * sockets * dies * cores * threads and ignores clusters (measured: it
+ * takes clusters='2' cores='2' for two vCPUs and writes no clusters to
+ * -smp, as this builder does); later versions count clusters too, and
+ * QEMU's s390x machine has none to give.  Without <vcpu> a guest has
+ * one. */
+static gboolean
+virDomainDefCheckTopology(const virDomainDef *def, GError **error)
+{
+    guint64 vcpus;
+    guint max = def->vcpu_max ? def->vcpu_max : 1;
+
+    if (!def->topology_node)
+        return TRUE;
+    vcpus = (guint64)def->topology_sockets * MAX(def->topology_dies, 1) *
+            def->topology_cores * def->topology_threads;
+    if (vcpus != max)
+        return virDomainInvalid(def, def->topology_node, error,
+                                _("the CPU topology gives %llu vCPUs, but the domain has %u"),
+                                (unsigned long long)vcpus, max);
+    return TRUE;
+}
+
 static gboolean
 virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
 {
@@ -1292,13 +1606,14 @@ virDomainParseCPU(virDomainDef *def, xmlNodePtr node, GError **error)
         feature->node = cur;
         g_ptr_array_add(def->cpu_features, feature);
     }
-    return TRUE;
+    return virDomainCPUCheckMode(def, error) && virDomainParseTopology(def, node, error);
 }
 
 static gboolean
 virDomainParseVcpu(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     g_autofree char *text = virXMLText(node);
+    g_autofree char *current = NULL;
     guint64 value = 0;
 
     if (!text || !g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &value, NULL))
@@ -1306,7 +1621,21 @@ virDomainParseVcpu(virDomainDef *def, xmlNodePtr node, GError **error)
                                 text ? text : "");
     def->vcpu_node = node;
     def->vcpu_max = (guint)value;
-    return TRUE;
+    /* libvirt: virDomainVcpuParse, then virDomainDefSetVcpus refuses more
+     * than the maximum. */
+    switch (virDomainUIntProp(node, "current", 10, def->vcpu_max, &def->vcpu_current, &current)) {
+    case VIR_DOMAIN_PROP_ABSENT:
+        def->vcpu_current = def->vcpu_max;
+        return TRUE;
+    case VIR_DOMAIN_PROP_VALID:
+        if (def->vcpu_current > 0)
+            return TRUE;
+        break;
+    case VIR_DOMAIN_PROP_INVALID:
+        break;
+    }
+    return virDomainInvalid(def, node, error, _("invalid current vCPU count '%s' (1..%u)"),
+                            current, def->vcpu_max);
 }
 
 /* <vcpus> lists every vCPU; it counts only when <vcpu> is absent. */
@@ -1317,6 +1646,7 @@ virDomainParseVcpus(virDomainDef *def, xmlNodePtr node, GError **error)
         return TRUE;
     def->vcpu_node = node;
     def->vcpu_max = virXMLCountElements(node, "vcpu");
+    def->vcpu_current = def->vcpu_max;
     return TRUE;
 }
 
@@ -1325,6 +1655,7 @@ virDomainParseMemoryBacking(virDomainDef *def, xmlNodePtr node, GError **error)
 {
     if (!def->hugepages_node)
         def->hugepages_node = virXMLChild(node, "hugepages");
+    def->memory_locked = def->memory_locked || virXMLChild(node, "locked") != NULL;
     return TRUE;
 }
 
@@ -1385,6 +1716,140 @@ virDomainDefFillIOThreadIds(virDomainDef *def)
         id++;
     }
 }
+
+/* A device may only name an IOThread the domain has (libvirt:
+ * virDomainDefValidateIOThreads). */
+static gboolean
+virDomainDefCheckIOThreads(const virDomainDef *def, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->iothread && !virDomainIOThreadIdTaken(def, dev->iothread))
+            return virDomainInvalid(def, dev->node, error,
+                                    _("<%s> at '%s' names IOThread %u, which the domain lacks"),
+                                    dev->element, dev->xpath, dev->iothread);
+    }
+    return TRUE;
+}
+
+/* No two devices at one ccw address (libvirt: virDomainCCWAddressValidate
+ * in src/conf/domain_addr.c, when the QEMU driver reserves the addresses
+ * of a definition). */
+static gboolean
+virDomainDefCheckCCWAddresses(const virDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) used = NULL;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        guint32 key;
+
+        if (!dev->ccw_set)
+            continue;
+        if (!used)
+            used = g_hash_table_new(g_direct_hash, g_direct_equal);
+        key = virDomainCCWAddressKey(dev);
+        if (!g_hash_table_add(used, GUINT_TO_POINTER(key))) {
+            g_autofree char *text = virDomainCCWAddressFormat(key);
+
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' uses ccw address %s, which another device "
+                                      "has"),
+                                    dev->element, dev->xpath, text);
+        }
+    }
+    return TRUE;
+}
+
+/* No two devices with one zPCI uid or fid (libvirt reserves them when it
+ * assigns addresses, src/conf/domain_addr.c: "zPCI uid %u is already
+ * reserved"). */
+static gboolean
+virDomainDefCheckZPCIIds(const virDomainDef *def, GError **error)
+{
+    g_autoptr(GHashTable) uids = NULL;
+    g_autoptr(GHashTable) fids = NULL;
+    guint i;
+
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (!dev->zpci_uid_set && !dev->zpci_fid_set)
+            continue;
+        if (!uids) {
+            uids = g_hash_table_new(g_direct_hash, g_direct_equal);
+            fids = g_hash_table_new(g_int_hash, g_int_equal);
+        }
+        if (dev->zpci_uid_set && !g_hash_table_add(uids, GUINT_TO_POINTER(dev->zpci_uid)))
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' has zPCI uid 0x%04x, which another device "
+                                      "has"),
+                                    dev->element, dev->xpath, dev->zpci_uid);
+        if (dev->zpci_fid_set && !g_hash_table_add(fids, (gpointer)&dev->zpci_fid))
+            return virDomainInvalid(def, dev->address_node, error,
+                                    _("<%s> at '%s' has zPCI fid 0x%08x, which another device "
+                                      "has"),
+                                    dev->element, dev->xpath, dev->zpci_fid);
+    }
+    return TRUE;
+}
+
+/* A controller without an index gets the lowest one that no controller of
+ * its type has, in document order (libvirt: virDomainControllerDefPostParse
+ * with virDomainControllerFindUnusedIndex). */
+static void
+virDomainDefAssignControllerIndexes(virDomainDef *def)
+{
+    g_autoptr(GHashTable) taken = NULL;
+    g_autoptr(GHashTable) next = NULL;
+    gboolean unset = FALSE;
+    guint i;
+
+    for (i = 0; i < def->devices->len && !unset; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        unset = dev->kind == VIR_DOMAIN_DEVICE_CONTROLLER &&
+                dev->index == VIR_DOMAIN_CONTROLLER_INDEX_UNSET;
+    }
+    if (!unset)
+        return;
+    taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    next = g_hash_table_new(g_str_hash, g_str_equal);
+    for (i = 0; i < def->devices->len; i++) {
+        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+
+        if (dev->kind == VIR_DOMAIN_DEVICE_CONTROLLER &&
+            dev->index != VIR_DOMAIN_CONTROLLER_INDEX_UNSET)
+            g_hash_table_add(taken,
+                             g_strdup_printf("%s/%u", dev->type ? dev->type : "", dev->index));
+    }
+    for (i = 0; i < def->devices->len; i++) {
+        virDomainDevice *dev = g_ptr_array_index(def->devices, i);
+        const char *type = (dev->type ? dev->type : "");
+        guint index;
+
+        if (dev->kind != VIR_DOMAIN_DEVICE_CONTROLLER ||
+            dev->index != VIR_DOMAIN_CONTROLLER_INDEX_UNSET)
+            continue;
+        /* The lowest free index only grows as indexes are taken. */
+        index = GPOINTER_TO_UINT(g_hash_table_lookup(next, type));
+        for (;; index++) {
+            g_autofree char *key = g_strdup_printf("%s/%u", type, index);
+
+            if (!g_hash_table_contains(taken, key)) {
+                g_hash_table_add(taken, g_steal_pointer(&key));
+                break;
+            }
+        }
+        dev->index = index;
+        g_hash_table_insert(next, (gpointer)type, GUINT_TO_POINTER(index + 1));
+    }
+}
+
 
 /* <keywrap><cipher name='aes|dea' state='on|off'/>: the s390 machine's
  * aes-key-wrap and dea-key-wrap. */
@@ -1563,7 +2028,13 @@ virDomainDefParseDomain(virDomainDef *def, GError **error)
             return FALSE;
     }
     virDomainDefFillIOThreadIds(def);
-    virDomainDefAddImplicitDevices(def);
+    if (!virDomainDefCheckIOThreads(def, error) || !virDomainDefCheckCCWAddresses(def, error) ||
+        !virDomainDefCheckZPCIIds(def, error) ||
+        !virDomainDefCheckTopology(def, error))
+        return FALSE;
+    virDomainDefAssignControllerIndexes(def);
+    if (!virDomainDefAddImplicitDevices(def, error))
+        return FALSE;
     virDomainDefAssignBootIndexes(def);
     /* Edits after parsing would make the recorded steps wrong. */
     g_clear_pointer(&def->xpath_steps, g_hash_table_unref);
@@ -1622,7 +2093,7 @@ virDomainDefParseTake(char *xml, gsize len, const char *name, unsigned int flags
 
     def->xml = xml;
     def->xml_len = len;
-    if (!virDomainParseXML(xml, len, name, flags, def, error))
+    if (!(def->doc = virXMLParseSafe(xml, len, name, error)))
         return FALSE;
     if (!virDomainDefParseDomain(def, error))
         return FALSE;
@@ -1640,6 +2111,12 @@ virDomainDefParseString(const char *xml, gsize len, const char *name, unsigned i
         return FALSE;
     }
     return virDomainDefParseTake(g_strndup(xml, len), len, name, flags, ret_def, error);
+}
+
+void
+virDomainDefParserInit(void)
+{
+    virXMLParserInit();
 }
 
 /* "-" is standard input, read from descriptor 0: /dev/stdin is missing in
@@ -1774,7 +2251,7 @@ virDomainUncoveredAdd(GPtrArray *list, xmlNodePtr node, const char *attr)
 
     u->node = node;
     u->attr = g_strdup(attr);
-    u->xpath = virDomainNodeXPath(node);
+    u->xpath = virXMLNodeXPath(node);
     g_ptr_array_add(list, u);
 }
 

@@ -10,9 +10,12 @@
 
 /*
  * The domain model: a libvirt domain definition parsed (safely) into an
- * xmlDoc that stays alive with the model, plus the answers to the
- * questions PV validation asks, computed once at parse time.  The model
- * knows libvirt's XML and libvirt's defaults for s390x, not QEMU.
+ * xmlDoc that stays alive with the model, plus every value its consumers
+ * read (validation, repair, the QEMU command line), typed and checked once
+ * at parse time the way libvirt checks them when a domain is defined: a
+ * value libvirt refuses fails the parse with "FILE:LINE: message", so
+ * every command refuses the same definitions.  The model knows libvirt's
+ * XML and libvirt's defaults for s390x, not QEMU.
  *
  * Every string below is owned by the virDomainDef; NULL means the
  * element or attribute is absent.  Every xmlNodePtr points into @doc.
@@ -48,6 +51,52 @@ typedef enum {
 } virDomainDiskErrorPolicy;
 
 const char *virDomainDiskErrorPolicyToString(virDomainDiskErrorPolicy value);
+
+/* <disk><driver cache>, libvirt's names (virDomainDiskCache). */
+typedef enum {
+    VIR_DOMAIN_DISK_CACHE_DEFAULT = 0,
+    VIR_DOMAIN_DISK_CACHE_NONE,
+    VIR_DOMAIN_DISK_CACHE_WRITETHROUGH,
+    VIR_DOMAIN_DISK_CACHE_WRITEBACK,
+    VIR_DOMAIN_DISK_CACHE_DIRECTSYNC,
+    VIR_DOMAIN_DISK_CACHE_UNSAFE,
+
+    VIR_DOMAIN_DISK_CACHE_LAST
+} virDomainDiskCache;
+
+const char *virDomainDiskCacheToString(virDomainDiskCache value);
+
+/* <disk><driver io>, libvirt's names (virDomainDiskIo). */
+typedef enum {
+    VIR_DOMAIN_DISK_IO_DEFAULT = 0,
+    VIR_DOMAIN_DISK_IO_NATIVE,
+    VIR_DOMAIN_DISK_IO_THREADS,
+    VIR_DOMAIN_DISK_IO_URING,
+
+    VIR_DOMAIN_DISK_IO_LAST
+} virDomainDiskIo;
+
+const char *virDomainDiskIoToString(virDomainDiskIo value);
+
+/* <interface><driver name>: who runs the virtio queues (libvirt's
+ * virDomainNetBackendType). */
+typedef enum {
+    VIR_DOMAIN_NET_BACKEND_DEFAULT = 0,
+    VIR_DOMAIN_NET_BACKEND_QEMU,
+    VIR_DOMAIN_NET_BACKEND_VHOST,
+
+    VIR_DOMAIN_NET_BACKEND_LAST
+} virDomainNetBackend;
+
+/* <source mode> of a character device (libvirt's
+ * virDomainChrSourceModeType). */
+typedef enum {
+    VIR_DOMAIN_CHR_SOURCE_MODE_DEFAULT = 0,
+    VIR_DOMAIN_CHR_SOURCE_MODE_CONNECT,
+    VIR_DOMAIN_CHR_SOURCE_MODE_BIND,
+
+    VIR_DOMAIN_CHR_SOURCE_MODE_LAST
+} virDomainChrSourceMode;
 
 /* The element names below <devices>.  The string of a kind is its
  * element name. */
@@ -116,6 +165,62 @@ typedef struct {
     virDomainDiskErrorPolicy error_policy;  /* driver/@error_policy */
     virDomainDiskErrorPolicy rerror_policy; /* driver/@rerror_policy (not enospace) */
     guint iothread;        /* driver/@iothread; 0: none */
+
+    /* <address type='ccw'>: all of cssid, ssid and devno (ccw_set), or
+     * none of them (libvirt picks one). */
+    gboolean ccw_set;
+    guint ccw_cssid;
+    guint ccw_ssid;
+    guint ccw_devno;
+    /* <address type='pci'><zpci uid fid>: the zPCI ids of an s390x PCI
+     * device, each with whether it is given. */
+    gboolean zpci_uid_set;
+    guint zpci_uid;
+    gboolean zpci_fid_set;
+    guint zpci_fid;
+    /* <address type='drive'>: 0 where absent. */
+    guint drive_controller;
+    guint drive_bus;
+    guint drive_target;
+    guint drive_unit;
+
+    /* Disks. */
+    gint target_index;     /* target_dev as libvirt numbers it (vda: 0,
+                            * vdaa: 26); -1 for other kinds */
+    char *source_path;     /* disk: source/@file (type file) or @dev
+                            * (block); serial, console, channel:
+                            * source/@path; rng: the backend's text */
+    char *driver_type;     /* driver/@type: the image format */
+    virDomainDiskCache cache; /* driver/@cache */
+    virDomainDiskIo io;    /* driver/@io */
+    gboolean readonly;     /* <readonly/> */
+
+    /* Interfaces. */
+    char *mac;             /* mac/@address, in libvirt's lower case */
+    virDomainNetBackend backend; /* driver/@name */
+
+    /* Controllers: @index, else the lowest one no other controller of the
+     * type has (libvirt: virDomainControllerFindUnusedIndex). */
+    guint index;
+
+    /* Serials, consoles and channels. */
+    virDomainChrSourceMode source_mode; /* source/@mode */
+    char *target_model;    /* serial: target/model/@name */
+    char *target_name;     /* channel: target/@name */
+
+    /* Memory balloon. */
+    virTristateSwitch autodeflate;         /* @autodeflate */
+    virTristateSwitch free_page_reporting; /* @freePageReporting */
+
+    /* Random number generator. */
+    char *backend_model;   /* backend/@model */
+    guint rate_bytes;      /* rate/@bytes; 0: no limit */
+    guint rate_period;     /* rate/@period; 0: none */
+
+    /* vsock. */
+    guint cid;             /* cid/@address; 0: none */
+    virTristateSwitch cid_auto; /* cid/@auto (yes: on) */
+
     char *xpath;           /* /domain/devices/disk[1]; for an implicit
                             * device, the element that causes it */
     xmlNodePtr node;       /* the element; for an implicit device, the
@@ -181,7 +286,17 @@ typedef struct {
     guint vcpu_max;            /* <vcpu> text, else the number of
                                 * <vcpus><vcpu>; 0 when neither is there */
 
+    guint vcpu_current;        /* <vcpu current>, else vcpu_max; 1..vcpu_max */
+
+    xmlNodePtr topology_node;  /* <cpu><topology> */
+    guint topology_sockets;    /* its attributes; dies and clusters are 0 */
+    guint topology_dies;       /* when absent (libvirt then takes 1) */
+    guint topology_clusters;
+    guint topology_cores;
+    guint topology_threads;
+
     xmlNodePtr hugepages_node; /* <memoryBacking><hugepages> */
+    gboolean memory_locked;    /* <memoryBacking><locked/> */
 
     guint iothreads;           /* <iothreads> */
     GArray *iothread_ids;      /* of guint: <iothreadids><iothread id>, filled
@@ -205,20 +320,14 @@ typedef struct {
     GHashTable *xpath_steps;   /* private to the parser: NULL afterwards */
 } virDomainDef;
 
-typedef enum {
-    /* The caller will change def->doc.  Without this flag, short texts are
-     * stored inside their nodes (libxml2's XML_PARSE_COMPACT, fewer
-     * allocations), and the tree must only be read. */
-    VIR_DOMAIN_DEF_PARSE_EDITABLE = 1 << 1,
-} virDomainDefParseFlags;
-
-/* Set up libxml2 once, in the main thread, before definitions are parsed
- * in several threads at once; parsing itself keeps no shared state. */
+/* Set up the XML parser once, in the main thread, before definitions
+ * are parsed in several threads at once (virXMLParserInit). */
 void virDomainDefParserInit(void);
 
-/* Parse @path (at most VIR_DOMAIN_XML_MAX bytes).  No network, no DTD,
- * no entity substitution: entity declarations and DOCTYPE internal
- * subsets are refused.  Malformed XML fails with "PATH:LINE: message". */
+/* Parse @path (at most VIR_DOMAIN_XML_MAX bytes) safely (virXMLParseSafe)
+ * and check every value the model keeps: a value libvirt would refuse
+ * when the domain is defined fails with "PATH:LINE: message".  No flags
+ * are defined yet: @flags must be 0.  The document is for reading only. */
 gboolean virDomainDefParseFile(const char *path, unsigned int flags, virDomainDef **ret_def,
                                GError **error);
 
@@ -230,11 +339,6 @@ gboolean virDomainDefParseString(const char *xml, gsize len, const char *name,
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree)
 
-/* The xpath of @node in the /domain/devices/disk[1] style: an index on
- * children of <devices> always, elsewhere only where same-named
- * siblings exist. */
-char *virDomainNodeXPath(xmlNodePtr node);
-
 /* The position of element @node in document order (preorder, from 0),
  * for sorting things found out of order. */
 gsize virDomainDefNodeOrder(const virDomainDef *def, xmlNodePtr node);
@@ -244,6 +348,12 @@ gboolean virDomainDefHasPVMarker(const virDomainDef *def);
 gboolean virDomainDefHasLaunchSecurityType(const virDomainDef *def, const char *type);
 char *virDomainDefNodeMessageV(const virDomainDef *def, xmlNodePtr node, const char *fmt,
                                va_list ap) G_GNUC_PRINTF(3, 0);
+
+/* The ccw address of @dev (ccw_set) as one number, cssid << 24 |
+ * ssid << 16 | devno, and such a number as QEMU's devno property takes
+ * it ("fe.0.0001"). */
+guint32 virDomainCCWAddressKey(const virDomainDevice *dev);
+char *virDomainCCWAddressFormat(guint32 key);
 
 gboolean virDomainDiskIsOnBus(const virDomainDevice *dev, const char *bus);
 

@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
-#include "conf/virxml.h"
 #include "qemu/qemu_command.h"
+#include "qemu/qemu_domain_address.h"
 #include "qemu/qemu_error.h"
 
-/* The channel subsystem id of virtual (virtio-ccw) devices. */
-#define VIR_QEMU_CCW_CSSID_VIRTUAL 0xfe
-#define VIR_QEMU_CCW_SSID_MAX 3
-#define VIR_QEMU_CCW_DEVNO_MAX 0xffff
-/* fe.0.0000 as a key: cssid << 24 | ssid << 16 | devno. */
-#define VIR_QEMU_CCW_FIRST ((guint32)VIR_QEMU_CCW_CSSID_VIRTUAL << 24)
 /* A controller in virQEMUCommandBuilder.controllers: type, then index. */
 #define VIR_QEMU_CONTROLLER_KEY(serial, index)                                                     \
     GUINT_TO_POINTER((guint)(serial) << 16 | (guint)(index))
@@ -39,40 +32,16 @@ typedef struct {
     guint nhostdevs;
 } virQEMUCommandBuilder;
 
-/* ---- reading the definition ----------------------------------------- */
+/* ---- refusals and warnings ------------------------------------------- */
 
-/* The element of an explicit device; NULL for one that libvirt adds by
- * itself, whose node is only the element that caused it. */
-static xmlNodePtr
-virQEMUDeviceNode(const virDomainDevice *dev)
-{
-    return dev->implicit ? NULL : dev->node;
-}
-
+/* A definition this builder cannot express correctly, though the model
+ * took it: "FILE:LINE: message".  Input errors are the model's. */
 static gboolean
-virQEMUParseUInt(const char *text, guint64 max, guint64 *ret_value)
-{
-    guint64 value;
-    char *end = NULL;
-
-    if (!text || !*text || *text == '-')
-        return FALSE;
-    errno = 0;
-    value = g_ascii_strtoull(text, &end, 0);
-    if (errno || *end || value > max)
-        return FALSE;
-    *ret_value = value;
-    return TRUE;
-}
-
-/* clang-format off */
-static gboolean
-virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
+virQEMURefuse(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
-/* clang-format on */
 
 static gboolean
-virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
+virQEMURefuse(const virDomainDef *def, xmlNodePtr node, GError **error, const char *fmt, ...)
 {
     g_autofree char *message = NULL;
     va_list ap;
@@ -85,11 +54,9 @@ virQEMUInvalid(const virDomainDef *def, xmlNodePtr node, GError **error, const c
 }
 
 /* "FILE:LINE: <disk> at '/domain/devices/disk[2]' is left out: ..." */
-/* clang-format off */
 static void
 virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
-/* clang-format on */
 
 static void
 virQEMUWarn(virQEMUCommandBuilder *b, xmlNodePtr node, const char *fmt, ...)
@@ -136,6 +103,13 @@ static void
 virQEMUPropBool(GString *buf, const char *key, gboolean value)
 {
     g_string_append_printf(buf, ",%s=%s", key, value ? "on" : "off");
+}
+
+static void
+virQEMUPropSwitch(GString *buf, const char *key, virTristateSwitch value)
+{
+    if (value != VIR_TRISTATE_SWITCH_ABSENT)
+        virQEMUPropBool(buf, key, value == VIR_TRISTATE_SWITCH_ON);
 }
 
 static void
@@ -190,7 +164,7 @@ virQEMUVirtioIOMMU(virQEMUCommandBuilder *b, const virDomainDevice *dev, GString
         /* QEMU makes iommu_platform=on the default; an explicit off would
          * win and let the host touch protected memory. */
         if (dev->iommu == VIR_TRISTATE_SWITCH_OFF)
-            return virQEMUInvalid(b->def, dev->node, error,
+            return virQEMURefuse(b->def, dev->node, error,
                                   _("<%s> at '%s' has iommu='off', "
                                     "which a protected guest cannot use"),
                                   dev->element, dev->xpath);
@@ -261,33 +235,27 @@ virQEMUPropIOThread(const virDomainDevice *dev, GString *props)
 /* ---- disks ------------------------------------------------------------ */
 
 typedef struct {
-    const char *name;
     gboolean direct;
     gboolean no_flush;
     gboolean write_cache;
 } virQEMUDiskCache;
 
-/* libvirt's cache modes in terms of QEMU's three switches. */
-/* clang-format off */
+/* libvirt's cache modes in terms of QEMU's three switches
+ * (qemuDomainDiskCacheModeFlags); the default sets none of them. */
 static const virQEMUDiskCache virQEMUDiskCaches[] = {
-    { "none", TRUE, FALSE, TRUE },
-    { "writethrough", FALSE, FALSE, FALSE },
-    { "writeback", FALSE, FALSE, TRUE },
-    { "directsync", TRUE, FALSE, FALSE },
-    { "unsafe", FALSE, TRUE, TRUE },
+    [VIR_DOMAIN_DISK_CACHE_NONE] = { TRUE, FALSE, TRUE },
+    [VIR_DOMAIN_DISK_CACHE_WRITETHROUGH] = { FALSE, FALSE, FALSE },
+    [VIR_DOMAIN_DISK_CACHE_WRITEBACK] = { FALSE, FALSE, TRUE },
+    [VIR_DOMAIN_DISK_CACHE_DIRECTSYNC] = { TRUE, FALSE, FALSE },
+    [VIR_DOMAIN_DISK_CACHE_UNSAFE] = { FALSE, TRUE, TRUE },
 };
-/* clang-format on */
+G_STATIC_ASSERT(G_N_ELEMENTS(virQEMUDiskCaches) == VIR_DOMAIN_DISK_CACHE_LAST);
 
+/* NULL for the default mode. */
 static const virQEMUDiskCache *
-virQEMUDiskCacheFind(const char *name)
+virQEMUDiskCacheFind(virDomainDiskCache cache)
 {
-    gsize i;
-
-    for (i = 0; name && i < G_N_ELEMENTS(virQEMUDiskCaches); i++) {
-        if (g_str_equal(virQEMUDiskCaches[i].name, name))
-            return &virQEMUDiskCaches[i];
-    }
-    return NULL;
+    return cache == VIR_DOMAIN_DISK_CACHE_DEFAULT ? NULL : &virQEMUDiskCaches[cache];
 }
 
 static void
@@ -318,34 +286,16 @@ virQEMUPropErrorPolicy(const virDomainDevice *dev, GString *props)
         virQEMUPropStr(props, "rerror", virDomainDiskErrorPolicyToString(read));
 }
 
-/* vda -> 0, vdz -> 25, vdaa -> 26, as libvirt numbers disk ids. */
-static gboolean
-virQEMUDiskIndex(const char *target, guint *ret_index)
-{
-    const char *p;
-    guint64 index = 0;
-
-    if (!target || strlen(target) < 3 || strlen(target) > 8)
-        return FALSE;
-    for (p = target + 2; *p; p++) {
-        if (*p < 'a' || *p > 'z')
-            return FALSE;
-        index = index * 26 + (guint64)(*p - 'a' + 1);
-    }
-    *ret_index = (guint)(index - 1);
-    return TRUE;
-}
-
 static const char *
 virQEMUDiskUnsupported(const virDomainDevice *dev)
 {
-    g_autofree char *device = virXMLProp(dev->node, "device");
-    g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
+    const char *device = dev->disk_device;
+    const char *format = dev->driver_type;
     gboolean scsi = virDomainDiskIsOnBus(dev, "scsi");
 
     if (!dev->virtio && !scsi)
         return N_("only disks on the virtio and scsi buses are supported");
-    if (device && !g_str_equal(device, "disk") && !(scsi && g_str_equal(device, "cdrom")))
+    if (!g_str_equal(device, "disk") && !(scsi && g_str_equal(device, "cdrom")))
         return N_("only device='disk', and device='cdrom' on the scsi bus, are supported");
     if (!dev->type || (!g_str_equal(dev->type, "file") && !g_str_equal(dev->type, "block")))
         return N_("only file and block sources are supported");
@@ -361,126 +311,81 @@ virQEMUBuildDiskNodes(virQEMUCommandBuilder *b, const virDomainDevice *dev,
                       const virQEMUDiskCache *cache, char **ret_node_name, GError **error)
 {
     gboolean block = g_str_equal(dev->type, "block");
-    g_autofree char *source = virXMLChildProp(dev->node, "source", block ? "dev" : "file");
-    g_autofree char *device = virXMLProp(dev->node, "device");
-    g_autofree char *format = virXMLChildProp(dev->node, "driver", "type");
-    g_autofree char *io = virXMLChildProp(dev->node, "driver", "io");
-    gboolean readonly = virXMLChild(dev->node, "readonly") != NULL;
+    const char *source = dev->source_path;
     /* libvirt counts its node names down from the number of disks. */
     guint number = b->ndisks--;
     g_autofree char *storage = g_strdup_printf("libvirt-%u-storage", number);
     g_autofree char *node = g_strdup_printf("libvirt-%u-format", number);
     GString *props;
 
+    /* A CD-ROM drive without a medium: the model lets only those lack
+     * a source. */
     if (!source) {
-        if (g_strcmp0(device, "cdrom") == 0) {
-            *ret_node_name = NULL;
-            return TRUE;
-        }
-        return virQEMUInvalid(b->def, dev->node, error,
-                              block ? _("<disk> at '%s' has no <source dev>")
-                                    : _("<disk> at '%s' has no <source file>"),
-                              dev->xpath);
+        *ret_node_name = NULL;
+        return TRUE;
     }
 
     props = virQEMUPropsNew(block ? "driver=host_device" : "driver=file");
     virQEMUPropStr(props, "filename", source);
     virQEMUPropStr(props, "node-name", storage);
     virQEMUPropCache(props, cache);
-    virQEMUPropStr(props, "aio", io);
+    if (dev->io != VIR_DOMAIN_DISK_IO_DEFAULT)
+        virQEMUPropStr(props, "aio", virDomainDiskIoToString(dev->io));
     virQEMUPropBool(props, "auto-read-only", TRUE);
     virQEMUPropStr(props, "discard", "unmap");
     virQEMUOptionProps(b, "-blockdev", props);
 
     props = virQEMUPropsNew("node-name=");
     virQEMUAppendEscaped(props, node);
-    virQEMUPropBool(props, "read-only", readonly);
+    virQEMUPropBool(props, "read-only", dev->readonly);
     virQEMUPropCache(props, cache);
-    virQEMUPropStr(props, "driver", format ? format : "raw");
+    virQEMUPropStr(props, "driver", dev->driver_type ? dev->driver_type : "raw");
     virQEMUPropStr(props, "file", storage);
     virQEMUOptionProps(b, "-blockdev", props);
     *ret_node_name = g_steal_pointer(&node);
     return TRUE;
 }
 
-/* <address type='drive' controller bus target unit>; without one, libvirt
- * puts the disk on controller 0 with the unit of its target name. */
-static gboolean
-virQEMUSCSIAddress(virQEMUCommandBuilder *b, const virDomainDevice *dev, guint index,
-                   guint64 ret_address[4], GError **error)
-{
-    static const char *const names[] = { "controller", "bus", "target", "unit" };
-    xmlNodePtr address = dev->address_node;
-    gsize i;
-
-    ret_address[0] = ret_address[1] = ret_address[2] = 0;
-    ret_address[3] = index;
-    if (!address)
-        return TRUE;
-    if (g_strcmp0(dev->address_type, "drive") != 0)
-        return virQEMUInvalid(b->def, address, error,
-                              _("<disk> at '%s' has an address of type '%s'; "
-                                "a SCSI disk needs 'drive'"),
-                              dev->xpath, dev->address_type ? dev->address_type : "");
-    for (i = 0; i < G_N_ELEMENTS(names); i++) {
-        g_autofree char *text = virXMLProp(address, names[i]);
-
-        if (text && !virQEMUParseUInt(text, G_MAXUINT16, &ret_address[i]))
-            return virQEMUInvalid(b->def, address, error,
-                                  _("<disk> at '%s' has an invalid drive address %s '%s'"),
-                                  dev->xpath, names[i], text);
-    }
-    return TRUE;
-}
-
 static gboolean
 virQEMUBuildDisk(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    g_autofree char *cache_name = virXMLChildProp(dev->node, "driver", "cache");
-    g_autofree char *target = virXMLChildProp(dev->node, "target", "dev");
-    g_autofree char *device = virXMLProp(dev->node, "device");
-    const virQEMUDiskCache *cache = virQEMUDiskCacheFind(cache_name);
+    const virQEMUDiskCache *cache = virQEMUDiskCacheFind(dev->cache);
     g_autofree char *node = NULL;
     g_autofree char *id = NULL;
     GString *props;
-    guint index;
 
-    if (cache_name && !cache && !g_str_equal(cache_name, "default"))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<disk> at '%s' has an unknown cache mode '%s'"), dev->xpath,
-                              cache_name);
-    if (!virQEMUDiskIndex(target, &index))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<disk> at '%s' has an invalid target dev '%s'"), dev->xpath,
-                              target ? target : "");
     if (!virQEMUBuildDiskNodes(b, dev, cache, &node, error))
         return FALSE;
 
     if (virDomainDiskIsOnBus(dev, "scsi")) {
-        guint64 addr[4];
+        /* Without an address libvirt puts the disk on controller 0, bus 0,
+         * target 0, with the unit of its target name. */
+        gboolean drive = dev->address_node != NULL;
+        guint controller = dev->drive_controller;
+        guint unit = drive ? dev->drive_unit : (guint)dev->target_index;
         g_autofree char *bus = NULL;
         g_autofree char *device_id = NULL;
 
-        if (!virQEMUSCSIAddress(b, dev, index, addr, error))
-            return FALSE;
-        if (!g_hash_table_contains(b->controllers, VIR_QEMU_CONTROLLER_KEY(FALSE, addr[0])))
-            return virQEMUInvalid(b->def, dev->node, error,
-                                  _("<disk> at '%s' is on SCSI controller %u, "
-                                    "which the definition lacks"),
-                                  dev->xpath, (guint)addr[0]);
-        bus = g_strdup_printf("scsi%u.0", (guint)addr[0]);
-        id = g_strdup_printf("scsi%u-%u-%u-%u", (guint)addr[0], (guint)addr[1], (guint)addr[2],
-                             (guint)addr[3]);
+        /* The model has every controller a disk names (libvirt adds the
+         * missing ones); one left out is of a model QEMU builds otherwise. */
+        if (!g_hash_table_contains(b->controllers, VIR_QEMU_CONTROLLER_KEY(FALSE, controller)))
+            return virQEMURefuse(b->def, dev->node, error,
+                                 _("<disk> at '%s' is on SCSI controller %u, "
+                                   "which is not a virtio-scsi controller"),
+                                 dev->xpath, controller);
+        bus = g_strdup_printf("scsi%u.0", controller);
+        id = g_strdup_printf("scsi%u-%u-%u-%u", controller, dev->drive_bus, dev->drive_target,
+                             unit);
         device_id = g_strdup_printf("drive-%s", id);
-        props = virQEMUPropsNew(g_strcmp0(device, "cdrom") == 0 ? "scsi-cd" : "scsi-hd");
+        props = virQEMUPropsNew(g_str_equal(dev->disk_device, "cdrom") ? "scsi-cd" : "scsi-hd");
         virQEMUPropStr(props, "bus", bus);
-        virQEMUPropUInt(props, "channel", addr[1]);
-        virQEMUPropUInt(props, "scsi-id", addr[2]);
-        virQEMUPropUInt(props, "lun", addr[3]);
+        virQEMUPropUInt(props, "channel", dev->drive_bus);
+        virQEMUPropUInt(props, "scsi-id", dev->drive_target);
+        virQEMUPropUInt(props, "lun", unit);
         virQEMUPropStr(props, "device_id", device_id);
         virQEMUPropStr(props, "id", id);
     } else {
-        id = g_strdup_printf("virtio-disk%u", index);
+        id = g_strdup_printf("virtio-disk%d", dev->target_index);
         if (!(props = virQEMUVirtioProps(b, dev, "virtio-blk-ccw", id, error)))
             return FALSE;
         virQEMUPropIOThread(dev, props);
@@ -514,8 +419,6 @@ virQEMUBuildInterface(virQEMUCommandBuilder *b, const virDomainDevice *dev, GErr
 {
     g_autofree char *netdev = g_strdup_printf("hostnet%u", b->nnets);
     g_autofree char *id = g_strdup_printf("net%u", b->nnets);
-    g_autofree char *mac = virXMLChildProp(dev->node, "mac", "address");
-    g_autofree char *backend = virXMLChildProp(dev->node, "driver", "name");
     GString *props;
 
     if (g_str_equal(dev->type, "user")) {
@@ -525,7 +428,7 @@ virQEMUBuildInterface(virQEMUCommandBuilder *b, const virDomainDevice *dev, GErr
          * passes the file descriptors; these are their placeholders. */
         props = virQEMUPropsNew("tap");
         g_string_append_printf(props, ",fd=@tapfd%u@", b->nnets);
-        if (g_strcmp0(b->def->virt_type, "kvm") == 0 && g_strcmp0(backend, "qemu") != 0)
+        if (g_strcmp0(b->def->virt_type, "kvm") == 0 && dev->backend != VIR_DOMAIN_NET_BACKEND_QEMU)
             g_string_append_printf(props, ",vhost=on,vhostfd=@vhostfd%u@", b->nnets);
     }
     virQEMUPropStr(props, "id", netdev);
@@ -534,7 +437,7 @@ virQEMUBuildInterface(virQEMUCommandBuilder *b, const virDomainDevice *dev, GErr
     if (!(props = virQEMUVirtioProps(b, dev, "virtio-net-ccw", id, error)))
         return FALSE;
     virQEMUPropStr(props, "netdev", netdev);
-    virQEMUPropStr(props, "mac", mac);
+    virQEMUPropStr(props, "mac", dev->mac);
     virQEMUPropBootIndex(b, dev, props);
     virQEMUOptionProps(b, "-device", props);
     b->nnets++;
@@ -563,47 +466,15 @@ virQEMUControllerUnsupported(const virDomainDevice *dev)
     return NULL;
 }
 
-/* Whether an explicit controller of @dev's type has index @index. */
-static gboolean
-virQEMUControllerIndexTaken(virQEMUCommandBuilder *b, const virDomainDevice *dev, guint index)
-{
-    guint i;
-
-    for (i = 0; i < b->devices->len; i++) {
-        const virDomainDevice *other = g_ptr_array_index(b->devices, i);
-        g_autofree char *text = NULL;
-        guint64 value;
-
-        if (other->kind != VIR_DOMAIN_DEVICE_CONTROLLER || other->implicit ||
-            g_strcmp0(other->type, dev->type) != 0)
-            continue;
-        text = virXMLProp(other->node, "index");
-        if (text && virQEMUParseUInt(text, G_MAXUINT16, &value) && value == index)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 static gboolean
 virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
     gboolean serial = g_str_equal(dev->type, "virtio-serial");
-    g_autofree char *index_text = virXMLProp(virQEMUDeviceNode(dev), "index");
     g_autofree char *id = NULL;
-    guint64 index = 0;
     GString *props;
 
-    if (index_text && !virQEMUParseUInt(index_text, G_MAXUINT16, &index))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<controller> at '%s' has an invalid index '%s'"), dev->xpath,
-                              index_text);
-    /* Without an index, libvirt gives a controller the lowest free one. */
-    while (!index_text &&
-           (virQEMUControllerIndexTaken(b, dev, index) ||
-            g_hash_table_contains(b->controllers, VIR_QEMU_CONTROLLER_KEY(serial, index))))
-        index++;
-    g_hash_table_add(b->controllers, VIR_QEMU_CONTROLLER_KEY(serial, index));
-    id = g_strdup_printf("%s%" G_GUINT64_FORMAT, serial ? "virtio-serial" : "scsi", index);
+    g_hash_table_add(b->controllers, VIR_QEMU_CONTROLLER_KEY(serial, dev->index));
+    id = g_strdup_printf("%s%u", serial ? "virtio-serial" : "scsi", dev->index);
     if (!(props = virQEMUVirtioProps(b, dev, serial ? "virtio-serial-ccw" : "virtio-scsi-ccw", id,
                                      error)))
         return FALSE;
@@ -615,39 +486,46 @@ virQEMUBuildController(virQEMUCommandBuilder *b, const virDomainDevice *dev, GEr
 
 /* ---- consoles and channels --------------------------------------------- */
 
+static const char *const virQEMUChardevTypes[] = { "pty", "null", "file", "unix", NULL };
+
+/* Why a character device's source has no -chardev here; NULL: it has one.
+ * The model has checked that file and unix sources have a path, except
+ * a virtio channel's, whose path comes from its target name. */
+static const char *
+virQEMUChardevUnsupported(const virDomainDevice *dev)
+{
+    if (dev->type && !g_strv_contains(virQEMUChardevTypes, dev->type))
+        return N_("only pty, null, file and unix sources are supported");
+    if (g_strcmp0(dev->type, "unix") == 0 && !dev->source_path && !dev->target_name)
+        return N_("a unix channel needs a source path or a target name");
+    return NULL;
+}
+
 /* A character device backend: -chardev TYPE,id=ID,... from the
  * element's type and <source>. */
-static gboolean
+static void
 virQEMUBuildChardev(virQEMUCommandBuilder *b, const virDomainDevice *dev, const char *id,
-                    const char *default_path, GError **error)
+                    const char *default_path)
 {
     const char *type = dev->type ? dev->type : "pty";
-    g_autofree char *path = virXMLChildProp(dev->node, "source", "path");
-    g_autofree char *mode = virXMLChildProp(dev->node, "source", "mode");
+    const char *path = dev->source_path ? dev->source_path : default_path;
     GString *props;
 
-    if (!path)
-        path = g_strdup(default_path);
     if (g_str_equal(type, "pty") || g_str_equal(type, "null")) {
         props = virQEMUPropsNew(type);
         virQEMUPropStr(props, "id", id);
-    } else if ((g_str_equal(type, "file") || g_str_equal(type, "unix")) && path) {
+    } else {
         gboolean unix_socket = g_str_equal(type, "unix");
 
         props = virQEMUPropsNew(unix_socket ? "socket" : "file");
         virQEMUPropStr(props, "id", id);
         virQEMUPropStr(props, "path", path);
-        if (unix_socket && g_strcmp0(mode, "connect") != 0) {
+        if (unix_socket && dev->source_mode != VIR_DOMAIN_CHR_SOURCE_MODE_CONNECT) {
             virQEMUPropBool(props, "server", TRUE);
             virQEMUPropBool(props, "wait", FALSE);
         }
-    } else {
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<%s> at '%s': source type '%s' is not supported"), dev->element,
-                              dev->xpath, type);
     }
     virQEMUOptionProps(b, "-chardev", props);
-    return TRUE;
 }
 
 typedef struct {
@@ -658,7 +536,6 @@ typedef struct {
 /* On s390x libvirt turns a console without a target type into the SCLP
  * console, and a <console> of target type serial is only the alias of
  * the first <serial>. */
-/* clang-format off */
 static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
     { NULL, "sclpconsole" },
     { "sclp", "sclpconsole" },
@@ -666,7 +543,6 @@ static const virQEMUConsoleTarget virQEMUConsoleTargets[] = {
     { "virtio", "virtconsole" },
     { "serial", NULL },
 };
-/* clang-format on */
 
 /* @def: (nullable): NULL leaves out the alias rule below */
 static const virQEMUConsoleTarget *
@@ -693,7 +569,7 @@ virQEMUConsoleUnsupported(const virDomainDevice *dev)
     /* @def NULL: whether the target is known at all */
     if (!virQEMUConsoleTargetFind(NULL, dev))
         return N_("only sclp, sclplm, serial and virtio console targets are supported");
-    return NULL;
+    return virQEMUChardevUnsupported(dev);
 }
 
 static gboolean
@@ -704,8 +580,7 @@ virQEMUBuildConsoleDevice(virQEMUCommandBuilder *b, const virDomainDevice *dev, 
     g_autofree char *id = g_strdup_printf("%s%u", name, b->nconsoles);
     GString *props;
 
-    if (!virQEMUBuildChardev(b, dev, chardev, NULL, error))
-        return FALSE;
+    virQEMUBuildChardev(b, dev, chardev, NULL);
     props = virQEMUPropsNew(driver);
     virQEMUPropStr(props, "chardev", chardev);
     virQEMUPropStr(props, "id", id);
@@ -721,11 +596,11 @@ virQEMUBuildConsole(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
 
     if (target && target->driver)
         return virQEMUBuildConsoleDevice(b, dev, target->driver, "console", error);
+    /* Without a <serial>, libvirt makes the console of target type serial
+     * the serial device itself (virDomainDefAddConsoleCompat), which on
+     * s390x is the SCLP console. */
     if (!virDomainDefFindDevice(b->def, VIR_DOMAIN_DEVICE_SERIAL, FALSE))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<console> at '%s' has target type 'serial' "
-                                "but there is no <serial>"),
-                              dev->xpath);
+        return virQEMUBuildConsoleDevice(b, dev, "sclpconsole", "serial", error);
     return TRUE;
 }
 
@@ -738,19 +613,18 @@ virQEMUSerialUnsupported(const virDomainDevice *dev)
      * (qemuDomainChrDefPostParse). */
     if (dev->target_type && !g_str_equal(dev->target_type, "sclp-serial"))
         return N_("only serial devices of target type sclp-serial are supported");
-    return NULL;
+    if (dev->target_model && !g_str_equal(dev->target_model, "sclpconsole") &&
+        !g_str_equal(dev->target_model, "sclplmconsole"))
+        return N_("only the sclpconsole and sclplmconsole serial models are supported");
+    return virQEMUChardevUnsupported(dev);
 }
 
 static gboolean
 virQEMUBuildSerial(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    xmlNodePtr target = virXMLChild(dev->node, "target");
-    g_autofree char *model = virXMLChildProp(target, "model", "name");
+    const char *model = dev->target_model ? dev->target_model : "sclpconsole";
 
-    if (model && !g_str_equal(model, "sclpconsole") && !g_str_equal(model, "sclplmconsole"))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<serial> at '%s' has an unknown model '%s'"), dev->xpath, model);
-    return virQEMUBuildConsoleDevice(b, dev, model ? model : "sclpconsole", "serial", error);
+    return virQEMUBuildConsoleDevice(b, dev, model, "serial", error);
 }
 
 static const char *
@@ -758,7 +632,7 @@ virQEMUChannelUnsupported(const virDomainDevice *dev)
 {
     if (g_strcmp0(dev->target_type, "virtio") != 0)
         return N_("only virtio channels are supported");
-    return NULL;
+    return virQEMUChardevUnsupported(dev);
 }
 
 static gboolean
@@ -766,7 +640,7 @@ virQEMUBuildChannel(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
 {
     g_autofree char *chardev = g_strdup_printf("charchannel%u", b->nchannels);
     g_autofree char *id = g_strdup_printf("channel%u", b->nchannels);
-    g_autofree char *name = virXMLChildProp(dev->node, "target", "name");
+    const char *name = dev->target_name;
     g_autofree char *default_path = NULL;
     g_autofree char *short_name = virQEMUShortName(b->def);
     GString *props;
@@ -775,8 +649,7 @@ virQEMUBuildChannel(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
     if (name)
         default_path =
             g_strdup_printf("/var/lib/libvirt/qemu/channel/target/domain-%s/%s", short_name, name);
-    if (!virQEMUBuildChardev(b, dev, chardev, default_path, error))
-        return FALSE;
+    virQEMUBuildChardev(b, dev, chardev, default_path);
     props = virQEMUPropsNew("virtserialport");
     virQEMUPropStr(props, "bus", "virtio-serial0.0");
     virQEMUPropUInt(props, "nr", b->nchannels + 1);
@@ -830,17 +703,12 @@ virQEMUBalloonUnsupported(const virDomainDevice *dev)
 static gboolean
 virQEMUBuildBalloon(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    xmlNodePtr node = virQEMUDeviceNode(dev);
-    g_autofree char *deflate = virXMLProp(node, "autodeflate");
-    g_autofree char *reporting = virXMLProp(node, "freePageReporting");
     GString *props;
 
     if (!(props = virQEMUVirtioProps(b, dev, "virtio-balloon-ccw", "balloon0", error)))
         return FALSE;
-    if (deflate)
-        virQEMUPropBool(props, "deflate-on-oom", g_str_equal(deflate, "on"));
-    if (reporting)
-        virQEMUPropBool(props, "free-page-reporting", g_str_equal(reporting, "on"));
+    virQEMUPropSwitch(props, "deflate-on-oom", dev->autodeflate);
+    virQEMUPropSwitch(props, "free-page-reporting", dev->free_page_reporting);
     virQEMUOptionProps(b, "-device", props);
     return TRUE;
 }
@@ -848,9 +716,7 @@ virQEMUBuildBalloon(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError
 static const char *
 virQEMURNGUnsupported(const virDomainDevice *dev)
 {
-    g_autofree char *backend = virXMLChildProp(dev->node, "backend", "model");
-
-    if (!dev->virtio || g_strcmp0(backend, "random") != 0)
+    if (!dev->virtio || g_strcmp0(dev->backend_model, "random") != 0)
         return N_("only virtio rng devices with the random backend are supported");
     return NULL;
 }
@@ -860,10 +726,7 @@ virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **e
 {
     g_autofree char *object = g_strdup_printf("objrng%u", b->nrngs);
     g_autofree char *id = g_strdup_printf("rng%u", b->nrngs);
-    g_autofree char *source = virXMLText(virXMLChild(dev->node, "backend"));
-    xmlNodePtr rate = virXMLChild(dev->node, "rate");
-    g_autofree char *bytes = virXMLProp(rate, "bytes");
-    g_autofree char *period = virXMLProp(rate, "period");
+    const char *source = dev->source_path;
     GString *props = virQEMUPropsNew("rng-random");
 
     virQEMUPropStr(props, "id", object);
@@ -874,8 +737,12 @@ virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **e
     if (!(props = virQEMUVirtioProps(b, dev, "virtio-rng-ccw", id, error)))
         return FALSE;
     virQEMUPropStr(props, "rng", object);
-    virQEMUPropStr(props, "max-bytes", bytes);
-    virQEMUPropStr(props, "period", period);
+    /* libvirt writes no period without a rate (qemuBuildRNGDevProps). */
+    if (dev->rate_bytes) {
+        virQEMUPropUInt(props, "max-bytes", dev->rate_bytes);
+        if (dev->rate_period)
+            virQEMUPropUInt(props, "period", dev->rate_period);
+    }
     virQEMUOptionProps(b, "-device", props);
     b->nrngs++;
     return TRUE;
@@ -884,11 +751,12 @@ virQEMUBuildRNG(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **e
 static void
 virQEMUVsockNotice(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 {
-    xmlNodePtr cid = virXMLChild(dev->node, "cid");
-    g_autofree char *address = virXMLProp(cid, "address");
-    g_autofree char *automatic = virXMLProp(cid, "auto");
-
-    if (!address && g_strcmp0(automatic, "yes") == 0)
+    if (!dev->cid && dev->cid_auto != VIR_TRISTATE_SWITCH_ON)
+        virQEMUWarn(b, dev->node,
+                    _("<vsock> at '%s' has neither a cid address nor auto='yes': "
+                      "guest-cid 0 is written, as libvirt does, which QEMU refuses"),
+                    dev->xpath);
+    else if (!dev->cid)
         virQEMUWarn(b, dev->node,
                     _("<vsock> at '%s' has auto='yes': guest-cid 3 is written, "
                       "libvirt picks a free CID at start"),
@@ -898,27 +766,16 @@ virQEMUVsockNotice(virQEMUCommandBuilder *b, const virDomainDevice *dev)
 static gboolean
 virQEMUBuildVsock(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    xmlNodePtr cid = virXMLChild(dev->node, "cid");
-    g_autofree char *address = virXMLProp(cid, "address");
-    g_autofree char *automatic = virXMLProp(cid, "auto");
-    guint64 value = 0;
+    guint cid = dev->cid;
     GString *props;
 
-    if (address && (!virQEMUParseUInt(address, G_MAXUINT32, &value) || value < 3))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<vsock> at '%s' has an invalid cid address '%s'"), dev->xpath,
-                              address);
-    if (!address) {
-        /* libvirt picks the first free CID at start; 3 is its first try. */
-        if (g_strcmp0(automatic, "yes") != 0)
-            return virQEMUInvalid(b->def, dev->node, error,
-                                  _("<vsock> at '%s' has neither a cid address nor auto='yes'"),
-                                  dev->xpath);
-        value = 3;
-    }
+    /* With auto='yes' libvirt picks the first free CID at start; 3 is its
+     * first try. */
+    if (!cid && dev->cid_auto == VIR_TRISTATE_SWITCH_ON)
+        cid = 3;
     if (!(props = virQEMUVirtioProps(b, dev, "vhost-vsock-ccw", "vsock0", error)))
         return FALSE;
-    virQEMUPropUInt(props, "guest-cid", value);
+    virQEMUPropUInt(props, "guest-cid", cid);
     virQEMUOptionProps(b, "-device", props);
     return TRUE;
 }
@@ -973,14 +830,8 @@ virQEMUWatchdogUnsupported(const virDomainDevice *dev)
 static gboolean
 virQEMUBuildWatchdog(virQEMUCommandBuilder *b, const virDomainDevice *dev, GError **error)
 {
-    static const char *const actions[] = { "reset", "shutdown", "poweroff", "pause", "none",
-                                           "inject-nmi", "dump", NULL };
     const char *action = dev->action ? dev->action : "reset";
 
-    if (!g_strv_contains(actions, action))
-        return virQEMUInvalid(b->def, dev->node, error,
-                              _("<watchdog> at '%s' has an unknown action '%s'"), dev->xpath,
-                              action);
     if (g_str_equal(action, "dump")) {
         virQEMUWarn(b, dev->node,
                     _("<watchdog action='dump'> at '%s': QEMU pauses the guest; the dump "
@@ -1035,13 +886,6 @@ static const virQEMUDeviceBuilder virQEMUDeviceBuilders[] = {
       virQEMUVsockNotice },
 };
 
-/* The order in which devices without an address get one: libvirt's. */
-static const virDomainDeviceKind virQEMUCCWOrder[] = {
-    VIR_DOMAIN_DEVICE_DISK,       VIR_DOMAIN_DEVICE_INTERFACE, VIR_DOMAIN_DEVICE_HOSTDEV,
-    VIR_DOMAIN_DEVICE_CONTROLLER, VIR_DOMAIN_DEVICE_INPUT,     VIR_DOMAIN_DEVICE_MEMBALLOON,
-    VIR_DOMAIN_DEVICE_RNG,        VIR_DOMAIN_DEVICE_VSOCK,
-};
-
 static const virQEMUDeviceBuilder *
 virQEMUDeviceBuilderFind(virDomainDeviceKind kind)
 {
@@ -1080,7 +924,8 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     }
     if (builder->ignored && builder->ignored(dev))
         return FALSE;
-    if (!(reason = builder->unsupported(dev)) && builder->ccw && dev->virtio && dev->address_type &&
+    if (!(reason = builder->unsupported(dev)) && builder->ccw &&
+        (dev->virtio || virQEMUHostdevIsCCW(dev)) && dev->address_type &&
         !g_str_equal(dev->address_type, "ccw"))
         /* libvirt makes it a virtio-*-pci device behind a zpci device
          * (qemuBuildZPCIDevProps); this builder knows ccw only. */
@@ -1096,120 +941,22 @@ virQEMUDeviceWanted(virQEMUCommandBuilder *b, const virDomainDevice *dev, gboole
     return TRUE;
 }
 
-/* ---- ccw addresses ------------------------------------------------------ */
-
+/* virQEMUDomainDeviceFilter: a ccw device of the command line. */
 static gboolean
-virQEMUCCWParse(virQEMUCommandBuilder *b, const virDomainDevice *dev, xmlNodePtr address,
-                guint32 *ret_key, GError **error)
+virQEMUDeviceIsCCW(const virDomainDevice *dev, gpointer opaque)
 {
-    g_autofree char *cssid = virXMLProp(address, "cssid");
-    g_autofree char *ssid = virXMLProp(address, "ssid");
-    g_autofree char *devno = virXMLProp(address, "devno");
-    guint64 c, s, d;
-
-    /* Any channel subsystem: libvirt (util/virccw.c,
-     * virCCWDeviceAddressIsValid) checks only the ranges, and QEMU's
-     * virtual css bridge lets a device use any cssid
-     * (hw/s390x/css-bridge.c: "cssid-unrestricted", always true). */
-    if (!virQEMUParseUInt(cssid, VIR_QEMU_CCW_CSSID_VIRTUAL, &c) ||
-        !virQEMUParseUInt(ssid, VIR_QEMU_CCW_SSID_MAX, &s) ||
-        !virQEMUParseUInt(devno, VIR_QEMU_CCW_DEVNO_MAX, &d))
-        return virQEMUInvalid(b->def, address, error,
-                              _("<%s> at '%s' has an invalid ccw address "
-                                "(cssid 0..0xfe, ssid 0..3, devno 0..0xffff)"),
-                              dev->element, dev->xpath);
-    *ret_key = (guint32)(c << 24 | s << 16 | d);
-    return TRUE;
-}
-
-static char *
-virQEMUCCWFormat(guint32 key)
-{
-    return g_strdup_printf("%x.%x.%04x", key >> 24, (key >> 16) & 0xff, key & 0xffff);
-}
-
-/* <address type='ccw'/> without cssid, ssid and devno asks libvirt to
- * pick one (virCCWDeviceAddressParseXML); a part of them is an error
- * found when parsing. */
-static gboolean
-virQEMUCCWAddressEmpty(xmlNodePtr address)
-{
-    return !xmlHasProp(address, (const xmlChar *)"cssid") &&
-           !xmlHasProp(address, (const xmlChar *)"ssid") &&
-           !xmlHasProp(address, (const xmlChar *)"devno");
-}
-
-static gboolean
-virQEMUCCWReserve(virQEMUCommandBuilder *b, GHashTable *used, const virDomainDevice *dev,
-                  GError **error)
-{
-    xmlNodePtr address = dev->implicit ? NULL : dev->address_node;
-    guint32 key = 0;
-
-    if (!address || virQEMUCCWAddressEmpty(address))
-        return TRUE;
-    if (g_strcmp0(dev->address_type, "ccw") != 0)
-        return virQEMUInvalid(b->def, address, error,
-                              _("<%s> at '%s' has an address of type '%s'; s390x needs 'ccw'"),
-                              dev->element, dev->xpath,
-                              dev->address_type ? dev->address_type : "");
-    if (!virQEMUCCWParse(b, dev, address, &key, error))
-        return FALSE;
-    if (g_hash_table_contains(used, GUINT_TO_POINTER(key))) {
-        g_autofree char *text = virQEMUCCWFormat(key);
-
-        return virQEMUInvalid(b->def, address, error,
-                              _("<%s> at '%s' uses ccw address %s, which another device has"),
-                              dev->element, dev->xpath, text);
-    }
-    g_hash_table_add(used, GUINT_TO_POINTER(key));
-    g_hash_table_insert(b->devnos, (gpointer)dev, virQEMUCCWFormat(key));
-    return TRUE;
-}
-
-static gboolean
-virQEMUDeviceIsCCW(virQEMUCommandBuilder *b, const virDomainDevice *dev)
-{
+    virQEMUCommandBuilder *b = opaque;
     const virQEMUDeviceBuilder *builder = virQEMUDeviceBuilderFind(dev->kind);
 
     return builder && builder->ccw && (dev->virtio || virQEMUHostdevIsCCW(dev)) &&
            virQEMUDeviceWanted(b, dev, FALSE);
 }
 
-/* Honour every <address type='ccw'>, then give the other virtio devices
- * fe.0.0000 upwards, skipping the taken ones. */
+/* virQEMUDomainDeviceFilter: a device of the command line. */
 static gboolean
-virQEMUCCWAssign(virQEMUCommandBuilder *b, GError **error)
+virQEMUDeviceOnCommandLine(const virDomainDevice *dev, gpointer opaque)
 {
-    g_autoptr(GHashTable) used = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GPtrArray *devices = b->devices;
-    guint32 next = VIR_QEMU_CCW_FIRST;
-    gsize k;
-    guint i;
-
-    for (i = 0; i < devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(devices, i);
-
-        if (virQEMUDeviceIsCCW(b, dev) && !virQEMUCCWReserve(b, used, dev, error))
-            return FALSE;
-    }
-    for (k = 0; k < G_N_ELEMENTS(virQEMUCCWOrder); k++) {
-        for (i = 0; i < devices->len; i++) {
-            const virDomainDevice *dev = g_ptr_array_index(devices, i);
-
-            if (dev->kind != virQEMUCCWOrder[k] || !virQEMUDeviceIsCCW(b, dev) ||
-                g_hash_table_contains(b->devnos, dev))
-                continue;
-            while (g_hash_table_contains(used, GUINT_TO_POINTER(next)))
-                next++;
-            if ((next & 0xffff0000) != VIR_QEMU_CCW_FIRST)
-                return virQEMUInvalid(b->def, NULL, error, "%s",
-                                      _("no free ccw address is left in subchannel set 0"));
-            g_hash_table_add(used, GUINT_TO_POINTER(next));
-            g_hash_table_insert(b->devnos, (gpointer)dev, virQEMUCCWFormat(next));
-        }
-    }
-    return TRUE;
+    return virQEMUDeviceWanted(opaque, dev, FALSE);
 }
 
 /* ---- the machine ------------------------------------------------------- */
@@ -1237,26 +984,9 @@ virQEMUMachineType(virQEMUCommandBuilder *b)
 static const char *
 virQEMUMachineLoadparm(virQEMUCommandBuilder *b)
 {
-    guint i;
-
     if (virQEMUDeviceLoadparm(b))
         return NULL;
-    for (i = 0; i < b->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(b->devices, i);
-
-        if ((dev->kind == VIR_DOMAIN_DEVICE_DISK || dev->kind == VIR_DOMAIN_DEVICE_INTERFACE ||
-             virQEMUHostdevIsCCW(dev)) &&
-            dev->loadparm && virQEMUDeviceWanted(b, dev, FALSE) && dev->boot_index == 1)
-            return dev->loadparm;
-    }
-    return NULL;
-}
-
-static void
-virQEMUPropSwitch(GString *buf, const char *key, virTristateSwitch value)
-{
-    if (value != VIR_TRISTATE_SWITCH_ABSENT)
-        virQEMUPropBool(buf, key, value == VIR_TRISTATE_SWITCH_ON);
+    return virQEMUDomainBootLoadparm(b->devices, virQEMUDeviceOnCommandLine, b);
 }
 
 static void
@@ -1339,25 +1069,21 @@ virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
         if (g_str_equal(virQEMUCPUModes[i].mode, mode))
             found = &virQEMUCPUModes[i];
     }
-    if (!found)
-        return virQEMUInvalid(def, def->cpu_node, error, _("unknown CPU mode '%s'"), mode);
-    if (!found->model && (!def->cpu_model || !*def->cpu_model)) {
-        if (!def->cpu_mode)
-            return TRUE; /* <cpu> for topology only */
-        return virQEMUInvalid(def, def->cpu_node, error, "%s",
-                              _("CPU mode 'custom' needs a <model>"));
-    }
+    /* The model knows only these modes.  Custom without a model is <cpu>
+     * for the topology only: QEMU's default model, as without <cpu>. */
+    if (!found || (!found->model && (!def->cpu_model || !*def->cpu_model)))
+        return TRUE;
 
     /* -cpu has no escape for ',' (virQEMUValidateNameIsPlain()): the
      * validator refuses such names, and nothing else may pass either. */
     if (!found->model && !virQEMUValidateNameIsPlain(def->cpu_model))
-        return virQEMUInvalid(def, def->cpu_node, error, _("invalid CPU model name '%s'"),
+        return virQEMURefuse(def, def->cpu_node, error, _("invalid CPU model name '%s'"),
                               def->cpu_model);
     for (i = 0; !found->model && i < def->cpu_features->len; i++) {
         const virDomainCPUFeature *feature = g_ptr_array_index(def->cpu_features, i);
 
         if (feature->name && !virQEMUValidateNameIsPlain(feature->name))
-            return virQEMUInvalid(def, feature->node, error,
+            return virQEMURefuse(def, feature->node, error,
                                   _("invalid CPU feature name '%s'"), feature->name);
     }
     props = virQEMUPropsNew(found->model ? found->model : def->cpu_model);
@@ -1372,43 +1098,32 @@ virQEMUBuildCPU(virQEMUCommandBuilder *b, GError **error)
     return TRUE;
 }
 
-static gboolean
-virQEMUBuildSMP(virQEMUCommandBuilder *b, GError **error)
+/* -smp as libvirt writes it (qemuBuildSmpCommandLine), from the counts
+ * the model has checked: the current vCPUs, the maximum where it differs,
+ * the topology as the definition gives it. */
+static void
+virQEMUBuildSMP(virQEMUCommandBuilder *b)
 {
     const virDomainDef *def = b->def;
     guint max = def->vcpu_max ? def->vcpu_max : 1;
-    g_autofree char *current_text = NULL;
-    xmlNodePtr topology = virXMLChild(def->cpu_node, "topology");
-    guint64 current = max;
-    GString *props;
+    guint current = def->vcpu_current ? def->vcpu_current : max;
+    GString *props = g_string_new(NULL);
 
-    if (def->vcpu_node && virXMLNodeIs(def->vcpu_node, "vcpu"))
-        current_text = virXMLProp(def->vcpu_node, "current");
-    if (current_text && (!virQEMUParseUInt(current_text, max, &current) || current == 0))
-        return virQEMUInvalid(def, def->vcpu_node, error,
-                              _("invalid current vCPU count '%s' (1..%u)"), current_text, max);
-
-    props = g_string_new(NULL);
-    g_string_append_printf(props, "%" G_GUINT64_FORMAT, current);
+    g_string_append_printf(props, "%u", current);
     if (current != max)
         virQEMUPropUInt(props, "maxcpus", max);
-    if (topology) {
-        g_autofree char *sockets = virXMLProp(topology, "sockets");
-        g_autofree char *dies = virXMLProp(topology, "dies");
-        g_autofree char *cores = virXMLProp(topology, "cores");
-        g_autofree char *threads = virXMLProp(topology, "threads");
-
-        virQEMUPropStr(props, "sockets", sockets);
-        virQEMUPropStr(props, "dies", dies);
-        virQEMUPropStr(props, "cores", cores);
-        virQEMUPropStr(props, "threads", threads);
+    if (def->topology_node) {
+        virQEMUPropUInt(props, "sockets", def->topology_sockets);
+        if (def->topology_dies)
+            virQEMUPropUInt(props, "dies", def->topology_dies);
+        virQEMUPropUInt(props, "cores", def->topology_cores);
+        virQEMUPropUInt(props, "threads", def->topology_threads);
     } else {
         virQEMUPropUInt(props, "sockets", max);
         virQEMUPropUInt(props, "cores", 1);
         virQEMUPropUInt(props, "threads", 1);
     }
     virQEMUOptionProps(b, "-smp", props);
-    return TRUE;
 }
 
 /* Direct kernel boot: for a protected guest, the Secure Execution image. */
@@ -1432,9 +1147,7 @@ virQEMUBuildOS(virQEMUCommandBuilder *b)
 static void
 virQEMUBuildMemLock(virQEMUCommandBuilder *b)
 {
-    xmlNodePtr backing = virXMLChild(b->def->root, "memoryBacking");
-
-    if (virXMLChild(backing, "locked"))
+    if (b->def->memory_locked)
         virQEMUOption(b, "-overcommit", "mem-lock=on");
 }
 
@@ -1489,15 +1202,15 @@ virQEMUEmulator(virQEMUCommandBuilder *b)
 static gboolean
 virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
 {
-    g_autofree char *uuid = virXMLText(virXMLChild(b->def->root, "uuid"));
+    const char *uuid = b->def->uuid;
     g_autofree char *monitor = NULL;
     g_autofree char *short_name = NULL;
     GString *props;
 
     if (!b->def->name || !*b->def->name)
-        return virQEMUInvalid(b->def, b->def->root, error, "%s", _("the domain has no <name>"));
+        return virQEMURefuse(b->def, b->def->root, error, "%s", _("the domain has no <name>"));
     if (!b->def->memory_node)
-        return virQEMUInvalid(b->def, b->def->root, error, "%s",
+        return virQEMURefuse(b->def, b->def->root, error, "%s",
                               _("the domain has no <memory> element"));
 
     virQEMUArg(b, virQEMUEmulator(b));
@@ -1512,8 +1225,7 @@ virQEMUBuildGeneral(virQEMUCommandBuilder *b, GError **error)
     virQEMUArg(b, "-m");
     g_ptr_array_add(b->args, g_strdup_printf("%" G_GUINT64_FORMAT, b->def->memory_mib));
     virQEMUBuildMemLock(b);
-    if (!virQEMUBuildSMP(b, error))
-        return FALSE;
+    virQEMUBuildSMP(b);
     virQEMUBuildIOThreads(b);
     if (uuid && *uuid)
         virQEMUOption(b, "-uuid", uuid);
@@ -1584,7 +1296,6 @@ virQEMUWarnUnwanted(virQEMUCommandBuilder *b)
  * libvirt makes before start.  Everything else gets a warning, so that
  * nothing of a definition is dropped without a word.
  */
-/* clang-format off */
 static const char *const virQEMUCovered[] = {
     "@type",
     "name", "uuid", "title", "description",
@@ -1643,7 +1354,6 @@ static const char *const virQEMUCovered[] = {
     "devices/watchdog@model,action",
     NULL,
 };
-/* clang-format on */
 
 /* "FILE:LINE: <clock offset> at '/domain/clock' is not translated". */
 static void
@@ -1678,33 +1388,12 @@ virQEMUWarnUncovered(virQEMUCommandBuilder *b)
     }
 }
 
-/* A device may only name an IOThread the domain has (libvirt:
- * virDomainDefValidateIOThreads). */
-static gboolean
-virQEMUCheckIOThreads(const virDomainDef *def, GError **error)
-{
-    guint i, j;
-
-    for (i = 0; i < def->devices->len; i++) {
-        const virDomainDevice *dev = g_ptr_array_index(def->devices, i);
-        gboolean found = FALSE;
-
-        for (j = 0; dev->iothread && j < def->iothread_ids->len; j++)
-            found = found || g_array_index(def->iothread_ids, guint, j) == dev->iothread;
-        if (dev->iothread && !found)
-            return virQEMUInvalid(def, dev->node, error,
-                                  _("<%s> at '%s' names IOThread %u, which the domain lacks"),
-                                  dev->element, dev->xpath, dev->iothread);
-    }
-    return TRUE;
-}
-
 /* The rule not-s390x (virQEMUValidateArchIsOther()). */
 static gboolean
 virQEMUCheckArch(const virDomainDef *def, GError **error)
 {
     if (virQEMUValidateArchIsOther(def))
-        return virQEMUInvalid(def, def->os_type_node ? def->os_type_node : def->root, error,
+        return virQEMURefuse(def, def->os_type_node ? def->os_type_node : def->root, error,
                               _("only s390x guests are supported, not '%s'"),
                               def->os_arch ? def->os_arch : "");
     return TRUE;
@@ -1726,8 +1415,7 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GHashTable) devnos =
-        g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    g_autoptr(GHashTable) devnos = NULL;
     g_autoptr(GHashTable) controllers = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GPtrArray) devices = NULL;
     g_autoptr(GPtrArray) disks = virDomainDefDisksInOrder(def);
@@ -1737,7 +1425,6 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
         .mode = mode,
         .args = args,
         .warnings = warnings,
-        .devnos = devnos,
         .controllers = controllers,
     };
     virQEMUCommandLine *cmd;
@@ -1757,9 +1444,10 @@ virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps, virQEM
     }
     devices = b.devices;
 
-    if (!virQEMUCheckArch(def, error) || !virQEMUCheckIOThreads(def, error) ||
-        !virQEMUCCWAssign(&b, error))
+    if (!virQEMUCheckArch(def, error) ||
+        !virQEMUDomainAssignCCWAddresses(b.devices, virQEMUDeviceIsCCW, &b, &devnos, error))
         return FALSE;
+    b.devnos = devnos;
     virQEMUWarnUnwanted(&b);
     virQEMUWarnUncovered(&b);
     virQEMUCountDisks(&b);

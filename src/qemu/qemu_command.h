@@ -29,12 +29,13 @@ typedef struct {
 void virQEMUCommandLineFree(virQEMUCommandLine *cmd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUCommandLine, virQEMUCommandLineFree)
 
-/* Build the argv of @def.  @caps (may be NULL) names the emulator when
- * the definition does not and resolves machine type aliases.  Devices
- * this builder does not know are left out with a warning; a definition
- * it cannot express correctly (an iommu='off' device of a
- * launch-security guest, a clash of ccw addresses, an arch other than
- * s390x) is an error. */
+/* Build the argv of @def, reading only the model: every value of the
+ * definition was checked when it was parsed.  @caps (may be NULL) names
+ * the emulator when the definition does not and resolves machine type
+ * aliases.  Devices this builder does not know are left out with a
+ * warning; a definition it cannot express correctly (an iommu='off'
+ * device of a launch-security guest, an arch other than s390x, no
+ * <name> or <memory>) is an error. */
 gboolean virQEMUBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps,
                                  virQEMUPVMode mode, virQEMUCommandLine **ret_cmd, GError **error);
 

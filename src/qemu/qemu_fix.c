@@ -87,7 +87,7 @@ virQEMUFixNote(virQEMUFixCtx *ctx, xmlNodePtr node, const char *fmt, ...)
     va_end(ap);
     change->xpath = g_strdup(g_hash_table_lookup(ctx->xpaths, node));
     if (!change->xpath)
-        change->xpath = virDomainNodeXPath(node);
+        change->xpath = virXMLNodeXPath(node);
     g_ptr_array_add(ctx->changes, change);
     g_array_append_val(ctx->order, order);
 }
@@ -381,24 +381,28 @@ virQEMUFixDriverOn(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **erro
     return TRUE;
 }
 
-/* The explicit form of a controller libvirt would add by itself. */
-static const char *
+/* The explicit form of a controller libvirt would add by itself, at the
+ * index the model gives it. */
+static char *
 virQEMUFixImplicitController(const virDomainDevice *dev)
 {
     if (dev->kind != VIR_DOMAIN_DEVICE_CONTROLLER || !dev->type)
         return NULL;
     if (g_str_equal(dev->type, "virtio-serial"))
-        return "<controller type='virtio-serial' index='0'>\n\t" FIX_DRIVER "\n</controller>";
+        return g_strdup_printf("<controller type='virtio-serial' index='%u'>\n\t" FIX_DRIVER
+                               "\n</controller>",
+                               dev->index);
     if (g_str_equal(dev->type, "scsi"))
-        return "<controller type='scsi' index='0' model='virtio-scsi'>\n\t" FIX_DRIVER
-               "\n</controller>";
+        return g_strdup_printf("<controller type='scsi' index='%u' model='virtio-scsi'>\n\t"
+                               FIX_DRIVER "\n</controller>",
+                               dev->index);
     return NULL;
 }
 
 static gboolean
 virQEMUFixImplicit(virQEMUFixCtx *ctx, const virDomainDevice *dev, GError **error)
 {
-    const char *fragment = virQEMUFixImplicitController(dev);
+    g_autofree char *fragment = virQEMUFixImplicitController(dev);
 
     if (!fragment || !ctx->def->devices_node)
         return TRUE;

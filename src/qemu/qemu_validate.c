@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_validate.h"
+#include "conf/virxml.h"
 #include "util/virhostkey.h"
 #include "util/virstring.h"
 
@@ -187,7 +188,7 @@ virQEMUValidateAddFull(virQEMUValidateRun *run, const virQEMUValidateRule *rule,
     finding->hint = virStringEscapeControl(hint ? hint : _(rule->hint));
     g_free(message);
     g_free(hint);
-    finding->xpath = xpath ? g_strdup(xpath) : virDomainNodeXPath(node);
+    finding->xpath = xpath ? g_strdup(xpath) : virXMLNodeXPath(node);
     finding->order = virDomainDefNodeOrder(run->def, node);
     g_ptr_array_add(run->result->findings, finding);
 }

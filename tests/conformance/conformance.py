@@ -124,10 +124,13 @@ def check_validate(tap, program, confdata, cases, srcdir, regenerate, stats):
             continue
         lines = []
         bad = []
+        # libvirt refuses the definition itself (only .err outputs): exit 2
+        # with virt-pv's parse error is the same verdict.
+        refused = all(kind == "err" for _variant, _abi, kind, _path in cases[case])
         for pv in (False, True):
             rc, found, err = validate_lines(program, xml, pv)
             lines += found
-            if rc not in (0, 1):
+            if rc not in (0, 1) and not (rc == 2 and refused):
                 bad.append("validate%s exited %d: %s" % (" --pv" if pv else "", rc,
                                                          err.strip()[:300]))
         stats["validated"] += 1

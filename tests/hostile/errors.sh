@@ -132,7 +132,7 @@ ht_expect "fix --mode iommu with a SEV and a PV <launchSecurity>" 1 \
 ht_check "  the SEV one is left, and named" grep -q "^launch-security-type: /domain/launchSecurity: launchSecurity type 'sev'" <<<"$HT_ERR"
 ht_check "  and kept in the output" grep -q "<launchSecurity type='sev'>" "$d/fixed.xml"
 edit "$d/guest.xml" "<launchSecurity type='s390-pv'/>" \
-    "<launchSecurity type='s390-pv'/><cpu mode='custom' match='exact'><feature policy='disable' name='unpack'/></cpu>"
+    "<launchSecurity type='s390-pv'/><cpu mode='custom' match='exact'/>"
 ht_run fix -o "$d/fixed.xml" "$d/case.xml"
 ht_expect "fix of a custom CPU without a model" 0 \
     "/domain/cpu: changed the CPU from custom to host-model, which has unpack"
@@ -459,9 +459,9 @@ native_cases=$(cat <<EOF
 0|left out: only user, network, bridge and ethernet interfaces are supported|$dev|<interface type='vhostuser'><model type='virtio'/></interface>
 0|left out: only virtio-scsi and virtio-serial controllers are supported|$dev|<controller type='scsi' model='lsilogic'/>
 2|has an invalid index 'first'|$dev|<controller type='scsi' index='first' model='virtio-scsi'/>
-2|source type 'tcp' is not supported|$dev|<serial type='tcp'><target type='sclp-serial' port='0'/></serial>
+0|left out: only pty, null, file and unix sources are supported|$dev|<serial type='tcp'><target type='sclp-serial' port='0'/></serial>
 0|left out: only sclp, sclplm, serial and virtio console targets are supported|$dev|<console type='pty'><target type='xen'/></console>
-2|has target type 'serial'|$dev|<console type='pty'><target type='serial'/></console>
+0||$dev|<console type='pty'><target type='serial'/></console>|sclpconsole,chardev=charserial0,id=serial0
 0|left out: only serial devices of target type sclp-serial are supported|$dev|<serial type='pty'><target type='isa-serial'/></serial>
 2|has an unknown model 'uart'|$dev|<serial type='pty'><target type='sclp-serial'><model name='uart'/></target></serial>
 0|left out: only virtio channels are supported|$dev|<channel type='pty'><target type='guestfwd' address='10.0.2.1' port='4600'/></channel>
@@ -469,13 +469,14 @@ native_cases=$(cat <<EOF
 0|left out: only virtio balloons are supported|$dev|<memballoon model='xen'/>
 0|left out: only virtio rng devices with the random backend are supported|$dev|<rng model='virtio'><backend model='egd' type='tcp'/></rng>
 2|has an invalid cid address '2'|$dev|<vsock model='virtio'><cid address='2'/></vsock>
-2|has neither a cid address nor auto='yes'|$dev|<vsock model='virtio'><cid auto='no'/></vsock>
+0|has neither a cid address nor auto='yes'|$dev|<vsock model='virtio'><cid auto='no'/></vsock>
 2|the domain has no <memory> element|<memory unit='GiB'>2</memory>|
 2|invalid memory size '2 parsecs'|<memory unit='GiB'>|<memory unit='parsecs'>
 2|invalid current vCPU count '0' (1..2)|<vcpu>|<vcpu current='0'>
 2|the domain has no <name>|<name>guest</name>|
 2|unknown CPU mode 'bogus'|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='bogus'/>
-2|CPU mode 'custom' needs a <model>|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'/>
+0||<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'/>|2,sockets=2,cores=1,threads=1
+2|<cpu> has <feature> elements but no <model>|<vcpu>2</vcpu>|<vcpu>2</vcpu><cpu mode='custom'><feature name='vx'/></cpu>
 2|has an invalid ccw address (cssid 0..0xfe, ssid 0..3, devno 0..0xffff)|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><address type='ccw' cssid='0xfe' ssid='0x9' devno='0x0001'/></disk>
 2|uses ccw address fe.0.0001, which another device has|$dev|<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/></disk><disk type='file' device='disk'><source file='/b.img'/><target dev='vdb' bus='virtio'/><address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/></disk>
 0|left out: only device='disk', and device='cdrom' on the scsi bus, are supported|$dev|<disk type='file' device='cdrom'><source file='/a.iso'/><target dev='vda' bus='virtio'/></disk>

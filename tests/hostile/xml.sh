@@ -79,7 +79,8 @@ with open(d + "/attr-10m.xml", "w") as f:
             "    <disk type='%s'/>\n  </devices>\n</domain>\n" % big)
 with open(d + "/attr-5m.xml", "w") as f:
     f.write("<domain type='kvm'>\n  <name>g</name>\n  <devices>\n"
-            "    <disk type='%s'/><memballoon model='none'/>\n  </devices>\n</domain>\n"
+            "    <disk type='%s'><target dev='vda'/></disk><memballoon model='none'/>\n"
+            "  </devices>\n</domain>\n"
             % big[:5 * 1024 * 1024])
 n = 100000
 with open(d + "/deep.xml", "w") as f:
@@ -88,7 +89,7 @@ with open(d + "/deep.xml", "w") as f:
 n = 200000
 with open(d + "/devices.xml", "w") as f:
     f.write("<domain type='kvm'><name>g</name><devices>%s</devices></domain>\n"
-            % ("<disk/>" * n))
+            % ("<disk><source file='/a'/><target dev='vda'/></disk>" * n))
 with open(d + "/oversized.xml", "w") as f:
     f.write("<domain type='kvm'><name>g</name><!-- %s --></domain>\n"
             % ("x" * (16 * 1024 * 1024)))

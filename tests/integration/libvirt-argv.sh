@@ -26,7 +26,8 @@ golden_dir=$srcdir/qemuxml2argvdata/libvirt
 
 cases=(
     ls-minimal ls-all-devices iommu-all-devices not-pv-tcg boot-order boot-os-dev
-    ccw-explicit ccw-mixed disk-cache-modes disk-block-readonly disk-scsi path-special
+    ccw-explicit ccw-mixed disk-cache-modes disk-block-readonly disk-scsi
+    disk-scsi-implicit-controllers path-special
     net-kinds console-kinds console-libvirt-style console-virtio-implicit-controller controllers
     input-kinds balloon-virtio balloon-implicit rng-rate cpu-topology machine-versioned
     err-ls-iommu-off
