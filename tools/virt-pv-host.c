@@ -27,22 +27,8 @@ static const GOptionEntry virtPVHostEntries[] = {
 /* The input of the qemu-pv check.  A probe that fails is a failed check
  * (the host's QEMU is part of the host); an unreadable --caps file is an
  * input error. */
-typedef struct {
-    virHostValidateQEMUInfo info;
-    char *emulator;
-    char *probe_error;
-} virtPVHostQEMU;
-
-static void
-virtPVHostQEMUClear(virtPVHostQEMU *qemu)
-{
-    g_free(qemu->emulator);
-    g_free(qemu->probe_error);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtPVHostQEMU, virtPVHostQEMUClear)
-
 static gboolean
-virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, virtPVHostQEMU *qemu, GError **error)
+virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, virQEMUCapsPV *qemu, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) probe_error = NULL;
@@ -56,17 +42,9 @@ virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, virtPVHostQEMU *qemu, GErro
         }
         qemu->emulator = virtPVCapsEmulatorPath(virtPVHostCaps.emulator);
         qemu->probe_error = g_strdup(probe_error->message);
-        qemu->info.emulator = qemu->emulator;
-        qemu->info.probe_error = qemu->probe_error;
         return TRUE;
     }
-    qemu->emulator = g_strdup(virQEMUCapsGetEmulator(caps));
-    qemu->info.emulator = qemu->emulator;
-    qemu->info.probed = TRUE;
-    qemu->info.kvm = virQEMUCapsGetKVMEnabled(caps);
-    qemu->info.pv_object = virQEMUCapsHasPVGuestObject(caps);
-    qemu->info.cgs = virQEMUCapsHasConfidentialGuestSupport(caps);
-    qemu->info.unpack = virQEMUCapsHostModelHasUnpack(caps);
+    virQEMUCapsGetPV(caps, qemu);
     return TRUE;
 }
 
@@ -363,17 +341,18 @@ virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(virHostPVState) state = NULL;
     g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
-    g_auto(virtPVHostQEMU) qemu = { 0 };
+    g_auto(virQEMUCapsPV) qemu = { 0 };
     gboolean with_qemu = virtPVCapsWanted(&virtPVHostCaps);
 
     if (argc > 1)
         return virtPVReportUnexpected(argv[1]);
-    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
-        return virtPVReportError(error);
     if (!virHostPVStateRead(opts->root, &state, &error))
         return virtPVReportError(error);
+    virtPVHostCaps.host = state;
+    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
+        return virtPVReportError(error);
 
-    report = virHostValidateRun(state, with_qemu ? &qemu.info : NULL);
+    report = virHostValidateRun(state, with_qemu ? &qemu : NULL);
     if (opts->json)
         virtPVHostPrintJSON(state, report);
     else

@@ -32,7 +32,7 @@ static const GOptionEntry virtPVNativeEntries[] = {
  * the machine type; none without either. */
 static gboolean
 virtPVNativeLoadCaps(const virtPVGlobalOptions *opts, virQEMUCaps **ret_caps,
-                     virQEMUValidateCaps *ret_vcaps, GError **error)
+                     virQEMUCapsPV *ret_vcaps, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
 
@@ -42,7 +42,7 @@ virtPVNativeLoadCaps(const virtPVGlobalOptions *opts, virQEMUCaps **ret_caps,
         return TRUE;
     if (!virtPVCapsGet(opts, &virtPVNativeCaps, &caps, error))
         return FALSE;
-    virQEMUCapsToValidateCaps(caps, ret_vcaps);
+    virQEMUCapsGetPV(caps, ret_vcaps);
     *ret_caps = g_steal_pointer(&caps);
     return TRUE;
 }

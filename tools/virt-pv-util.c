@@ -121,13 +121,16 @@ virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copt
 {
     g_autofree char *emulator = virtPVCapsEmulatorPath(copts->emulator);
     virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), NULL };
+    g_autoptr(virHostPVState) host = NULL;
 
     if (copts->caps_file)
         return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
     if (copts->no_cache)
         return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
-    return virQEMUCapsCacheLookup(copts->cache_dir, emulator, opts->root, probe.timeout_ms,
-                                  ret_caps, ret_warning, error);
+    if (!copts->host && !virHostPVStateReadKernel(opts->root, &host, error))
+        return FALSE;
+    return virQEMUCapsCacheLookup(copts->cache_dir, emulator, copts->host ? copts->host : host,
+                                  probe.timeout_ms, ret_caps, ret_warning, error);
 }
 
 /* The same; a cache that cannot be used is worth one warning on stderr. */

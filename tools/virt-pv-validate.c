@@ -208,7 +208,7 @@ virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
 /* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
  * probed (or read) once for the whole batch. */
 static gboolean
-virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUValidateCaps *ret_caps,
+virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUCapsPV *ret_caps,
                        GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
@@ -219,7 +219,7 @@ virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUValidateCaps *ret
         return TRUE;
     if (!virtPVCapsGet(opts, &virtPVValidateCaps, &caps, error))
         return FALSE;
-    virQEMUCapsToValidateCaps(caps, ret_caps);
+    virQEMUCapsGetPV(caps, ret_caps);
     return TRUE;
 }
 
@@ -563,7 +563,7 @@ virtPVValidateLoadPolicy(virtPVValidateRun *run, GError **error)
         return TRUE;
     if (!path)
         path = virPVConfigDefaultPath();
-    if (!virPVConfigLoad(path, &run->config, error))
+    if (!virPVConfigLoad(path, virQEMUValidateCodes(), &run->config, error))
         return FALSE;
     run->policy.config = run->config;
     run->policy.config_path = path;
@@ -607,6 +607,7 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
         !virtPVValidateReadHost(opts->root, &hs, &error))
         return virtPVReportError(error);
     run.ctx.host = hs.host;
+    virtPVValidateCaps.host = hs.state;
     if (!run.config && !virtPVValidateLoadCaps(opts, &run.ctx.caps, &error))
         return virtPVReportError(error);
     if (virtPVValidatePrometheus)

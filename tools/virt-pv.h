@@ -65,6 +65,8 @@ typedef struct {
     gboolean no_cache;
     int timeout_s;
     char *caps_file; /* --caps FILE: a capabilities file instead of a probe */
+    const virHostPVState *host; /* the host's facts if already read; the
+                                 * cache is keyed on them */
 } virtPVCapsOptions;
 
 char *virtPVCapsEmulatorPath(const char *emulator);
