@@ -514,7 +514,6 @@ struct _virQEMUCapsQuery {
     const virQEMUCapsQuery *recorded;
 };
 
-/* clang-format off */
 static const virQEMUCapsQuery virQEMUCapsQueryPVObjectRecorded = {
     "qom-list-types", NULL, NULL, virQEMUCapsParsePVObjectFromTypes, FALSE, NULL,
 };
@@ -526,7 +525,6 @@ static const virQEMUCapsQuery virQEMUCapsQueryHostModelRecorded = {
     "query-cpu-model-expansion", virQEMUCapsWantHostModel, virQEMUCapsArgsHostModelStatic,
     virQEMUCapsParseHostModel, TRUE, NULL,
 };
-/* clang-format on */
 
 /* What the probe asks, in order; later rows may depend on earlier ones. */
 static const virQEMUCapsQuery virQEMUCapsQueries[] = {
