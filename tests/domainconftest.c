@@ -9,7 +9,7 @@
 
 #include <glib/gstdio.h>
 
-#include "conf/domain_conf.h"
+#include "conf/domain_confpriv.h"
 #include "testutils.h"
 
 /* Each case is tests/domainconfdata/<case>.xml; <case>.out holds the

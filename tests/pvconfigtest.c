@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
-#include "hostval/virpvconfig.h"
+#include "hook/virpvconfig.h"
+#include "hook/virpvconfigpriv.h"
+#include "qemu/qemu_validate.h"
 #include "testutils.h"
 
 /* Each case is tests/pvconfigdata/<case>.conf; <case>.out holds the
@@ -58,7 +60,7 @@ testConfig(const void *data)
 
     if (chdir(dir) < 0)
         return -1;
-    if (virPVConfigLoad(file, &config, &error)) {
+    if (virPVConfigLoad(file, virQEMUValidateCodes(), &config, &error)) {
         testFormatConfig(out, config);
     } else {
         g_auto(GStrv) salvaged = virPVConfigSalvageRequirePV(file);

@@ -43,7 +43,7 @@ virtPVDomcaps(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char
         fprintf(stderr, _("error: --replies and --record exclude each other\n"));
         return VIRT_PV_EXIT_ERROR;
     }
-    if (!virtPVCapsLoad(opts, copts, &caps, NULL, &error))
+    if (!virtPVCapsLoad(opts, copts, NULL, &caps, NULL, &error))
         return virtPVReportError(error);
 
     virQEMUCapsSetKey(caps, NULL);

@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "conf/domain_conf.h"
-#include "hostval/virpvconfig.h"
+#include "hook/virpvconfig.h"
 #include "qemu/qemu_capabilities.h"
 #include "qemu/qemu_validate.h"
 #include "util/virfile.h"
@@ -237,7 +237,7 @@ virtPVHookPrepare(const virtPVHookRequest *req)
     const virQEMUValidateContext nopv = { 0 };
     guint i;
 
-    if (!virPVConfigLoad(req->config_path, &config, &error))
+    if (!virPVConfigLoad(req->config_path, virQEMUValidateCodes(), &config, &error))
         return virtPVHookBadConfig(req, virQEMUValidateMode(&nopv, req->def) !=
                                             VIR_QEMU_PV_MODE_NONE, error);
     policy.config = config;

@@ -26,47 +26,25 @@ static const GOptionEntry virtPVHostEntries[] = {
 /* The input of the qemu-pv check.  A probe that fails is a failed check
  * (the host's QEMU is part of the host); an unreadable --caps file is an
  * input error. */
-typedef struct {
-    virHostValidateQEMUInfo info;
-    char *emulator;
-    char *probe_error;
-} virtPVHostQEMU;
-
-static void
-virtPVHostQEMUClear(virtPVHostQEMU *qemu)
-{
-    g_free(qemu->emulator);
-    g_free(qemu->probe_error);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtPVHostQEMU, virtPVHostQEMUClear)
-
 static gboolean
 virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-                    virtPVHostQEMU *qemu, GError **error)
+                    const virHostPVState *host, virQEMUCapsPV *qemu, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) probe_error = NULL;
 
     if (!virtPVCapsCheckOptions(copts, error))
         return FALSE;
-    if (!virtPVCapsLoad(opts, copts, &caps, NULL, &probe_error)) {
+    if (!virtPVCapsLoad(opts, copts, host, &caps, NULL, &probe_error)) {
         if (copts->caps_file) {
             g_propagate_error(error, g_steal_pointer(&probe_error));
             return FALSE;
         }
         qemu->emulator = virtPVCapsEmulatorPath(copts->emulator);
         qemu->probe_error = g_strdup(probe_error->message);
-        qemu->info.emulator = qemu->emulator;
-        qemu->info.probe_error = qemu->probe_error;
         return TRUE;
     }
-    qemu->emulator = g_strdup(virQEMUCapsGetEmulator(caps));
-    qemu->info.emulator = qemu->emulator;
-    qemu->info.probed = TRUE;
-    qemu->info.kvm = virQEMUCapsGetKVMEnabled(caps);
-    qemu->info.pv_object = virQEMUCapsHasPVGuestObject(caps);
-    qemu->info.cgs = virQEMUCapsHasConfidentialGuestSupport(caps);
-    qemu->info.unpack = virQEMUCapsHostModelHasUnpack(caps);
+    virQEMUCapsGetPV(caps, qemu);
     return TRUE;
 }
 
@@ -364,17 +342,17 @@ virtPVHostValidate(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc,
     g_autoptr(virHostPVState) state = NULL;
     g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
-    g_auto(virtPVHostQEMU) qemu = { 0 };
+    g_auto(virQEMUCapsPV) qemu = { 0 };
     gboolean with_qemu = virtPVCapsWanted(copts);
 
     if (argc > 1)
         return virtPVReportUnexpected(argv[1]);
-    if (with_qemu && !virtPVHostProbeQEMU(opts, copts, &qemu, &error))
-        return virtPVReportError(error);
     if (!virHostPVStateRead(opts->root, &state, &error))
         return virtPVReportError(error);
+    if (with_qemu && !virtPVHostProbeQEMU(opts, copts, state, &qemu, &error))
+        return virtPVReportError(error);
 
-    report = virHostValidateRun(state, with_qemu ? &qemu.info : NULL);
+    report = virHostValidateRun(state, with_qemu ? &qemu : NULL);
     if (opts->json)
         virtPVHostPrintJSON(state, report);
     else

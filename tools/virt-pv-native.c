@@ -52,7 +52,7 @@ virtPVNativeRun(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, ch
         return VIRT_PV_EXIT_ERROR;
     }
     if (!virDomainDefParseFile(argv[1], 0, &def, &error) ||
-        !virtPVCapsLoadForValidation(opts, &nopts->caps, &caps, &ctx.caps, &error))
+        !virtPVCapsLoadForValidation(opts, &nopts->caps, NULL, &caps, &ctx.caps, &error))
         return virtPVReportError(error);
 
     result = virQEMUValidateDomain(&ctx, def);

@@ -26,14 +26,14 @@ virtPVDecisionToString(virtPVDecision decision)
     return (guint)decision < VIRT_PV_DECISION_LAST ? virtPVDecisionNames[decision] : NULL;
 }
 
-/* A value of the capability memo: it owns the machine list, which the
+/* A value of the capability memo: it owns the strings, which the
  * contexts that copy the struct only borrow. */
 static void
 virtPVPolicyCapsFree(gpointer data)
 {
-    virQEMUValidateCaps *caps = data;
+    virQEMUCapsPV *caps = data;
 
-    g_strfreev(caps->machines);
+    virQEMUCapsPVClear(caps);
     g_free(caps);
 }
 
@@ -72,6 +72,7 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
                  virtPVVerdict *verdict)
 {
     g_autofree char *key = virtPVCapsEmulatorPath(def->emulator);
+    const virHostPVState *host = policy->host_read ? policy->host.state : NULL;
     g_autofree char *resolved = NULL;
     virtPVCapsOptions copts = {
         .emulator = key,
@@ -81,7 +82,7 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
     g_autoptr(virQEMUCaps) qemucaps = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *warning = NULL;
-    virQEMUValidateCaps *caps;
+    virQEMUCapsPV *caps;
     const char *known_warning;
 
     if (geteuid() == 0) {
@@ -97,13 +98,13 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
         policy->caps_warnings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     }
     if (!(caps = g_hash_table_lookup(policy->caps, key))) {
-        caps = g_new0(virQEMUValidateCaps, 1);
-        if (!virtPVCapsLoad(policy->opts, &copts, &qemucaps, &warning, &error)) {
+        caps = g_new0(virQEMUCapsPV, 1);
+        if (!virtPVCapsLoad(policy->opts, &copts, host, &qemucaps, &warning, &error)) {
             g_free(warning);
             warning = g_strdup_printf(_("%s; validating without QEMU's capabilities"),
                                       error->message);
         } else {
-            virQEMUCapsToValidateCaps(qemucaps, caps);
+            virQEMUCapsGetPV(qemucaps, caps);
         }
         if (warning)
             g_hash_table_insert(policy->caps_warnings, g_strdup(key), g_steal_pointer(&warning));

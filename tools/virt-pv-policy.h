@@ -4,7 +4,7 @@
 #include <glib.h>
 
 #include "conf/domain_conf.h"
-#include "hostval/virpvconfig.h"
+#include "hook/virpvconfig.h"
 #include "qemu/qemu_validate.h"
 #include "virt-pv-validate.h"
 #include "virt-pv.h"
@@ -45,7 +45,7 @@ typedef struct {
     gboolean docs_read;
     GPtrArray *docs;       /* the configuration's host_key_documents */
     char *docs_warning;    /* why they could not be read */
-    GHashTable *caps; /* emulator path -> virQEMUValidateCaps */
+    GHashTable *caps; /* emulator path -> virQEMUCapsPV */
     GHashTable *caps_warnings; /* emulator path -> warning text */
 } virtPVPolicy;
 

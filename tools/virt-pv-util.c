@@ -113,10 +113,12 @@ virtPVCapsWanted(const virtPVCapsOptions *copts)
 
 gboolean
 virtPVCapsLoad(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-               virQEMUCaps **ret_caps, char **ret_warning, GError **error)
+               const virHostPVState *host, virQEMUCaps **ret_caps, char **ret_warning,
+               GError **error)
 {
     g_autofree char *emulator = virtPVCapsEmulatorPath(copts->emulator);
     virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), copts->record };
+    g_autoptr(virHostPVState) own_host = NULL;
     g_autofree char *warning = NULL;
 
     if (copts->replies)
@@ -125,8 +127,10 @@ virtPVCapsLoad(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
         return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
     if (copts->no_cache || copts->record)
         return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
-    if (!virQEMUCapsCacheLookup(copts->cache_dir, emulator, opts->root, probe.timeout_ms,
-                                ret_caps, &warning, error))
+    if (!host && !virHostPVStateReadKernel(opts->root, &own_host, error))
+        return FALSE;
+    if (!virQEMUCapsCacheLookup(copts->cache_dir, emulator, host ? host : own_host,
+                                probe.timeout_ms, ret_caps, &warning, error))
         return FALSE;
     if (ret_warning) {
         *ret_warning = g_steal_pointer(&warning);
@@ -140,8 +144,8 @@ virtPVCapsLoad(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
 
 gboolean
 virtPVCapsLoadForValidation(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-                            virQEMUCaps **ret_caps, virQEMUValidateCaps *ret_vcaps,
-                            GError **error)
+                            const virHostPVState *host, virQEMUCaps **ret_caps,
+                            virQEMUCapsPV *ret_vcaps, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
 
@@ -149,9 +153,9 @@ virtPVCapsLoadForValidation(const virtPVGlobalOptions *opts, const virtPVCapsOpt
         return FALSE;
     if (!virtPVCapsWanted(copts))
         return TRUE;
-    if (!virtPVCapsLoad(opts, copts, &caps, NULL, error))
+    if (!virtPVCapsLoad(opts, copts, host, &caps, NULL, error))
         return FALSE;
-    virQEMUCapsToValidateCaps(caps, ret_vcaps);
+    virQEMUCapsGetPV(caps, ret_vcaps);
     if (ret_caps)
         *ret_caps = g_steal_pointer(&caps);
     return TRUE;

@@ -548,7 +548,7 @@ virtPVValidateLoadPolicy(virtPVValidateRun *run, GError **error)
         return TRUE;
     if (!path)
         path = virPVConfigDefaultPath();
-    if (!virPVConfigLoad(path, &run->config, error))
+    if (!virPVConfigLoad(path, virQEMUValidateCodes(), &run->config, error))
         return FALSE;
     run->policy.config = run->config;
     run->policy.config_path = path;
@@ -595,7 +595,7 @@ virtPVValidate(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, cha
         return virtPVReportError(error);
     run.ctx.host = hs.host;
     if (!run.config &&
-        !virtPVCapsLoadForValidation(opts, &vopts->caps, NULL, &run.ctx.caps, &error))
+        !virtPVCapsLoadForValidation(opts, &vopts->caps, hs.state, NULL, &run.ctx.caps, &error))
         return virtPVReportError(error);
     if (vopts->prometheus)
         run.metrics = metrics = virtPVMetricsNew();

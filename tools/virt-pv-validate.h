@@ -3,8 +3,8 @@
 
 #include <glib.h>
 
-#include "hostval/virhostpv.h"
 #include "qemu/qemu_validate.h"
+#include "util/virhostpv.h"
 #include "virt-pv-metrics.h"
 
 /* What `virt-pv validate` and the libvirt hook share: the host and the

@@ -89,17 +89,20 @@ gboolean virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error);
 gboolean virtPVCapsWanted(const virtPVCapsOptions *copts);
 
 /* The one loader of QEMU's capabilities: from --replies, --caps FILE, a
- * fresh probe (--no-cache, --record) or through the cache.  Why the cache
- * could not be used goes to @ret_warning, or as a warning to stderr when
- * @ret_warning is NULL. */
+ * fresh probe (--no-cache, --record) or through the cache, which is keyed
+ * on the host's facts: @host if they were read already, else read here.
+ * Why the cache could not be used goes to @ret_warning, or as a warning
+ * to stderr when @ret_warning is NULL. */
 gboolean virtPVCapsLoad(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-                        virQEMUCaps **ret_caps, char **ret_warning, GError **error);
+                        const virHostPVState *host, virQEMUCaps **ret_caps, char **ret_warning,
+                        GError **error);
 
 /* What validation takes of them: nothing without --caps or --emulator.
  * @ret_caps may be NULL. */
 gboolean virtPVCapsLoadForValidation(const virtPVGlobalOptions *opts,
-                                     const virtPVCapsOptions *copts, virQEMUCaps **ret_caps,
-                                     virQEMUValidateCaps *ret_vcaps, GError **error);
+                                     const virtPVCapsOptions *copts, const virHostPVState *host,
+                                     virQEMUCaps **ret_caps, virQEMUCapsPV *ret_vcaps,
+                                     GError **error);
 
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;

@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "domain_conf.h"
+#include "domain_confpriv.h"
 #include "virxml.h"
 #include "util/virfile.h"
 
@@ -482,14 +482,6 @@ static const char *const virDomainDiskCacheStrings[] = {
     "default", "none", "writethrough", "writeback", "directsync", "unsafe",
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(virDomainDiskCacheStrings) == VIR_DOMAIN_DISK_CACHE_LAST);
-
-const char *
-virDomainDiskCacheToString(virDomainDiskCache value)
-{
-    if ((guint)value >= VIR_DOMAIN_DISK_CACHE_LAST)
-        return NULL;
-    return virDomainDiskCacheStrings[value];
-}
 
 static const char *const virDomainDiskIoStrings[] = {
     "default", "native", "threads", "io_uring",

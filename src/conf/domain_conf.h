@@ -64,8 +64,6 @@ typedef enum {
     VIR_DOMAIN_DISK_CACHE_LAST
 } virDomainDiskCache;
 
-const char *virDomainDiskCacheToString(virDomainDiskCache value);
-
 /* <disk><driver io>, libvirt's names (virDomainDiskIo). */
 typedef enum {
     VIR_DOMAIN_DISK_IO_DEFAULT = 0,
@@ -391,7 +389,3 @@ GPtrArray *virDomainDefFindUncovered(const virDomainDef *def, const char *const 
 /* The disks of @def (borrowed from def->devices) in the order libvirt
  * keeps them: by target name within a bus (virDomainDiskInsert). */
 GPtrArray *virDomainDefDisksInOrder(const virDomainDef *def);
-
-/* A readable dump of the model, one line per fact; the golden format of
- * tests/domainconftest. */
-char *virDomainDefDump(const virDomainDef *def);

@@ -23,7 +23,7 @@ virHostValidateResultToString(virHostValidateResult result)
 
 typedef struct {
     const virHostPVState *state;
-    const virHostValidateQEMUInfo *qemu;
+    const virQEMUCapsPV *qemu;
 } virHostValidateContext;
 
 /* A check sets its result, message and hint; hint stays NULL on success. */
@@ -264,11 +264,11 @@ virHostValidateLibvirtGuests(const virHostValidateContext *ctx, virHostValidateC
 static void
 virHostValidateQEMU(const virHostValidateContext *ctx, virHostValidateCheck *check)
 {
-    const virHostValidateQEMUInfo *qemu = ctx->qemu;
+    const virQEMUCapsPV *qemu = ctx->qemu;
     g_autoptr(GString) missing = g_string_new(NULL);
     g_autofree char *message = NULL;
 
-    if (!qemu->probed) {
+    if (!qemu->have_caps) {
         message = g_strdup_printf(_("cannot probe '%s': %s"), qemu->emulator,
                                   qemu->probe_error ? qemu->probe_error : _("unknown error"));
         virHostValidateSet(check, VIR_HOST_VALIDATE_FAIL, message,
@@ -334,19 +334,22 @@ virHostValidateReportFree(virHostValidateReport *report)
 
 /**
  * virHostValidateRun:
+ * @state: the host's facts, all of them (virHostPVStateRead())
  * @qemu: the probe result for the qemu-pv check, or NULL to leave it out
  *
  * Run every host check.  On a host that is not s390x the remaining checks
  * are skipped: their answers would only repeat the first one.
  */
 virHostValidateReport *
-virHostValidateRun(const virHostPVState *state, const virHostValidateQEMUInfo *qemu)
+virHostValidateRun(const virHostPVState *state, const virQEMUCapsPV *qemu)
 {
     virHostValidateContext ctx = { state, qemu };
-    virHostValidateReport *report = g_new0(virHostValidateReport, 1);
+    virHostValidateReport *report;
     gboolean skip_rest = FALSE;
     gsize i;
 
+    g_return_val_if_fail(state->complete, NULL);
+    report = g_new0(virHostValidateReport, 1);
     report->checks = g_ptr_array_new_with_free_func(virHostValidateCheckClear);
     report->ok = TRUE;
 

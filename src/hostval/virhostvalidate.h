@@ -3,7 +3,8 @@
 
 #include <glib.h>
 
-#include "virhostpv.h"
+#include "qemu/qemu_capabilities.h"
+#include "util/virhostpv.h"
 
 typedef enum {
     VIR_HOST_VALIDATE_PASS,
@@ -15,18 +16,6 @@ typedef enum {
 } virHostValidateResult;
 
 const char *virHostValidateResultToString(virHostValidateResult result);
-
-/* What the QEMU probe found, for the qemu-pv check.  Filled in by the
- * caller so that this layer does not decide how QEMU is probed. */
-typedef struct {
-    const char *emulator;
-    gboolean probed;         /* FALSE: @probe_error says why */
-    const char *probe_error;
-    gboolean kvm;
-    gboolean pv_object;      /* s390-pv-guest */
-    gboolean cgs;            /* machine property confidential-guest-support */
-    gboolean unpack;         /* host CPU model has unpack */
-} virHostValidateQEMUInfo;
 
 typedef struct {
     const char *id;
@@ -40,7 +29,9 @@ typedef struct {
     gboolean ok;       /* no check failed */
 } virHostValidateReport;
 
+/* @qemu: what the emulator offers, filled in by the caller so that this
+ * layer does not decide how QEMU is probed; NULL leaves qemu-pv out. */
 virHostValidateReport *virHostValidateRun(const virHostPVState *state,
-                                          const virHostValidateQEMUInfo *qemu);
+                                          const virQEMUCapsPV *qemu);
 void virHostValidateReportFree(virHostValidateReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virHostValidateReport, virHostValidateReportFree)

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "qemu_capabilities.h"
+#include "qemu_capabilitiespriv.h"
 #include "qemu_error.h"
 #include "qemu_json.h"
 #include "qemu_monitor.h"
@@ -74,55 +75,11 @@ virQEMUCapsGetEmulator(const virQEMUCaps *caps)
     return caps->emulator;
 }
 
-const char *
-virQEMUCapsGetArch(const virQEMUCaps *caps)
-{
-    return caps->arch;
-}
-
 /* The version as one number, major * 1000000 + minor * 1000 + micro. */
 guint
 virQEMUCapsGetVersion(const virQEMUCaps *caps)
 {
     return caps->version_major * 1000000 + caps->version_minor * 1000 + caps->version_micro;
-}
-
-const char *
-virQEMUCapsGetPackage(const virQEMUCaps *caps)
-{
-    return caps->package;
-}
-
-gboolean
-virQEMUCapsGetKVMPresent(const virQEMUCaps *caps)
-{
-    return caps->kvm_present;
-}
-
-gboolean
-virQEMUCapsGetKVMEnabled(const virQEMUCaps *caps)
-{
-    return caps->kvm_enabled;
-}
-
-gboolean
-virQEMUCapsHasPVGuestObject(const virQEMUCaps *caps)
-{
-    return caps->pv_object;
-}
-
-gboolean
-virQEMUCapsHasConfidentialGuestSupport(const virQEMUCaps *caps)
-{
-    return caps->machine_cgs;
-}
-
-/* The name of the expanded host CPU model, or NULL when there is none
- * (QEMU runs without KVM). */
-const char *
-virQEMUCapsGetHostModel(const virQEMUCaps *caps)
-{
-    return caps->host_model;
 }
 
 gboolean
@@ -131,7 +88,6 @@ virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps)
     return caps->host_model && caps->host_unpack;
 }
 
-/* Everything QEMU must offer for a guest with launchSecurity s390-pv. */
 /* The features of the host model that QEMU calls deprecated (QEMU >= 9.1,
  * query-cpu-model-expansion "deprecated-props"); NULL when none. */
 const char *const *
@@ -140,6 +96,7 @@ virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps)
     return (const char *const *)caps->host_deprecated;
 }
 
+/* Everything QEMU must offer for a guest with launchSecurity s390-pv. */
 gboolean
 virQEMUCapsSupportsPV(const virQEMUCaps *caps)
 {
@@ -226,18 +183,30 @@ virQEMUCapsMachineNames(const virQEMUCaps *caps)
     return g_strv_builder_end(names);
 }
 
-/* What validation needs to know: the qemu-* rules, the machine list and
- * the version for the rules that depend on QEMU's. */
 void
-virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps)
+virQEMUCapsPVClear(virQEMUCapsPV *pv)
 {
-    ret_caps->have_caps = TRUE;
-    ret_caps->kvm = caps->kvm_enabled;
-    ret_caps->pv_object = caps->pv_object;
-    ret_caps->cgs = caps->machine_cgs;
-    ret_caps->unpack = virQEMUCapsHostModelHasUnpack(caps);
-    ret_caps->version = virQEMUCapsGetVersion(caps);
-    ret_caps->machines = virQEMUCapsMachineNames(caps);
+    g_clear_pointer(&pv->emulator, g_free);
+    g_clear_pointer(&pv->probe_error, g_free);
+    g_clear_pointer(&pv->machines, g_strfreev);
+}
+
+/* What a protected guest needs of QEMU: the qemu-* rules and the qemu-pv
+ * check, the machine list and the version for the rules that depend on
+ * QEMU's. */
+void
+virQEMUCapsGetPV(const virQEMUCaps *caps, virQEMUCapsPV *ret_pv)
+{
+    *ret_pv = (virQEMUCapsPV){
+        .emulator = g_strdup(caps->emulator),
+        .have_caps = TRUE,
+        .kvm = caps->kvm_enabled,
+        .pv_object = caps->pv_object,
+        .cgs = caps->machine_cgs,
+        .unpack = virQEMUCapsHostModelHasUnpack(caps),
+        .version = virQEMUCapsGetVersion(caps),
+        .machines = virQEMUCapsMachineNames(caps),
+    };
 }
 
 /* ---- The probe: one row per QMP query ---- */
@@ -545,7 +514,6 @@ struct _virQEMUCapsQuery {
     const virQEMUCapsQuery *recorded;
 };
 
-/* clang-format off */
 static const virQEMUCapsQuery virQEMUCapsQueryPVObjectRecorded = {
     "qom-list-types", NULL, NULL, virQEMUCapsParsePVObjectFromTypes, FALSE, NULL,
 };
@@ -557,7 +525,6 @@ static const virQEMUCapsQuery virQEMUCapsQueryHostModelRecorded = {
     "query-cpu-model-expansion", virQEMUCapsWantHostModel, virQEMUCapsArgsHostModelStatic,
     virQEMUCapsParseHostModel, TRUE, NULL,
 };
-/* clang-format on */
 
 /* What the probe asks, in order; later rows may depend on earlier ones. */
 static const virQEMUCapsQuery virQEMUCapsQueries[] = {
@@ -637,7 +604,9 @@ virQEMUCapsWriteRecording(virQEMUMonitor *mon, const virQEMUCaps *caps, const ch
  * virQEMUCapsProbe:
  *
  * Start @emulator and ask it what PV needs.  Where /dev/kvm exists QEMU is
- * asked to use KVM (falling back to TCG), as a guest would run.
+ * asked to use KVM (falling back to TCG), as a guest would run: the
+ * machine's own /dev/kvm, the one QEMU opens, never one below --root
+ * (@opts->kvm, when given, is that device as the caller already read it).
  */
 gboolean
 virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
@@ -647,8 +616,13 @@ virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
     g_autoptr(virQEMUMonitor) mon = NULL;
     g_autoptr(virQEMUCaps) caps = virQEMUCapsNew(emulator);
     const char *record = opts ? opts->record_path : NULL;
+    virHostPVKVMDevice kvm;
 
-    if (!virQEMUMonitorSpawn(emulator, virFileExists("/dev/kvm") ? accel_kvm : NULL,
+    if (opts && opts->kvm)
+        kvm = *opts->kvm;
+    else
+        virHostPVKVMDeviceRead(&kvm);
+    if (!virQEMUMonitorSpawn(emulator, kvm.present ? accel_kvm : NULL,
                              opts ? opts->timeout_ms : 0, record ? VIR_QEMU_MONITOR_RECORD : 0,
                              &mon, error))
         return FALSE;
@@ -703,7 +677,7 @@ virQEMUCapsMachinesToJSON(const virQEMUCaps *caps, JsonBuilder *b)
     json_builder_end_array(b);
 }
 
-JsonNode *
+static JsonNode *
 virQEMUCapsToJSON(const virQEMUCaps *caps)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();

@@ -4,7 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "qemu_validate.h"
+#include "util/virhostpv.h"
 
 /* What a QEMU binary can do for protected guests, as far as PV cares. */
 typedef struct _virQEMUCaps virQEMUCaps;
@@ -29,10 +29,30 @@ typedef struct {
 /* The CPU feature a protected guest needs to unpack its image. */
 #define VIR_QEMU_CAPS_UNPACK "unpack"
 
+/* What a QEMU binary offers a protected guest, as validation (the qemu-*
+ * rules) and the host check (qemu-pv) judge it: filled from its
+ * capabilities by virQEMUCapsGetPV(), or left without (@have_caps FALSE)
+ * by a caller that could not get them.  It owns its strings. */
+typedef struct {
+    char *emulator;     /* the binary; NULL when not known */
+    gboolean have_caps; /* FALSE: nothing below is known */
+    char *probe_error;  /* why not, when a probe failed; NULL otherwise */
+    gboolean kvm;       /* QEMU can use KVM */
+    gboolean pv_object; /* object type s390-pv-guest */
+    gboolean cgs;       /* machine property confidential-guest-support */
+    gboolean unpack;    /* the host CPU model has unpack */
+    guint version;      /* major * 1000000 + minor * 1000 + micro */
+    char **machines;    /* the names and aliases of its machine types */
+} virQEMUCapsPV;
+
+void virQEMUCapsPVClear(virQEMUCapsPV *pv);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virQEMUCapsPV, virQEMUCapsPVClear)
+
 /* How a probe is done; zero values mean the defaults. */
 typedef struct {
     guint timeout_ms;
     const char *record_path; /* write the conversation here (a .replies file) */
+    const virHostPVKVMDevice *kvm; /* /dev/kvm as already read; NULL: read it */
 } virQEMUCapsProbeOptions;
 
 gboolean virQEMUCapsProbe(const char *emulator, const virQEMUCapsProbeOptions *opts,
@@ -44,28 +64,17 @@ void virQEMUCapsFree(virQEMUCaps *caps);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUCaps, virQEMUCapsFree)
 
 const char *virQEMUCapsGetEmulator(const virQEMUCaps *caps);
-const char *virQEMUCapsGetArch(const virQEMUCaps *caps);
 guint virQEMUCapsGetVersion(const virQEMUCaps *caps);
-const char *virQEMUCapsGetPackage(const virQEMUCaps *caps);
-gboolean virQEMUCapsGetKVMPresent(const virQEMUCaps *caps);
-gboolean virQEMUCapsGetKVMEnabled(const virQEMUCaps *caps);
-gboolean virQEMUCapsHasPVGuestObject(const virQEMUCaps *caps);
-gboolean virQEMUCapsHasConfidentialGuestSupport(const virQEMUCaps *caps);
-const char *virQEMUCapsGetHostModel(const virQEMUCaps *caps);
-gboolean virQEMUCapsHostModelHasUnpack(const virQEMUCaps *caps);
 const char *const *virQEMUCapsGetHostDeprecated(const virQEMUCaps *caps);
-gboolean virQEMUCapsSupportsPV(const virQEMUCaps *caps);
 guint virQEMUCapsGetMachineCount(const virQEMUCaps *caps);
 const virQEMUCapsMachine *virQEMUCapsGetMachine(const virQEMUCaps *caps, guint i);
-const virQEMUCapsMachine *virQEMUCapsGetDefaultMachine(const virQEMUCaps *caps);
 JsonNode *virQEMUCapsGetKey(const virQEMUCaps *caps);
 void virQEMUCapsSetKey(virQEMUCaps *caps, JsonNode *key);
 
-JsonNode *virQEMUCapsToJSON(const virQEMUCaps *caps);
 char *virQEMUCapsFormatJSON(const virQEMUCaps *caps, gboolean pretty);
 gboolean virQEMUCapsParseJSON(const char *text, gsize len, const char *path,
                               virQEMUCaps **ret_caps, GError **error);
 gboolean virQEMUCapsLoadFile(const char *path, virQEMUCaps **ret_caps, GError **error);
 char *virQEMUCapsFormatXML(const virQEMUCaps *caps);
 
-void virQEMUCapsToValidateCaps(const virQEMUCaps *caps, virQEMUValidateCaps *ret_caps);
+void virQEMUCapsGetPV(const virQEMUCaps *caps, virQEMUCapsPV *ret_pv);

@@ -15,7 +15,6 @@
 #include "qemu_error.h"
 #include "qemu_json.h"
 #include "util/virfile.h"
-#include "util/virkernelcmdline.h"
 
 /*
  * One capabilities file per emulator, named after the SHA-256 of its path.
@@ -26,11 +25,8 @@
  * only then starts QEMU.
  */
 
-/* Files the key reads: sysfs and procfs values are short. */
-#define VIR_QEMU_CAPS_CACHE_MAX_PROC (1024 * 1024)
-
 /* The cache of root lives in /var/cache; everybody else's in XDG's. */
-char *
+static char *
 virQEMUCapsCacheDefaultDir(void)
 {
     if (geteuid() == 0)
@@ -69,83 +65,60 @@ virQEMUCapsCacheKeyEmulator(JsonBuilder *b, const char *emulator, GError **error
     return TRUE;
 }
 
-/* A host file's contents, stripped, or NULL when it does not exist. */
-static gboolean
-virQEMUCapsCacheReadHostFile(const char *root, const char *path, char **ret_text,
-                             GError **error)
-{
-    g_autofree char *full = virFileBuildPath(root, path);
-    g_autofree char *text = NULL;
-    g_autoptr(GError) read_error = NULL;
-
-    if (!virFileReadOptional(full, VIR_QEMU_CAPS_CACHE_MAX_PROC, &text, NULL, &read_error)) {
-        g_set_error_literal(error, VIR_QEMU_ERROR, VIR_QEMU_ERROR_FAILED, read_error->message);
-        return FALSE;
-    }
-    *ret_text = text ? g_strdup(g_strstrip(text)) : NULL;
-    return TRUE;
-}
-
-/* /dev/kvm: whether it exists and which device it is. */
+/* /dev/kvm as the probe saw it: whether it exists and which device it
+ * is.  It is the machine's own, whatever --root says (see
+ * virHostPVKVMDeviceRead()), since that is the one QEMU opens. */
 static void
-virQEMUCapsCacheKeyKVM(JsonBuilder *b, const char *root)
+virQEMUCapsCacheKeyKVM(JsonBuilder *b, const virHostPVKVMDevice *kvm)
 {
-    g_autofree char *path = virFileBuildPath(root, "/dev/kvm");
-    struct stat sb;
-
     json_builder_set_member_name(b, "kvm");
-    if (stat(path, &sb) < 0) {
+    if (!kvm->present) {
         json_builder_add_null_value(b);
         return;
     }
     json_builder_begin_object(b);
-    virQEMUJSONAddInt(b, "rdev", (gint64)sb.st_rdev);
-    virQEMUJSONAddInt(b, "ino", (gint64)sb.st_ino);
+    virQEMUJSONAddInt(b, "rdev", (gint64)kvm->rdev);
+    virQEMUJSONAddInt(b, "ino", (gint64)kvm->ino);
     json_builder_end_object(b);
 }
 
-/* The host's PV state: the kernel's own answer where it gives one, the
- * command line for kernels that do not. */
-static gboolean
-virQEMUCapsCacheKeyHost(JsonBuilder *b, const char *root, GError **error)
+static const char *const virQEMUCapsCacheProtVirtHostNames[] = {
+    [VIR_HOST_PV_FILE_OFF] = "0",
+    [VIR_HOST_PV_FILE_ON] = "1",
+    [VIR_HOST_PV_FILE_INVALID] = "invalid",
+};
+
+/* The host's PV state, from the host facts the caller read (below --root
+ * when given, like every host check): the kernel's own answer where it
+ * gives one, the command line for kernels that do not.  /dev/kvm is the
+ * one the probe used. */
+static void
+virQEMUCapsCacheKeyHost(JsonBuilder *b, const virHostPVState *host,
+                        const virHostPVKVMDevice *kvm)
 {
-    g_autofree char *release = NULL;
-    g_autofree char *prot_virt_host = NULL;
-    g_autofree char *cmdline = NULL;
-    g_autofree char *uv = virFileBuildPath(root, "/sys/firmware/uv");
+    const char *prot_virt_host = NULL;
 
-    if (!virQEMUCapsCacheReadHostFile(root, "/proc/sys/kernel/osrelease", &release, error) ||
-        !virQEMUCapsCacheReadHostFile(root, "/sys/firmware/uv/prot_virt_host", &prot_virt_host,
-                                      error) ||
-        !virQEMUCapsCacheReadHostFile(root, "/proc/cmdline", &cmdline, error))
-        return FALSE;
-
-    virQEMUJSONAddString(b, "kernel", release);
-    virQEMUCapsCacheKeyKVM(b, root);
-    virQEMUJSONAddBool(b, "uv", virFileExists(uv));
+    if (host->prot_virt_host != VIR_HOST_PV_FILE_ABSENT)
+        prot_virt_host = virQEMUCapsCacheProtVirtHostNames[host->prot_virt_host];
+    virQEMUJSONAddString(b, "kernel", host->kernel_release);
+    virQEMUCapsCacheKeyKVM(b, kvm);
+    virQEMUJSONAddBool(b, "uv", host->uv_sysfs);
     virQEMUJSONAddString(b, "prot_virt_host", prot_virt_host);
-    virQEMUJSONAddBool(b, "cmdline-prot-virt",
-                       cmdline && virKernelCmdlineIsEnabled(cmdline, "prot_virt"));
-    return TRUE;
+    virQEMUJSONAddBool(b, "cmdline-prot-virt", host->cmdline_prot_virt);
 }
 
-/**
- * virQEMUCapsCacheKeyNew:
- * @root: read /proc, /sys and /dev below this directory, or NULL
- *
- * Everything whose change can change what @emulator answers.
- */
-gboolean
-virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_key,
-                       GError **error)
+/* Everything whose change can change what @emulator answers. */
+static gboolean
+virQEMUCapsCacheKeyNew(const char *emulator, const virHostPVState *host,
+                       const virHostPVKVMDevice *kvm, JsonNode **ret_key, GError **error)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
 
     json_builder_begin_object(b);
     virQEMUJSONAddString(b, "virt-pv", VERSION);
-    if (!virQEMUCapsCacheKeyEmulator(b, emulator, error) ||
-        !virQEMUCapsCacheKeyHost(b, root, error))
+    if (!virQEMUCapsCacheKeyEmulator(b, emulator, error))
         return FALSE;
+    virQEMUCapsCacheKeyHost(b, host, kvm);
     json_builder_end_object(b);
     *ret_key = json_builder_get_root(b);
     return TRUE;
@@ -285,15 +258,6 @@ virQEMUCapsCacheLock(const virQEMUCapsCacheDir *cache, guint wait_ms, char **ret
     return fd;
 }
 
-static gboolean
-virQEMUCapsCacheProbe(const char *emulator, guint timeout_ms, virQEMUCaps **ret_caps,
-                      GError **error)
-{
-    virQEMUCapsProbeOptions opts = { .timeout_ms = timeout_ms };
-
-    return virQEMUCapsProbe(emulator, &opts, ret_caps, error);
-}
-
 static void
 virQEMUCapsCacheWrite(const virQEMUCapsCacheDir *cache, virQEMUCaps *caps, char **ret_warning)
 {
@@ -309,29 +273,32 @@ virQEMUCapsCacheWrite(const virQEMUCapsCacheDir *cache, virQEMUCaps *caps, char 
                                        error->message);
 }
 
-/* The slow path, under the lock: look again, then probe and store. */
+/* The slow path, under the lock: look again, then probe and store.  The
+ * probe decides on the /dev/kvm the key holds. */
 static gboolean
 virQEMUCapsCacheFill(const virQEMUCapsCacheDir *cache, const char *emulator, JsonNode *key,
-                     guint timeout_ms, virQEMUCaps **ret_caps, char **ret_warning,
-                     GError **error)
+                     const virQEMUCapsProbeOptions *probe, virQEMUCaps **ret_caps,
+                     char **ret_warning, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
-    /* @timeout_ms bounds the whole lookup, as the hook promises: half of
+    /* The timeout bounds the whole lookup, as the hook promises: half of
      * it for another process's probe to finish (a cold probe takes well
      * under a second), the rest for our own when the lock stays taken. */
-    guint budget_ms = timeout_ms ? timeout_ms : VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS;
+    guint budget_ms = probe->timeout_ms ? probe->timeout_ms
+                                        : VIR_QEMU_CAPS_CACHE_DEFAULT_TIMEOUT_MS;
+    virQEMUCapsProbeOptions opts = *probe;
     gint64 start = g_get_monotonic_time();
     int lock_fd = cache->dirfd >= 0 ? virQEMUCapsCacheLock(cache, budget_ms / 2, ret_warning)
                                     : -1;
-    guint probe_ms;
     gboolean ok;
 
     if (lock_fd >= 0 && virQEMUCapsCacheRead(cache, emulator, key, ret_caps)) {
         close(lock_fd);
         return TRUE;
     }
-    probe_ms = budget_ms - MIN(budget_ms / 2, (guint)((g_get_monotonic_time() - start) / 1000));
-    ok = virQEMUCapsCacheProbe(emulator, probe_ms, &caps, error);
+    opts.timeout_ms =
+        budget_ms - MIN(budget_ms / 2, (guint)((g_get_monotonic_time() - start) / 1000));
+    ok = virQEMUCapsProbe(emulator, &opts, &caps, error);
     if (ok) {
         virQEMUCapsSetKey(caps, key);
         if (lock_fd >= 0)
@@ -346,29 +313,35 @@ virQEMUCapsCacheFill(const virQEMUCapsCacheDir *cache, const char *emulator, Jso
 /**
  * virQEMUCapsCacheLookup:
  * @cache_dir: (nullable): where cache files live; NULL for the default
- * @root: (nullable): read the host's state below this directory
+ * @host: the host's facts, as the host checks read them (below --root
+ *   when given); the cache entry is valid only for them
  * @timeout_ms: bound of every wait for QEMU; 0 for the default
  * @ret_warning: (nullable): set when the cache could not be used; the
  *   answer is still good (probed without the cache)
  *
  * The capabilities of @emulator, from the cache when its key still
- * matches, probed and stored otherwise.
+ * matches, probed and stored otherwise.  /dev/kvm is read here, once, and
+ * is the same fact for the key and the probe: the machine's own, never
+ * one below --root, because QEMU opens that one.
  */
 gboolean
-virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator, const char *root,
-                       guint timeout_ms, virQEMUCaps **ret_caps, char **ret_warning,
-                       GError **error)
+virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator,
+                       const virHostPVState *host, guint timeout_ms, virQEMUCaps **ret_caps,
+                       char **ret_warning, GError **error)
 {
     g_autoptr(JsonNode) key = NULL;
     g_auto(virQEMUCapsCacheDir) cache = { .dirfd = -1 };
     g_autofree char *warning = NULL;
+    virHostPVKVMDevice kvm;
+    virQEMUCapsProbeOptions probe = { .timeout_ms = timeout_ms, .kvm = &kvm };
 
-    if (!virQEMUCapsCacheKeyNew(emulator, root, &key, error))
+    virHostPVKVMDeviceRead(&kvm);
+    if (!virQEMUCapsCacheKeyNew(emulator, host, &kvm, &key, error))
         return FALSE;
     if (virQEMUCapsCacheOpen(cache_dir, emulator, &cache, &warning) &&
         virQEMUCapsCacheRead(&cache, emulator, key, ret_caps))
         return TRUE;
-    if (!virQEMUCapsCacheFill(&cache, emulator, key, timeout_ms, ret_caps, &warning, error))
+    if (!virQEMUCapsCacheFill(&cache, emulator, key, &probe, ret_caps, &warning, error))
         return FALSE;
     if (ret_warning)
         *ret_warning = g_steal_pointer(&warning);

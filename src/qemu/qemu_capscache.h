@@ -5,12 +5,8 @@
 #include <json-glib/json-glib.h>
 
 #include "qemu_capabilities.h"
+#include "util/virhostpv.h"
 
-char *virQEMUCapsCacheDefaultDir(void);
-
-gboolean virQEMUCapsCacheKeyNew(const char *emulator, const char *root, JsonNode **ret_key,
-                                GError **error);
-
-gboolean virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator, const char *root,
-                                guint timeout_ms, virQEMUCaps **ret_caps, char **ret_warning,
-                                GError **error);
+gboolean virQEMUCapsCacheLookup(const char *cache_dir, const char *emulator,
+                                const virHostPVState *host, guint timeout_ms,
+                                virQEMUCaps **ret_caps, char **ret_warning, GError **error);

@@ -16,7 +16,7 @@
 /* The s390x machine type of virtio-ccw guests. */
 #define VIR_QEMU_CCW_MACHINE "s390-ccw-virtio"
 
-/* QEMU's version numbers as virQEMUValidateCaps.version has them. */
+/* QEMU's version numbers as virQEMUCapsPV.version has them. */
 #define VIR_QEMU_VERSION(major, minor) ((major) * 1000000 + (minor) * 1000)
 
 static const char *const virQEMUFindingSeverityStrings[] = {
@@ -150,7 +150,7 @@ virQEMUFindingFree(virQEMUFinding *finding)
 void
 virQEMUValidateContextClear(virQEMUValidateContext *ctx)
 {
-    g_clear_pointer(&ctx->caps.machines, g_strfreev);
+    virQEMUCapsPVClear(&ctx->caps);
 }
 
 void
@@ -266,7 +266,7 @@ static void
 virQEMUValidateMachineKnown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
-    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virQEMUCapsPV *caps = &run->ctx->caps;
 
     if (!caps->have_caps || !caps->machines || !def->os_machine ||
         !virQEMUValidateMachineIsCCW(def->os_machine) ||
@@ -1197,7 +1197,7 @@ static void
 virQEMUValidateBootFallback(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
-    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virQEMUCapsPV *caps = &run->ctx->caps;
     const virDomainDevice *first;
     guint count = 0;
     guint i;
@@ -1268,7 +1268,7 @@ static void
 virQEMUValidateAsyncTeardown(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
     const virDomainDef *def = run->def;
-    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virQEMUCapsPV *caps = &run->ctx->caps;
 
     if (def->memory_mib <= VIR_QEMU_ASYNC_TEARDOWN_MIN_MIB ||
         def->async_teardown == VIR_TRISTATE_SWITCH_ON ||
@@ -1293,7 +1293,7 @@ virQEMUValidateAsyncTeardown(virQEMUValidateRun *run, const virQEMUValidateRule 
 static void
 virQEMUValidateQEMUKVM(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virQEMUCapsPV *caps = &run->ctx->caps;
 
     if (caps->have_caps && !caps->kvm)
         virQEMUValidateAdd(run, rule, run->def->root,
@@ -1314,7 +1314,7 @@ virQEMUValidateFirstLaunchSecurity(const virDomainDef *def)
 static void
 virQEMUValidateQEMUPV(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virQEMUCapsPV *caps = &run->ctx->caps;
     xmlNodePtr node = virQEMUValidateFirstLaunchSecurity(run->def);
 
     if (!caps->have_caps || (caps->pv_object && caps->cgs))
@@ -1334,7 +1334,7 @@ virQEMUValidateQEMUPV(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 static void
 virQEMUValidateQEMUUnpack(virQEMUValidateRun *run, const virQEMUValidateRule *rule)
 {
-    const virQEMUValidateCaps *caps = &run->ctx->caps;
+    const virQEMUCapsPV *caps = &run->ctx->caps;
 
     /* Without KVM there is no host CPU model to look at. */
     if (caps->have_caps && caps->kvm && !caps->unpack)

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "conf/domain_conf.h"
+#include "qemu_capabilities.h"
 #include "util/virseimage.h"
 #include "util/viruv.h"
 
@@ -53,18 +54,6 @@ typedef enum {
 
 const char *virQEMURepairToString(virQEMURepair repair);
 
-/* What the QEMU probe learnt, filled in by whoever probed it so that
- * validation does not decide how QEMU is probed. */
-typedef struct {
-    gboolean have_caps; /* FALSE: the rules below are skipped */
-    gboolean kvm;       /* QEMU can use KVM */
-    gboolean pv_object; /* object type s390-pv-guest */
-    gboolean cgs;       /* machine property confidential-guest-support */
-    gboolean unpack;    /* the host CPU model has unpack */
-    guint version;      /* major * 1000000 + minor * 1000 + micro */
-    char **machines;    /* the names and aliases of its machine types */
-} virQEMUValidateCaps;
-
 /* What the host check found (hook, --root, --host). */
 typedef struct {
     gboolean have_host;  /* FALSE: host-no-pv is skipped */
@@ -89,7 +78,10 @@ typedef struct {
                                * that is not PV is an error */
     gboolean strict;          /* warnings make the result not ok */
     const char *const *ignore; /* codes downgraded to warnings; NULL-terminated */
-    virQEMUValidateCaps caps;
+    virQEMUCapsPV caps;       /* filled in by whoever probed QEMU, so that
+                               * validation does not decide how QEMU is
+                               * probed; without caps the qemu-* rules are
+                               * skipped */
     virQEMUValidateHost host;
     virQEMUValidateImageFunc image_check; /* NULL: kernel-not-se-image skipped */
     gpointer image_opaque;                /* passed to image_check */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "qemu/qemu_capabilities.h"
+#include "qemu/qemu_capabilitiespriv.h"
 #include "qemu/qemu_error.h"
 
 /*

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "conf/domain_conf.h"
+#include "conf/domain_confpriv.h"
 #include "conf/virxml.h"
 #include "qemu/qemu_validate.h"
 

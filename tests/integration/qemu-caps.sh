@@ -134,7 +134,8 @@ for damage in garbage truncated empty; do
     fi
 done
 
-# 5. The host's state is part of the key (read below --root).
+# 5. The host's state is part of the key (read below --root, like the host
+# checks); /dev/kvm is the machine's own, the one the probe had QEMU open.
 ROOT=$WORK/root
 mkdir -p "$ROOT/proc/sys/kernel" "$ROOT/sys/firmware/uv"
 echo 6.1.0-18-s390x >"$ROOT/proc/sys/kernel/osrelease"
@@ -144,11 +145,25 @@ vp --root "$ROOT" domcapabilities --emulator "$COPY" --cache-dir "$CACHE"
 before=$(inode "$file")
 vp --root "$ROOT" domcapabilities --emulator "$COPY" --cache-dir "$CACHE"
 check "an unchanged host is a hit" test "$(inode "$file")" = "$before"
-for change in prot_virt_host osrelease dev-kvm cmdline uv-gone; do
+mkdir -p "$ROOT/dev" && : >"$ROOT/dev/kvm"
+vp --root "$ROOT" domcapabilities --emulator "$COPY" --cache-dir "$CACHE"
+check "a /dev/kvm below --root, which QEMU does not open, leaves the entry valid" \
+    test "$(inode "$file")" = "$before"
+# stat's %t and %T are the major and minor in hex; glibc's st_rdev of a
+# small device number is major * 256 + minor.
+if [ -e /dev/kvm ]; then
+    want_kvm="{\"rdev\": $((0x$(stat -L -c %t /dev/kvm) * 256 + 0x$(stat -L -c %T /dev/kvm))), \"ino\": $(stat -L -c %i /dev/kvm)}"
+else
+    want_kvm=null
+fi
+check "the key holds this machine's /dev/kvm ($want_kvm)" python3 -c '
+import json, sys
+sys.exit(0 if json.load(open(sys.argv[1]))["key"]["kvm"] == json.loads(sys.argv[2]) else 1)
+' "$file" "$want_kvm"
+for change in prot_virt_host osrelease cmdline uv-gone; do
     case $change in
     prot_virt_host) echo 1 >"$ROOT/sys/firmware/uv/prot_virt_host" ;;
     osrelease) echo 6.1.0-21-s390x >"$ROOT/proc/sys/kernel/osrelease" ;;
-    dev-kvm) mkdir -p "$ROOT/dev" && : >"$ROOT/dev/kvm" ;;
     cmdline) echo "root=/dev/dasda1 prot_virt=1" >"$ROOT/proc/cmdline" ;;
     uv-gone) rm -rf "$ROOT/sys/firmware/uv" ;;
     esac

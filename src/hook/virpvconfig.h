@@ -9,6 +9,14 @@
 
 #define VIR_PV_CONFIG_GROUP "virt-pv"
 
+#define VIR_PV_CONFIG_ERROR (virPVConfigError_quark())
+
+typedef enum {
+    VIR_PV_CONFIG_ERROR_INVALID, /* the configuration file is malformed */
+} virPVConfigError;
+
+GQuark virPVConfigError_quark(void);
+
 typedef struct {
     gboolean enforce;    /* FALSE: report errors, let the start proceed */
     char **require_pv;   /* guest-name globs that must be PV guests */
@@ -21,13 +29,15 @@ typedef struct {
 /* The file the hook reads unless told otherwise. */
 const char *virPVConfigDefaultPath(void);
 
-virPVConfig *virPVConfigNew(void);
 void virPVConfigFree(virPVConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virPVConfig, virPVConfigFree)
 
 /* Load @path; a missing file gives the defaults.  Errors name the file
- * and, where there is one, the line. */
-gboolean virPVConfigLoad(const char *path, virPVConfig **ret_config, GError **error);
+ * and, where there is one, the line.  @codes are the finding codes that
+ * `ignore` may name (NULL-terminated): the validator's, which the caller
+ * knows and this module does not. */
+gboolean virPVConfigLoad(const char *path, const char *const *codes, virPVConfig **ret_config,
+                         GError **error);
 
 /* When virPVConfigLoad failed: the require_pv globs that can still be
  * read from @path, so that a malformed file does not let a guest that
@@ -35,7 +45,6 @@ gboolean virPVConfigLoad(const char *path, virPVConfig **ret_config, GError **er
 char **virPVConfigSalvageRequirePV(const char *path);
 
 gboolean virPVConfigRequiresPV(const virPVConfig *config, const char *guest);
-gboolean virPVConfigIgnores(const virPVConfig *config, const char *code);
 
 /* Does @guest match one of @globs (NULL: none)? */
 gboolean virPVConfigGlobsMatch(char *const *globs, const char *guest);

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "util/viruv.h"
+#include "viruv.h"
 
 /* Facility 158: the Ultravisor call facility, the hardware's half of PV. */
 #define VIR_HOST_PV_FACILITY_UV 158
@@ -19,6 +19,8 @@ typedef enum {
  * read below a root directory so that tests can fake a host. */
 typedef struct {
     char *root;                 /* NULL for the real root */
+    gboolean complete;          /* FALSE: only the kernel's PV state was read
+                                 * (virHostPVStateReadKernel()) */
     gboolean has_cpuinfo;
     gboolean is_s390;
     gboolean has_facilities;    /* cpuinfo has a facilities line */
@@ -37,8 +39,21 @@ typedef struct {
 } virHostPVState;
 
 gboolean virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error);
+gboolean virHostPVStateReadKernel(const char *root, virHostPVState **ret_state, GError **error);
 void virHostPVStateFree(virHostPVState *state);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virHostPVState, virHostPVStateFree)
 
-gboolean virHostPVStateProtVirtEnabled(const virHostPVState *state);
-gboolean virHostPVStateCanRunPV(const virHostPVState *state);
+/* The KVM device QEMU opens.  QEMU knows nothing of a root directory: a
+ * probe of a real binary always uses this machine's /dev/kvm, so this is
+ * never read below one (virHostPVState.kvm is: it is the fact the host
+ * checks judge).  The capabilities cache keys on it because the probe
+ * decides on it. */
+typedef struct {
+    gboolean present;
+    guint64 rdev; /* which device; 0 when absent */
+    guint64 ino;
+} virHostPVKVMDevice;
+
+#define VIR_HOST_PV_KVM_DEVICE "/dev/kvm"
+
+void virHostPVKVMDeviceRead(virHostPVKVMDevice *ret_device);

@@ -8,11 +8,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "util/vircpuinfo.h"
-#include "util/virerror.h"
-#include "util/virfile.h"
-#include "util/virkernelcmdline.h"
+#include "vircpuinfo.h"
+#include "virerror.h"
+#include "virfile.h"
 #include "virhostpv.h"
+#include "virkernelcmdline.h"
 
 /* The kernel's command line is at most a few KiB, cpuinfo of a big LPAR a
  * few hundred; these limits only stop absurd input. */
@@ -92,7 +92,6 @@ virHostPVReadUltravisor(virHostPVState *state, GError **error)
                            &flag, error))
         return FALSE;
     state->prot_virt_host = flag ? virHostPVParseFlag(flag) : VIR_HOST_PV_FILE_ABSENT;
-    state->uv = virUVInfoRead(state->root);
     return TRUE;
 }
 
@@ -241,6 +240,30 @@ virHostPVReadLibvirtGuests(virHostPVState *state)
     }
 }
 
+static gboolean
+virHostPVStateReadScope(const char *root, gboolean complete, virHostPVState **ret_state,
+                        GError **error)
+{
+    g_autoptr(virHostPVState) state = g_new0(virHostPVState, 1);
+
+    state->root = g_strdup(root);
+    state->complete = complete;
+    state->prot_virt_host = VIR_HOST_PV_FILE_ABSENT;
+
+    if ((complete && !virHostPVReadCPUInfo(state, error)) ||
+        !virHostPVReadUltravisor(state, error) || !virHostPVReadCmdline(state, error) ||
+        !virHostPVReadKernelRelease(state, error))
+        return FALSE;
+    if (complete) {
+        state->uv = virUVInfoRead(state->root);
+        virHostPVReadLibvirtGuests(state);
+        state->kvm = virHostPVPathExists(state, VIR_HOST_PV_KVM_DEVICE);
+    }
+
+    *ret_state = g_steal_pointer(&state);
+    return TRUE;
+}
+
 /**
  * virHostPVStateRead:
  * @root: directory to read /proc, /sys, /dev and /etc below, or NULL
@@ -251,48 +274,32 @@ virHostPVReadLibvirtGuests(virHostPVState *state)
 gboolean
 virHostPVStateRead(const char *root, virHostPVState **ret_state, GError **error)
 {
-    g_autoptr(virHostPVState) state = g_new0(virHostPVState, 1);
-
-    state->root = g_strdup(root);
-    state->prot_virt_host = VIR_HOST_PV_FILE_ABSENT;
-
-    if (!virHostPVReadCPUInfo(state, error) || !virHostPVReadUltravisor(state, error) ||
-        !virHostPVReadCmdline(state, error) || !virHostPVReadKernelRelease(state, error))
-        return FALSE;
-    virHostPVReadLibvirtGuests(state);
-    state->kvm = virHostPVPathExists(state, "/dev/kvm");
-
-    *ret_state = g_steal_pointer(&state);
-    return TRUE;
+    return virHostPVStateReadScope(root, TRUE, ret_state, error);
 }
 
-/* prot_virt_host in sysfs is authoritative: the kernel clears it again when
- * it cannot host PV guests after all.  Only an older kernel without the
- * file leaves the command line as the best guess, and only with facility
- * 158, without which the kernel drops prot_virt=1 (Linux
- * arch/s390/boot/uv.c is_prot_virt_host_capable()).  Those kernels read
- * prot_virt as an early parameter, with the generic rules ('-' equals '_',
- * nothing after "--"); newer ones read it in the decompressor by its exact
- * name and over the whole line, but they all have the sysfs file, so the
- * fallback follows the older rules. */
+/**
+ * virHostPVStateReadKernel:
+ *
+ * The same, but only the kernel's PV state: its release, /sys/firmware/uv,
+ * prot_virt_host and the command line; the rest stays unset (@complete is
+ * FALSE).  It is what the capabilities cache keys on, for a caller that
+ * does not check the host anyway.
+ */
 gboolean
-virHostPVStateProtVirtEnabled(const virHostPVState *state)
+virHostPVStateReadKernel(const char *root, virHostPVState **ret_state, GError **error)
 {
-    switch (state->prot_virt_host) {
-    case VIR_HOST_PV_FILE_ON:
-        return TRUE;
-    case VIR_HOST_PV_FILE_OFF:
-    case VIR_HOST_PV_FILE_INVALID:
-        return FALSE;
-    case VIR_HOST_PV_FILE_ABSENT:
-    default:
-        return state->cmdline_prot_virt && state->facility_uv;
-    }
+    return virHostPVStateReadScope(root, FALSE, ret_state, error);
 }
 
-gboolean
-virHostPVStateCanRunPV(const virHostPVState *state)
+void
+virHostPVKVMDeviceRead(virHostPVKVMDevice *ret_device)
 {
-    return state->is_s390 && state->facility_uv && virHostPVStateProtVirtEnabled(state) &&
-           state->kvm;
+    struct stat sb;
+
+    *ret_device = (virHostPVKVMDevice){ 0 };
+    if (stat(VIR_HOST_PV_KVM_DEVICE, &sb) < 0)
+        return;
+    ret_device->present = TRUE;
+    ret_device->rdev = (guint64)sb.st_rdev;
+    ret_device->ino = (guint64)sb.st_ino;
 }

@@ -5,10 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#include "qemu/qemu_validate.h"
 #include "util/virfile.h"
-#include "virhostvalerror.h"
 #include "virpvconfig.h"
+#include "virpvconfigpriv.h"
+
+G_DEFINE_QUARK(virt-pv-config-error-quark, virPVConfigError)
 
 /* A configuration file is a few lines; anything bigger is not one. */
 #define VIR_PV_CONFIG_MAX_LEN (1024 * 1024)
@@ -48,7 +49,7 @@ virPVConfigDefaultPath(void)
     return SYSCONFDIR "/virt-pv/virt-pv.conf";
 }
 
-virPVConfig *
+static virPVConfig *
 virPVConfigNew(void)
 {
     virPVConfig *config = g_new0(virPVConfig, 1);
@@ -131,7 +132,7 @@ virPVConfigScan(const char *path, const char *text, virPVConfigLineFunc func, vo
         char *value;
 
         if (!virPVConfigSplitLine(lines[i], &new_group, &key, &value)) {
-            g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+            g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                         _("%s:%u: expected 'key = value', '[group]' or a '#' comment"), path,
                         i + 1);
             return FALSE;
@@ -152,7 +153,7 @@ virPVConfigCheckLine(const char *path, guint lineno, const char *group, const ch
     gsize index;
 
     if (!group || !g_str_equal(group, VIR_PV_CONFIG_GROUP)) {
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+        g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                     group ? _("%s:%u: unknown group '[%s]' (expected '[%s]')")
                           : _("%s:%u: settings must follow a '[%s]' line"),
                     path, lineno, group ? group : VIR_PV_CONFIG_GROUP, VIR_PV_CONFIG_GROUP);
@@ -161,12 +162,12 @@ virPVConfigCheckLine(const char *path, guint lineno, const char *group, const ch
     if (!key)
         return TRUE;
     if (!virPVConfigFindKey(key, &index)) {
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+        g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                     _("%s:%u: unknown setting '%s'"), path, lineno, key);
         return FALSE;
     }
     if (lines->lines[index]) {
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+        g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                     _("%s:%u: '%s' is already set on line %u"), path, lineno, key,
                     lines->lines[index]);
         return FALSE;
@@ -193,10 +194,18 @@ virPVConfigCleanList(char **items)
     return (char **)g_ptr_array_free(g_steal_pointer(&kept), FALSE);
 }
 
+/* What a file is read against: its name for messages, and the finding
+ * codes that `ignore` may name. */
+typedef struct {
+    const char *path;
+    const char *const *codes;
+} virPVConfigSource;
+
 static gboolean
-virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConfigKey *key,
-                   virPVConfig *config, GError **error)
+virPVConfigReadKey(GKeyFile *kf, const virPVConfigSource *src, guint lineno,
+                   const virPVConfigKey *key, virPVConfig *config, GError **error)
 {
+    const char *path = src->path;
     g_autoptr(GError) local = NULL;
     g_auto(GStrv) raw = NULL;
     g_auto(GStrv) list = NULL;
@@ -206,7 +215,7 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
         gboolean value = g_key_file_get_boolean(kf, VIR_PV_CONFIG_GROUP, key->name, &local);
 
         if (local) {
-            g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+            g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                         _("%s:%u: '%s' must be true or false (or 1 or 0)"), path, lineno,
                         key->name);
             return FALSE;
@@ -216,14 +225,14 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
     }
 
     if (!(raw = g_key_file_get_string_list(kf, VIR_PV_CONFIG_GROUP, key->name, NULL, &local))) {
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+        g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                     _("%s:%u: cannot read '%s': %s"), path, lineno, key->name, local->message);
         return FALSE;
     }
     list = virPVConfigCleanList(raw);
     for (i = 0; key->kind == VIR_PV_CONFIG_KEY_CODES && list[i]; i++) {
-        if (!virQEMUValidateCodeIsKnown(list[i])) {
-            g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+        if (!g_strv_contains(src->codes, list[i])) {
+            g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                         _("%s:%u: '%s' is not a finding code"), path, lineno, list[i]);
             return FALSE;
         }
@@ -232,7 +241,7 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
      * nothing there. */
     for (i = 0; key->kind == VIR_PV_CONFIG_KEY_PATHS && list[i]; i++) {
         if (!g_path_is_absolute(list[i])) {
-            g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+            g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                         _("%s:%u: '%s' is not an absolute file name"), path, lineno, list[i]);
             return FALSE;
         }
@@ -243,8 +252,10 @@ virPVConfigReadKey(GKeyFile *kf, const char *path, guint lineno, const virPVConf
 }
 
 static gboolean
-virPVConfigParse(const char *path, const char *text, virPVConfig **ret_config, GError **error)
+virPVConfigParse(const virPVConfigSource *src, const char *text, virPVConfig **ret_config,
+                 GError **error)
 {
+    const char *path = src->path;
     g_autoptr(virPVConfig) config = virPVConfigNew();
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
@@ -254,22 +265,30 @@ virPVConfigParse(const char *path, const char *text, virPVConfig **ret_config, G
     if (!virPVConfigScan(path, text, virPVConfigCheckLine, &lines, error))
         return FALSE;
     if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &local)) {
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG, "%s: %s", path,
+        g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID, "%s: %s", path,
                     local->message);
         return FALSE;
     }
     for (i = 0; i < G_N_ELEMENTS(virPVConfigKeys); i++) {
         if (lines.lines[i] &&
-            !virPVConfigReadKey(kf, path, lines.lines[i], &virPVConfigKeys[i], config, error))
+            !virPVConfigReadKey(kf, src, lines.lines[i], &virPVConfigKeys[i], config, error))
             return FALSE;
     }
     *ret_config = g_steal_pointer(&config);
     return TRUE;
 }
 
+/**
+ * virPVConfigLoad:
+ * @codes: the finding codes that `ignore` may name, NULL-terminated
+ *
+ * Load @path; a missing file gives the defaults.
+ */
 gboolean
-virPVConfigLoad(const char *path, virPVConfig **ret_config, GError **error)
+virPVConfigLoad(const char *path, const char *const *codes, virPVConfig **ret_config,
+                GError **error)
 {
+    virPVConfigSource src = { path, codes };
     g_autofree char *text = NULL;
     const char *bad;
 
@@ -285,11 +304,11 @@ virPVConfigLoad(const char *path, virPVConfig **ret_config, GError **error)
 
         for (p = text; p < bad; p++)
             lineno += *p == '\n';
-        g_set_error(error, VIR_HOSTVAL_ERROR, VIR_HOSTVAL_ERROR_CONFIG,
+        g_set_error(error, VIR_PV_CONFIG_ERROR, VIR_PV_CONFIG_ERROR_INVALID,
                     _("%s:%u: not UTF-8 text"), path, lineno);
         return FALSE;
     }
-    return virPVConfigParse(path, text, ret_config, error);
+    return virPVConfigParse(&src, text, ret_config, error);
 }
 
 static gboolean
