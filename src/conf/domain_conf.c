@@ -1922,10 +1922,15 @@ static char *
 virDomainDeviceXPath(virDomainDef *def, const char *prefix, guint *counts,
                      virDomainDeviceKind kind, xmlNodePtr node)
 {
+    GString *xpath;
+
     if (kind == VIR_DOMAIN_DEVICE_OTHER)
         return virDomainDefNodeXPath(def, node);
-    return g_strdup_printf("%s/%s[%u]", prefix, virDomainDeviceKindToString(kind),
-                           ++counts[kind]);
+    xpath = g_string_new(prefix);
+    g_string_append_c(xpath, '/');
+    g_string_append(xpath, virDomainDeviceKindToString(kind));
+    virXMLAppendIndex(xpath, ++counts[kind]);
+    return g_string_free(xpath, FALSE);
 }
 
 static gboolean

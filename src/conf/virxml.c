@@ -351,6 +351,23 @@ virXMLStepBySiblings(xmlNodePtr node, guint *ret_step)
     return TRUE;
 }
 
+void
+virXMLAppendIndex(GString *path, guint index)
+{
+    char digits[16];
+    char *p = digits + sizeof(digits);
+
+    /* Without printf: a batch formats one of these per device. */
+    *--p = '\0';
+    *--p = ']';
+    do {
+        *--p = (char)('0' + index % 10);
+        index /= 10;
+    } while (index);
+    *--p = '[';
+    g_string_append(path, p);
+}
+
 /* @steps is created on first need. */
 static void
 virXMLAppendStep(GString *path, GHashTable **steps, xmlNodePtr node)
@@ -371,7 +388,7 @@ virXMLAppendStep(GString *path, GHashTable **steps, xmlNodePtr node)
         g_string_append_printf(path, "%s:", (const char *)node->ns->prefix);
     g_string_append(path, (const char *)node->name);
     if (step & 1)
-        g_string_append_printf(path, "[%u]", step >> 1);
+        virXMLAppendIndex(path, step >> 1);
 }
 
 /* The xpath of @node, with the steps already worked out in @steps. */

@@ -49,3 +49,6 @@ char *virXMLNodeXPath(xmlNodePtr node);
  * caller frees) what it learns about large parents, so that naming all
  * children of one parent costs linear time. */
 char *virXMLNodeXPathCached(GHashTable **steps, xmlNodePtr node);
+
+/* Append the xpath index "[@index]" to @path. */
+void virXMLAppendIndex(GString *path, guint index);

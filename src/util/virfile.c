@@ -224,12 +224,31 @@ gboolean
 virFileReadFd(int fd, const char *name, gsize max_len, char **ret_contents, gsize *ret_len,
               GError **error)
 {
-    g_autoptr(GByteArray) buf = g_byte_array_new();
-    guint8 chunk[65536];
+    struct stat st;
+    gsize size = 4096;
+    gsize len = 0;
+    g_autofree char *buf = NULL;
 
+    /* A regular file is read into a buffer of its size (and one byte
+     * more, to see the end) in one go; what grows while it is read, and
+     * pipes and /proc (size 0), grow the buffer. */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        size = MIN((gsize)st.st_size, max_len) + 1;
+    size = MIN(size, max_len + 1);
+    buf = g_malloc(size + 1);
     for (;;) {
-        ssize_t got = read(fd, chunk, sizeof(chunk));
+        ssize_t got;
 
+        if (len == size) {
+            if (size > max_len) {
+                g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_TOO_BIG,
+                            _("'%s' is larger than %zu bytes"), name, max_len);
+                return FALSE;
+            }
+            size = MIN(size * 2, max_len + 1);
+            buf = g_realloc(buf, size + 1);
+        }
+        got = read(fd, buf + len, size - len);
         if (got < 0) {
             if (errno == EINTR)
                 continue;
@@ -238,18 +257,18 @@ virFileReadFd(int fd, const char *name, gsize max_len, char **ret_contents, gsiz
         }
         if (got == 0)
             break;
-        if (buf->len + (gsize)got > max_len) {
-            g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_TOO_BIG,
-                        _("'%s' is larger than %zu bytes"), name, max_len);
-            return FALSE;
-        }
-        g_byte_array_append(buf, chunk, (guint)got);
+        len += (gsize)got;
+    }
+    if (len > max_len) {
+        g_set_error(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_TOO_BIG,
+                    _("'%s' is larger than %zu bytes"), name, max_len);
+        return FALSE;
     }
 
+    buf[len] = '\0';
     if (ret_len)
-        *ret_len = buf->len;
-    g_byte_array_append(buf, (const guint8 *)"", 1);
-    *ret_contents = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
+        *ret_len = len;
+    *ret_contents = g_steal_pointer(&buf);
     return TRUE;
 }
 
