@@ -74,7 +74,8 @@ testValidateJSON(const void *data)
  * slot whose phkh is 0x11 repeated; the host-fit rules are tested with
  * real keys and images in virseimagetest. */
 static gboolean
-testImageIsSE(const char *path, virSEImageHeader **ret_header, GError **error)
+testImageIsSE(const char *path, gpointer opaque, virSEImageHeader **ret_header,
+              GError **error)
 {
     virSEImageHeader *h = g_new0(virSEImageHeader, 1);
 
@@ -91,14 +92,16 @@ testImageIsSE(const char *path, virSEImageHeader **ret_header, GError **error)
 }
 
 static gboolean
-testImageIsNotSE(const char *path, virSEImageHeader **ret_header, GError **error)
+testImageIsNotSE(const char *path, gpointer opaque, virSEImageHeader **ret_header,
+                 GError **error)
 {
     *ret_header = NULL;
     return TRUE;
 }
 
 static gboolean
-testImageUnreadable(const char *path, virSEImageHeader **ret_header, GError **error)
+testImageUnreadable(const char *path, gpointer opaque, virSEImageHeader **ret_header,
+                    GError **error)
 {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "cannot open '%s': %s", path,
                 g_strerror(EACCES));
@@ -106,7 +109,8 @@ testImageUnreadable(const char *path, virSEImageHeader **ret_header, GError **er
 }
 
 static gboolean
-testImageMissing(const char *path, virSEImageHeader **ret_header, GError **error)
+testImageMissing(const char *path, gpointer opaque, virSEImageHeader **ret_header,
+                 GError **error)
 {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "'%s' does not exist", path);
     return FALSE;

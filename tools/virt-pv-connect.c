@@ -86,6 +86,7 @@ typedef struct {
     int (*eventAddTimeout)(int, virEventTimeoutCallback, void *, virFreeCallback);
     int (*eventRemoveTimeout)(int);
     int (*connectSetKeepAlive)(virConnectPtr, int, unsigned int);
+    gboolean events_registered; /* libvirt's default event loop */
     /* libvirt-qemu */
     void *qemu_handle;
     char *(*qemuAgentCommand)(virDomainPtr, const char *, int, unsigned int);
@@ -120,6 +121,11 @@ static const virDLSymbol virtPVLibvirtSymbols[] = {
 #define VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S 5
 #define VIRT_PV_CONNECT_KEEPALIVE_COUNT 2
 
+/* The one piece of mutable state in tools/, on purpose: the libraries
+ * are opened once per process, libvirt's global state initialised once
+ * (virInitialize) and its default event loop registered once, whatever
+ * the command; filled on first use, in the main thread before the fetch
+ * threads start. */
 static virtPVLibvirt virtPVLibvirtAPI;
 
 /* libvirt prints every error to stderr unless told otherwise; virt-pv
@@ -131,15 +137,19 @@ virtPVConnectQuiet(void *opaque, virErrorPtr err)
 
 /* libvirt's default event loop runs the keepalive.  Its thread starts
  * with the first connection that has a keepalive (a daemon's; the test
- * driver has none) and ends with virtPVConnectFetch(). */
-static GMutex virtPVConnectEventLock;
-static GThread *virtPVConnectEventThread;
-static gint virtPVConnectEventQuit;
+ * driver has none) and ends with virtPVConnectFetch(), which owns it. */
+typedef struct {
+    GMutex lock;
+    GThread *thread;
+    gint quit;
+} virtPVConnectEvents;
 
 static gpointer
 virtPVConnectEventLoop(gpointer opaque)
 {
-    while (!g_atomic_int_get(&virtPVConnectEventQuit)) {
+    virtPVConnectEvents *events = opaque;
+
+    while (!g_atomic_int_get(&events->quit)) {
         if (virtPVLibvirtAPI.eventRunDefaultImpl() < 0)
             break;
     }
@@ -152,26 +162,25 @@ virtPVConnectEventLoop(gpointer opaque)
 static void
 virtPVConnectEventRegister(char *const *uris, guint nuris)
 {
-    static gboolean registered;
     guint i;
 
-    for (i = 0; i < nuris && !registered; i++) {
+    for (i = 0; i < nuris && !virtPVLibvirtAPI.events_registered; i++) {
         if (!uris[i] || !g_str_has_prefix(uris[i], "test:")) {
             virtPVLibvirtAPI.eventRegisterDefaultImpl();
-            registered = TRUE;
+            virtPVLibvirtAPI.events_registered = TRUE;
         }
     }
 }
 
 static void
-virtPVConnectEventStart(void)
+virtPVConnectEventStart(virtPVConnectEvents *events)
 {
-    g_mutex_lock(&virtPVConnectEventLock);
-    if (!virtPVConnectEventThread) {
-        g_atomic_int_set(&virtPVConnectEventQuit, 0);
-        virtPVConnectEventThread = g_thread_new("virt-pv-events", virtPVConnectEventLoop, NULL);
+    g_mutex_lock(&events->lock);
+    if (!events->thread) {
+        g_atomic_int_set(&events->quit, 0);
+        events->thread = g_thread_new("virt-pv-events", virtPVConnectEventLoop, events);
     }
-    g_mutex_unlock(&virtPVConnectEventLock);
+    g_mutex_unlock(&events->lock);
 }
 
 static void
@@ -182,14 +191,14 @@ virtPVConnectEventWake(int timer, void *opaque)
 /* A timeout due at once ends the loop's wait; the loop then sees that it
  * must quit. */
 static void
-virtPVConnectEventStop(void)
+virtPVConnectEventStop(virtPVConnectEvents *events)
 {
-    GThread *thread = g_steal_pointer(&virtPVConnectEventThread);
+    GThread *thread = g_steal_pointer(&events->thread);
     int timer;
 
     if (!thread)
         return;
-    g_atomic_int_set(&virtPVConnectEventQuit, 1);
+    g_atomic_int_set(&events->quit, 1);
     if ((timer = virtPVLibvirtAPI.eventAddTimeout(0, virtPVConnectEventWake, NULL, NULL)) < 0) {
         g_thread_unref(thread);
         return;
@@ -413,6 +422,7 @@ typedef struct {
     const virtPVConnectRequest *request;
     const char *uri;
     GPtrArray *records;
+    virtPVConnectEvents *events;
 } virtPVConnectJob;
 
 static gpointer
@@ -444,7 +454,7 @@ virtPVConnectRun(gpointer opaque)
      * there is no daemon to wait for either. */
     if (virtPVLibvirtAPI.connectSetKeepAlive(conn, VIRT_PV_CONNECT_KEEPALIVE_INTERVAL_S,
                                              VIRT_PV_CONNECT_KEEPALIVE_COUNT) == 0)
-        virtPVConnectEventStart();
+        virtPVConnectEventStart(job->events);
     /* The default URI, as libvirt resolved it, names the records. */
     if ((name = virtPVLibvirtAPI.connectGetURI(conn))) {
         resolved = g_strdup(name);
@@ -467,6 +477,7 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
     guint nuris = request->uris && request->uris[0] ? g_strv_length((char **)uris) : 1;
     g_autofree virtPVConnectJob *jobs = g_new0(virtPVConnectJob, nuris);
     g_autofree GThread **threads = g_new0(GThread *, nuris);
+    virtPVConnectEvents events = { 0 };
     g_autoptr(GError) error = NULL;
     guint i;
 
@@ -480,10 +491,12 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
         return records;
     }
     virtPVConnectEventRegister(uris, nuris);
+    g_mutex_init(&events.lock);
     for (i = 0; i < nuris; i++) {
         jobs[i].request = request;
         jobs[i].uri = uris[i];
         jobs[i].records = g_ptr_array_new_with_free_func((GDestroyNotify)virtPVConnectDomainFree);
+        jobs[i].events = &events;
         /* One URI needs no thread. */
         if (nuris > 1)
             threads[i] = g_thread_new("virt-pv-connect", virtPVConnectRun, &jobs[i]);
@@ -495,7 +508,8 @@ virtPVConnectFetch(const virtPVConnectRequest *request)
             g_thread_join(threads[i]);
         g_ptr_array_extend_and_steal(records, jobs[i].records);
     }
-    virtPVConnectEventStop();
+    virtPVConnectEventStop(&events);
+    g_mutex_clear(&events.lock);
     return records;
 }
 

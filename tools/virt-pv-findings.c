@@ -87,133 +87,91 @@ virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result)
     }
 }
 
-/* JSON is written by hand here: validate prints one object per domain,
- * and over a large batch json-glib's builder and generator cost more than
- * parsing the XML.  Escapes as json-glib does, so the output is the same. */
+void
+virtPVFindingsPrintWarnings(FILE *out, const char *file, const virQEMUValidateResult *result)
+{
+    g_autofree char *safe_file = virStringEscapeControl(file);
+    guint i;
+
+    for (i = 0; i < result->findings->len; i++) {
+        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
+        g_autofree char *message = NULL;
+
+        if (f->severity != VIR_QEMU_FINDING_WARNING)
+            continue;
+        message = virStringEscapeControl(f->message);
+        fprintf(out, _("warning: %s: %s at '%s': %s\n"), safe_file, f->code, f->xpath, message);
+    }
+}
+
+/* A member of text from the input: json-glib writes what it is given,
+ * so text that is not UTF-8 is made valid first; NULL is null. */
 static void
-virtPVJSONAppendString(GString *out, const char *value)
+virtPVJSONAddString(JsonBuilder *b, const char *name, const char *value)
 {
     g_autofree char *valid = NULL;
-    const char *p;
 
+    json_builder_set_member_name(b, name);
     if (!value) {
-        g_string_append(out, "null");
+        json_builder_add_null_value(b);
         return;
     }
     if (!g_utf8_validate(value, -1, NULL))
         value = valid = g_utf8_make_valid(value, -1);
-    g_string_append_c(out, '"');
-    for (p = value; *p; p++) {
-        guchar c = (guchar)*p;
-
-        switch (c) {
-        case '"':
-            g_string_append(out, "\\\"");
-            break;
-        case '\\':
-            g_string_append(out, "\\\\");
-            break;
-        case '\b':
-            g_string_append(out, "\\b");
-            break;
-        case '\f':
-            g_string_append(out, "\\f");
-            break;
-        case '\n':
-            g_string_append(out, "\\n");
-            break;
-        case '\r':
-            g_string_append(out, "\\r");
-            break;
-        case '\t':
-            g_string_append(out, "\\t");
-            break;
-        default:
-            if (c < 0x20)
-                g_string_append_printf(out, "\\u%04x", c);
-            else
-                g_string_append_c(out, (char)c);
-        }
-    }
-    g_string_append_c(out, '"');
+    json_builder_add_string_value(b, value);
 }
 
 static void
-virtPVJSONAppendMember(GString *out, const char *name, const char *value, gboolean first)
+virtPVFindingBuildJSON(JsonBuilder *b, const virQEMUFinding *f)
 {
-    if (!first)
-        g_string_append_c(out, ',');
-    g_string_append_printf(out, "\"%s\":", name);
-    virtPVJSONAppendString(out, value);
-}
-
-static void
-virtPVFindingAppendJSON(GString *out, const virQEMUFinding *f)
-{
-    g_string_append_c(out, '{');
-    virtPVJSONAppendMember(out, "code", f->code, TRUE);
-    virtPVJSONAppendMember(out, "severity", virQEMUFindingSeverityToString(f->severity), FALSE);
-    virtPVJSONAppendMember(out, "message", f->message, FALSE);
-    virtPVJSONAppendMember(out, "hint", f->hint ? f->hint : "", FALSE);
-    virtPVJSONAppendMember(out, "xpath", f->xpath, FALSE);
-    g_string_append_c(out, '}');
+    json_builder_begin_object(b);
+    virtPVJSONAddString(b, "code", f->code);
+    virtPVJSONAddString(b, "severity", virQEMUFindingSeverityToString(f->severity));
+    virtPVJSONAddString(b, "message", f->message);
+    virtPVJSONAddString(b, "hint", f->hint ? f->hint : "");
+    virtPVJSONAddString(b, "xpath", f->xpath);
+    json_builder_end_object(b);
 }
 
 void
-virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
-                         const virQEMUValidateResult *result)
-{
-    virtPVFindingsAppendJSONFull(out, file, NULL, def, result, NULL);
-}
-
-void
-virtPVFindingsAppendJSONFull(GString *out, const char *file, const char *uri,
-                             const virDomainDef *def, const virQEMUValidateResult *result,
-                             const char *decision)
+virtPVFindingsBuildJSON(JsonBuilder *b, const char *file, const char *uri,
+                        const virDomainDef *def, const virQEMUValidateResult *result,
+                        const char *decision)
 {
     guint i;
 
-    g_string_append_c(out, '{');
-    virtPVJSONAppendMember(out, "file", file, TRUE);
+    json_builder_begin_object(b);
+    virtPVJSONAddString(b, "file", file);
     if (uri)
-        virtPVJSONAppendMember(out, "uri", uri, FALSE);
-    virtPVJSONAppendMember(out, "domain", def->name, FALSE);
-    virtPVJSONAppendMember(out, "mode", virQEMUPVModeToString(result->mode), FALSE);
-    g_string_append_printf(out, ",\"ok\":%s", result->ok ? "true" : "false");
+        virtPVJSONAddString(b, "uri", uri);
+    virtPVJSONAddString(b, "domain", def->name);
+    virtPVJSONAddString(b, "mode", virQEMUPVModeToString(result->mode));
+    json_builder_set_member_name(b, "ok");
+    json_builder_add_boolean_value(b, result->ok);
     if (decision)
-        virtPVJSONAppendMember(out, "decision", decision, FALSE);
-    g_string_append(out, ",\"problems\":[");
-    for (i = 0; i < result->findings->len; i++) {
-        if (i > 0)
-            g_string_append_c(out, ',');
-        virtPVFindingAppendJSON(out, g_ptr_array_index(result->findings, i));
-    }
-    g_string_append(out, "]}");
+        virtPVJSONAddString(b, "decision", decision);
+    json_builder_set_member_name(b, "problems");
+    json_builder_begin_array(b);
+    for (i = 0; i < result->findings->len; i++)
+        virtPVFindingBuildJSON(b, g_ptr_array_index(result->findings, i));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
 }
 
 void
-virtPVFindingsAppendErrorJSON(GString *out, const char *label, const char *uri,
-                              const char *message)
+virtPVFindingsBuildErrorJSON(JsonBuilder *b, const char *label, const char *uri,
+                             const char *message)
 {
-    g_string_append_c(out, '{');
-    virtPVJSONAppendMember(out, "file", label, TRUE);
+    json_builder_begin_object(b);
+    virtPVJSONAddString(b, "file", label);
     if (uri)
-        virtPVJSONAppendMember(out, "uri", uri, FALSE);
-    virtPVJSONAppendMember(out, "domain", uri ? label : NULL, FALSE);
-    g_string_append(out, ",\"ok\":false");
-    virtPVJSONAppendMember(out, "error", message, FALSE);
-    g_string_append(out, ",\"problems\":[]}");
-}
-
-/* The same object as a value of @builder, for outputs that hold more
- * than the findings (fix); built from the text above so that the shape
- * has one definition. */
-void
-virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
-                        const virQEMUValidateResult *result)
-{
-    g_autoptr(GString) text = g_string_new(NULL);
-
-    virtPVFindingsAppendJSON(text, file, def, result);
-    json_builder_add_value(builder, json_from_string(text->str, NULL));
+        virtPVJSONAddString(b, "uri", uri);
+    virtPVJSONAddString(b, "domain", uri ? label : NULL);
+    json_builder_set_member_name(b, "ok");
+    json_builder_add_boolean_value(b, FALSE);
+    virtPVJSONAddString(b, "error", message);
+    json_builder_set_member_name(b, "problems");
+    json_builder_begin_array(b);
+    json_builder_end_array(b);
+    json_builder_end_object(b);
 }

@@ -18,26 +18,21 @@ void virtPVFindingsPrintLong(const virtPVGlobalOptions *opts, FILE *out, const c
  * hook writes on stderr, where `virsh start` shows it verbatim. */
 void virtPVFindingsPrintShort(FILE *out, const virQEMUValidateResult *result);
 
-/* Append the JSON object of one input (SPEC section 5), on one line
- * without its newline:
- * {"file","domain","mode","ok","problems":[{"code","severity","message",
- * "hint","xpath"}]}. */
-void virtPVFindingsAppendJSON(GString *out, const char *file, const virDomainDef *def,
-                              const virQEMUValidateResult *result);
+/* Only the warnings, one line each, `warning: FILE: code at 'xpath':
+ * message`: for domxml-to-native, whose output is the argv. */
+void virtPVFindingsPrintWarnings(FILE *out, const char *file, const virQEMUValidateResult *result);
 
-/* The same with "uri" (where the domain was read; NULL: a file) after
- * "file", and "decision" (validate --config: what the hook would do)
- * after "ok", each only when given. */
-void virtPVFindingsAppendJSONFull(GString *out, const char *file, const char *uri,
-                                  const virDomainDef *def, const virQEMUValidateResult *result,
-                                  const char *decision);
+/* The JSON object of one input (SPEC section 5), added to @b as a value:
+ * {"file","uri"?,"domain","mode","ok","decision"?,"problems":[{"code",
+ * "severity","message","hint","xpath"}]}.  "uri" (where the domain was
+ * read; NULL: a file) and "decision" (validate --config: what the hook
+ * would do) only when given. */
+void virtPVFindingsBuildJSON(JsonBuilder *b, const char *file, const char *uri,
+                             const virDomainDef *def, const virQEMUValidateResult *result,
+                             const char *decision);
 
-/* The record of an input that could not be checked:
+/* The object of an input that could not be checked:
  * {"file","uri"?,"domain","ok":false,"error","problems":[]}; "domain" is
  * null for a file that could not be parsed (its name is unknown). */
-void virtPVFindingsAppendErrorJSON(GString *out, const char *label, const char *uri,
-                                   const char *message);
-
-/* The same object, added as a value to @builder. */
-void virtPVFindingsBuildJSON(JsonBuilder *builder, const char *file, const virDomainDef *def,
-                             const virQEMUValidateResult *result);
+void virtPVFindingsBuildErrorJSON(JsonBuilder *b, const char *label, const char *uri,
+                                  const char *message);

@@ -19,27 +19,29 @@
 
 /* virt-pv fix: repair a definition for PV, changing nothing else. */
 
-static char *virtPVFixModeName;
-static char *virtPVFixOutput;
-static gboolean virtPVFixInPlace;
-static char *virtPVFixBackup;
+typedef struct {
+    char *mode;
+    char *output;
+    gboolean in_place;
+    char *backup;
+} virtPVFixOptions;
 
 static const GOptionEntry virtPVFixEntries[] = {
-    { "mode", 0, 0, G_OPTION_ARG_STRING, &virtPVFixModeName,
+    { "mode", 0, 0, G_OPTION_ARG_STRING, VIRT_PV_OPTION_FIELD(virtPVFixOptions, mode),
       N_("launch-security (the default: add <launchSecurity type='s390-pv'/>) or iommu "
          "(iommu='on' on every virtio device)"),
       N_("MODE") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &virtPVFixOutput,
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVFixOptions, output),
       N_("Write the repaired definition to OUT instead of standard output"), N_("OUT") },
-    { "in-place", 0, 0, G_OPTION_ARG_NONE, &virtPVFixInPlace,
+    { "in-place", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_OPTION_FIELD(virtPVFixOptions, in_place),
       N_("Replace FILE with the repaired definition (atomically)"), NULL },
-    { "backup", 0, 0, G_OPTION_ARG_STRING, &virtPVFixBackup,
+    { "backup", 0, 0, G_OPTION_ARG_STRING, VIRT_PV_OPTION_FIELD(virtPVFixOptions, backup),
       N_("With --in-place, keep the original as FILE followed by SUFFIX"), N_("SUFFIX") },
     { NULL }
 };
 
 static gboolean
-virtPVFixCheckOptions(int argc, char **argv, virQEMUFixMode *ret_mode)
+virtPVFixCheckOptions(const virtPVFixOptions *fopts, int argc, virQEMUFixMode *ret_mode)
 {
     *ret_mode = VIR_QEMU_FIX_MODE_LAUNCH_SECURITY;
     if (argc != 2) {
@@ -47,16 +49,16 @@ virtPVFixCheckOptions(int argc, char **argv, virQEMUFixMode *ret_mode)
                                  : _("error: fix takes exactly one file\n"));
         return FALSE;
     }
-    if (virtPVFixModeName && !virQEMUFixModeFromString(virtPVFixModeName, ret_mode)) {
+    if (fopts->mode && !virQEMUFixModeFromString(fopts->mode, ret_mode)) {
         fprintf(stderr, _("error: unknown mode '%s' (expected 'launch-security' or 'iommu')\n"),
-                virtPVFixModeName);
+                fopts->mode);
         return FALSE;
     }
-    if (virtPVFixInPlace && virtPVFixOutput) {
+    if (fopts->in_place && fopts->output) {
         fprintf(stderr, _("error: --in-place and --output exclude each other\n"));
         return FALSE;
     }
-    if (virtPVFixBackup && (!virtPVFixInPlace || !*virtPVFixBackup)) {
+    if (fopts->backup && (!fopts->in_place || !*fopts->backup)) {
         fprintf(stderr, _("error: --backup needs --in-place and a non-empty suffix\n"));
         return FALSE;
     }
@@ -141,7 +143,7 @@ virtPVFixPrintJSON(const char *path, virQEMUFixMode mode, const virQEMUFixResult
     }
     json_builder_end_array(b);
     json_builder_set_member_name(b, "remaining");
-    virtPVFindingsBuildJSON(b, path, fixed, remaining);
+    virtPVFindingsBuildJSON(b, path, NULL, fixed, remaining, NULL);
     if (with_xml) {
         json_builder_set_member_name(b, "xml");
         json_builder_add_string_value(b, result->xml);
@@ -264,15 +266,15 @@ virtPVFixReplace(const virtPVFixTarget *target, const char *name, const char *da
 }
 
 static gboolean
-virtPVFixInPlaceWrite(const virtPVFixTarget *target, const virQEMUFixResult *result,
-                      GError **error)
+virtPVFixInPlaceWrite(const virtPVFixOptions *fopts, const virtPVFixTarget *target,
+                      const virQEMUFixResult *result, GError **error)
 {
-    if (virtPVFixBackup) {
-        g_autofree char *backup = g_strconcat(target->name, virtPVFixBackup, NULL);
+    if (fopts->backup) {
+        g_autofree char *backup = g_strconcat(target->name, fopts->backup, NULL);
 
-        if (strchr(virtPVFixBackup, '/')) {
+        if (strchr(fopts->backup, '/')) {
             g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        _("--backup takes a suffix, not a path: '%s'"), virtPVFixBackup);
+                        _("--backup takes a suffix, not a path: '%s'"), fopts->backup);
             return FALSE;
         }
         if (!virtPVFixReplace(target, backup, target->xml, target->len, FALSE, error))
@@ -301,10 +303,11 @@ virtPVFixOutputMode(int dirfd, const char *name, const struct stat *input)
 }
 
 static gboolean
-virtPVFixWriteOutput(const char *input, const virQEMUFixResult *result, GError **error)
+virtPVFixWriteOutput(const virtPVFixOptions *fopts, const char *input,
+                     const virQEMUFixResult *result, GError **error)
 {
-    g_autofree char *dir = g_path_get_dirname(virtPVFixOutput);
-    g_autofree char *name = g_path_get_basename(virtPVFixOutput);
+    g_autofree char *dir = g_path_get_dirname(fopts->output);
+    g_autofree char *name = g_path_get_basename(fopts->output);
     virFileReplaceOptions ropts = { 0 };
     struct stat in_sb;
     gboolean ok;
@@ -322,29 +325,29 @@ virtPVFixWriteOutput(const char *input, const virQEMUFixResult *result, GError *
 }
 
 static gboolean
-virtPVFixWrite(const char *path, const virtPVFixTarget *target,
+virtPVFixWrite(const virtPVFixOptions *fopts, const char *path, const virtPVFixTarget *target,
                const virQEMUFixResult *result, GError **error)
 {
-    if (virtPVFixOutput && !g_str_equal(virtPVFixOutput, "-"))
-        return virtPVFixWriteOutput(path, result, error);
-    if (!virtPVFixInPlace) {
+    if (fopts->output && !g_str_equal(fopts->output, "-"))
+        return virtPVFixWriteOutput(fopts, path, result, error);
+    if (!fopts->in_place) {
         fwrite(result->xml, 1, result->len, stdout);
         return TRUE;
     }
     /* Nothing to repair: leave the file, and its time stamps, alone. */
     if (result->changes->len == 0)
         return TRUE;
-    return virtPVFixInPlaceWrite(target, result, error);
+    return virtPVFixInPlaceWrite(fopts, target, result, error);
 }
 
 /* The definition to repair: with --in-place, read through the target. */
 static gboolean
-virtPVFixLoad(const char *path, virtPVFixTarget **ret_target, virDomainDef **ret_def,
-              GError **error)
+virtPVFixLoad(const virtPVFixOptions *fopts, const char *path, virtPVFixTarget **ret_target,
+              virDomainDef **ret_def, GError **error)
 {
     g_autoptr(virtPVFixTarget) target = NULL;
 
-    if (!virtPVFixInPlace)
+    if (!fopts->in_place)
         return virDomainDefParseFile(path, 0, ret_def, error);
     if (g_str_equal(path, "-")) {
         g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -359,8 +362,9 @@ virtPVFixLoad(const char *path, virtPVFixTarget **ret_target, virDomainDef **ret
 }
 
 static int
-virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVFix(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVFixOptions *fopts = cmd_opts;
     g_autoptr(virtPVFixTarget) target = NULL;
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(virQEMUFixResult) result = NULL;
@@ -370,10 +374,10 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
     virQEMUFixMode mode;
     gboolean to_stdout;
 
-    if (!virtPVFixCheckOptions(argc, argv, &mode))
+    if (!virtPVFixCheckOptions(fopts, argc, &mode))
         return VIRT_PV_EXIT_ERROR;
-    to_stdout = (!virtPVFixOutput || g_str_equal(virtPVFixOutput, "-")) && !virtPVFixInPlace;
-    if (!virtPVFixLoad(argv[1], &target, &def, &error) ||
+    to_stdout = (!fopts->output || g_str_equal(fopts->output, "-")) && !fopts->in_place;
+    if (!virtPVFixLoad(fopts, argv[1], &target, &def, &error) ||
         !virQEMUFixDomain(def, mode, &result, &error) ||
         !(remaining = virtPVFixRemaining(argv[1], result, &fixed, &error)))
         return virtPVReportError(error);
@@ -385,7 +389,7 @@ virtPVFix(virtPVGlobalOptions *opts, int argc, char **argv)
         virtPVFixPrintRemaining(argv[1], remaining);
     }
     /* With --json and no file to write, the XML is in the JSON. */
-    if (!(opts->json && to_stdout) && !virtPVFixWrite(argv[1], target, result, &error))
+    if (!(opts->json && to_stdout) && !virtPVFixWrite(fopts, argv[1], target, result, &error))
         return virtPVReportError(error);
     return remaining->nerrors > 0 ? VIRT_PV_EXIT_FINDINGS : VIRT_PV_EXIT_OK;
 }
@@ -395,5 +399,6 @@ const virtPVCommand virtPVCommandFix = {
     .params = N_("FILE|-"),
     .summary = N_("Repair a domain definition for PV, changing nothing else"),
     .options = virtPVFixEntries,
+    .options_size = sizeof(virtPVFixOptions),
     .run = virtPVFix,
 };

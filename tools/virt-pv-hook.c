@@ -29,13 +29,15 @@
  * for it, and bounds the QEMU probe it may need.
  */
 
-static char *virtPVHookConfigPath;
-static char *virtPVHookCacheDir;
+typedef struct {
+    char *config_path;
+    char *cache_dir;
+} virtPVHookOptions;
 
 static const GOptionEntry virtPVHookEntries[] = {
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHookConfigPath,
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVHookOptions, config_path),
       N_("Read the configuration from FILE instead of the default"), N_("FILE") },
-    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHookCacheDir,
+    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVHookOptions, cache_dir),
       N_("Keep QEMU capabilities in DIR instead of the default"), N_("DIR") },
     { NULL }
 };
@@ -44,6 +46,7 @@ typedef struct {
     const char *name;        /* the guest's name, as libvirt gave it */
     const char *guest;       /* the same, escaped for stderr and syslog */
     const char *config_path;
+    const char *cache_dir;   /* NULL: the default */
     const virtPVGlobalOptions *opts;
     virDomainDef *def;
 } virtPVHookRequest;
@@ -229,7 +232,7 @@ virtPVHookPrepare(const virtPVHookRequest *req)
     virtPVPolicy policy = {
         .config_path = req->config_path,
         .opts = req->opts,
-        .cache_dir = virtPVHookCacheDir,
+        .cache_dir = req->cache_dir,
     };
     const virQEMUValidateContext nopv = { 0 };
     guint i;
@@ -260,8 +263,9 @@ virtPVHookPrepare(const virtPVHookRequest *req)
 }
 
 static int
-virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVHook(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVHookOptions *hopts = cmd_opts;
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *guest = NULL;
@@ -284,7 +288,8 @@ virtPVHook(virtPVGlobalOptions *opts, int argc, char **argv)
     req.name = argv[2];
     req.guest = guest = virStringEscapeControl(argv[2]);
     req.opts = opts;
-    req.config_path = virtPVHookConfigPath ? virtPVHookConfigPath : virPVConfigDefaultPath();
+    req.config_path = hopts->config_path ? hopts->config_path : virPVConfigDefaultPath();
+    req.cache_dir = hopts->cache_dir;
     if (!virDomainDefParseFile("-", 0, &def, &error)) {
         virtPVHookAuditWarning(&req, error->message);
         return virtPVReportError(error);
@@ -298,6 +303,7 @@ const virtPVCommand virtPVCommandHook = {
     .params = "qemu GUEST OPERATION SUBOPERATION EXTRA",
     .summary = N_("libvirt hook: refuse to start a protected guest that would leak or fail"),
     .options = virtPVHookEntries,
+    .options_size = sizeof(virtPVHookOptions),
     .run = virtPVHook,
     .raw_operands = TRUE,
 };

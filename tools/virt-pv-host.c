@@ -13,12 +13,11 @@
 
 /* virt-pv host-validate: can this host run protected guests? */
 
-static virtPVCapsOptions virtPVHostCaps;
-
+/* Its options are some of the capabilities loader's. */
 static const GOptionEntry virtPVHostEntries[] = {
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostCaps.emulator,
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVCapsOptions, emulator),
       N_("Also check that the QEMU binary PATH can start protected guests"), N_("PATH") },
-    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVHostCaps.caps_file,
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVCapsOptions, caps_file),
       N_("Check QEMU with the capabilities in FILE (from domcapabilities --json) instead"),
       N_("FILE") },
     { NULL }
@@ -28,19 +27,20 @@ static const GOptionEntry virtPVHostEntries[] = {
  * (the host's QEMU is part of the host); an unreadable --caps file is an
  * input error. */
 static gboolean
-virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, virQEMUCapsPV *qemu, GError **error)
+virtPVHostProbeQEMU(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                    const virHostPVState *host, virQEMUCapsPV *qemu, GError **error)
 {
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) probe_error = NULL;
 
-    if (!virtPVCapsCheckOptions(&virtPVHostCaps, error))
+    if (!virtPVCapsCheckOptions(copts, error))
         return FALSE;
-    if (!virtPVCapsGet(opts, &virtPVHostCaps, &caps, &probe_error)) {
-        if (virtPVHostCaps.caps_file) {
+    if (!virtPVCapsLoad(opts, copts, host, &caps, NULL, &probe_error)) {
+        if (copts->caps_file) {
             g_propagate_error(error, g_steal_pointer(&probe_error));
             return FALSE;
         }
-        qemu->emulator = virtPVCapsEmulatorPath(virtPVHostCaps.emulator);
+        qemu->emulator = virtPVCapsEmulatorPath(copts->emulator);
         qemu->probe_error = g_strdup(probe_error->message);
         return TRUE;
     }
@@ -336,20 +336,20 @@ virtPVHostPrintJSON(const virHostPVState *state, const virHostValidateReport *re
 }
 
 static int
-virtPVHostValidate(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVHostValidate(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVCapsOptions *copts = cmd_opts;
     g_autoptr(virHostPVState) state = NULL;
     g_autoptr(virHostValidateReport) report = NULL;
     g_autoptr(GError) error = NULL;
     g_auto(virQEMUCapsPV) qemu = { 0 };
-    gboolean with_qemu = virtPVCapsWanted(&virtPVHostCaps);
+    gboolean with_qemu = virtPVCapsWanted(copts);
 
     if (argc > 1)
         return virtPVReportUnexpected(argv[1]);
     if (!virHostPVStateRead(opts->root, &state, &error))
         return virtPVReportError(error);
-    virtPVHostCaps.host = state;
-    if (with_qemu && !virtPVHostProbeQEMU(opts, &qemu, &error))
+    if (with_qemu && !virtPVHostProbeQEMU(opts, copts, state, &qemu, &error))
         return virtPVReportError(error);
 
     report = virHostValidateRun(state, with_qemu ? &qemu : NULL);
@@ -365,5 +365,6 @@ const virtPVCommand virtPVCommandHostValidate = {
     .params = "",
     .summary = N_("Check that this host can run protected (Secure Execution) guests"),
     .options = virtPVHostEntries,
+    .options_size = sizeof(virtPVCapsOptions),
     .run = virtPVHostValidate,
 };

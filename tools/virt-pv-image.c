@@ -14,10 +14,13 @@
 
 /* virt-pv image-info: is FILE a Secure Execution boot image? */
 
-static char **virtPVImageHostKeyDocs;
+typedef struct {
+    char **host_key_docs;
+} virtPVImageOptions;
 
 static const GOptionEntry virtPVImageEntries[] = {
-    { "host-key-document", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &virtPVImageHostKeyDocs,
+    { "host-key-document", 0, 0, G_OPTION_ARG_FILENAME_ARRAY,
+      VIRT_PV_OPTION_FIELD(virtPVImageOptions, host_key_docs),
       N_("Tell which key slot the host-key document FILE opens (repeatable; the certificate "
          "is not verified)"),
       N_("FILE") },
@@ -242,8 +245,9 @@ virtPVImagePrintJSON(const char *path, const virSEImageHeader *h, const char *re
 }
 
 static int
-virtPVImageInfo(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVImageInfo(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVImageOptions *iopts = cmd_opts;
     g_autoptr(virSEImageHeader) header = NULL;
     g_autoptr(GPtrArray) docs = NULL;
     g_autoptr(GError) error = NULL;
@@ -257,7 +261,7 @@ virtPVImageInfo(virtPVGlobalOptions *opts, int argc, char **argv)
         return VIRT_PV_EXIT_ERROR;
     }
     path = argv[1];
-    if (!virHostKeyDocumentLoadAll(virtPVImageHostKeyDocs, &docs, &error))
+    if (!virHostKeyDocumentLoadAll(iopts->host_key_docs, &docs, &error))
         return virtPVReportError(error);
     if (!virSEImageReadFile(path, &header, &error)) {
         if (!g_error_matches(error, VIR_UTIL_ERROR, VIR_UTIL_ERROR_PARSE))
@@ -281,5 +285,6 @@ const virtPVCommand virtPVCommandImageInfo = {
     .params = N_("FILE"),
     .summary = N_("Tell whether FILE is a Secure Execution boot image and print its header"),
     .options = virtPVImageEntries,
+    .options_size = sizeof(virtPVImageOptions),
     .run = virtPVImageInfo,
 };

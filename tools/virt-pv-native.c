@@ -15,49 +15,34 @@
 /* virt-pv domxml-to-native: the QEMU argv of a guest, one argument per
  * line.  A definition with validation errors never gets one. */
 
-static gboolean virtPVNativeForcePV;
-static virtPVCapsOptions virtPVNativeCaps;
+typedef struct {
+    gboolean force_pv;
+    virtPVCapsOptions caps;
+} virtPVNativeOptions;
 
 static const GOptionEntry virtPVNativeEntries[] = {
-    { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVNativeForcePV,
+    { "pv", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_OPTION_FIELD(virtPVNativeOptions, force_pv),
       N_("Treat the guest as a PV guest (iommu mode where launchSecurity is absent)"), NULL },
-    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVNativeCaps.caps_file,
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME,
+      VIRT_PV_OPTION_FIELD(virtPVNativeOptions, caps.caps_file),
       N_("Use the QEMU capabilities in FILE (a cached or recorded probe result)"), N_("FILE") },
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVNativeCaps.emulator,
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME,
+      VIRT_PV_OPTION_FIELD(virtPVNativeOptions, caps.emulator),
       N_("Use the capabilities of the QEMU binary PATH (probed through the cache)"), N_("PATH") },
     { NULL }
 };
 
-/* QEMU's capabilities from --caps or --emulator, for validation and for
- * the machine type; none without either. */
-static gboolean
-virtPVNativeLoadCaps(const virtPVGlobalOptions *opts, virQEMUCaps **ret_caps,
-                     virQEMUCapsPV *ret_vcaps, GError **error)
-{
-    g_autoptr(virQEMUCaps) caps = NULL;
-
-    if (!virtPVCapsCheckOptions(&virtPVNativeCaps, error))
-        return FALSE;
-    if (!virtPVCapsWanted(&virtPVNativeCaps))
-        return TRUE;
-    if (!virtPVCapsGet(opts, &virtPVNativeCaps, &caps, error))
-        return FALSE;
-    virQEMUCapsGetPV(caps, ret_vcaps);
-    *ret_caps = g_steal_pointer(&caps);
-    return TRUE;
-}
-
 static int
-virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVNativeRun(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVNativeOptions *nopts = cmd_opts;
     g_autoptr(virDomainDef) def = NULL;
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(virQEMUValidateResult) result = NULL;
     g_autoptr(virQEMUCommandLine) cmd = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *text = NULL;
-    g_autofree char *file = NULL;
-    g_auto(virQEMUValidateContext) ctx = { .force_pv = virtPVNativeForcePV };
+    g_auto(virQEMUValidateContext) ctx = { .force_pv = nopts->force_pv };
     guint i;
 
     if (argc != 2) {
@@ -67,7 +52,7 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
         return VIRT_PV_EXIT_ERROR;
     }
     if (!virDomainDefParseFile(argv[1], 0, &def, &error) ||
-        !virtPVNativeLoadCaps(opts, &caps, &ctx.caps, &error))
+        !virtPVCapsLoadForValidation(opts, &nopts->caps, NULL, &caps, &ctx.caps, &error))
         return virtPVReportError(error);
 
     result = virQEMUValidateDomain(&ctx, def);
@@ -80,14 +65,7 @@ virtPVNativeRun(virtPVGlobalOptions *opts, int argc, char **argv)
 
     /* What validation warns about concerns the argv too (a machine type
      * this QEMU does not have, say); notes stay with validate. */
-    file = virStringEscapeControl(argv[1]);
-    for (i = 0; i < result->findings->len; i++) {
-        const virQEMUFinding *f = g_ptr_array_index(result->findings, i);
-
-        if (f->severity == VIR_QEMU_FINDING_WARNING)
-            fprintf(stderr, _("warning: %s: %s at '%s': %s\n"), file, f->code, f->xpath,
-                    f->message);
-    }
+    virtPVFindingsPrintWarnings(stderr, argv[1], result);
     for (i = 0; i < cmd->warnings->len; i++) {
         g_autofree char *warning =
             virStringEscapeControl(g_ptr_array_index(cmd->warnings, i));
@@ -104,5 +82,6 @@ const virtPVCommand virtPVCommandDomXMLToNative = {
     .params = N_("FILE"),
     .summary = N_("Print the QEMU command line of a guest, one argument per line"),
     .options = virtPVNativeEntries,
+    .options_size = sizeof(virtPVNativeOptions),
     .run = virtPVNativeRun,
 };

@@ -6,6 +6,49 @@
 #include "qemu/qemu_validate.h"
 #include "virt-pv.h"
 
+GOptionEntry *
+virtPVOptionsBind(const GOptionEntry *entries, gpointer base)
+{
+    gsize n = 0;
+    GOptionEntry *bound;
+    gsize i;
+
+    while (entries && entries[n].long_name)
+        n++;
+    bound = g_new0(GOptionEntry, n + 1);
+    for (i = 0; i < n; i++) {
+        bound[i] = entries[i];
+        bound[i].arg_data = (char *)base + GPOINTER_TO_SIZE(entries[i].arg_data);
+    }
+    return bound;
+}
+
+void
+virtPVOptionsClear(const GOptionEntry *entries, gpointer base)
+{
+    for (; entries && entries->long_name; entries++) {
+        gpointer field = (char *)base + GPOINTER_TO_SIZE(entries->arg_data);
+
+        switch (entries->arg) {
+        case G_OPTION_ARG_STRING:
+        case G_OPTION_ARG_FILENAME:
+            g_clear_pointer((char **)field, g_free);
+            break;
+        case G_OPTION_ARG_STRING_ARRAY:
+        case G_OPTION_ARG_FILENAME_ARRAY:
+            g_clear_pointer((char ***)field, g_strfreev);
+            break;
+        case G_OPTION_ARG_NONE:
+        case G_OPTION_ARG_INT:
+        case G_OPTION_ARG_CALLBACK:
+        case G_OPTION_ARG_DOUBLE:
+        case G_OPTION_ARG_INT64:
+        default:
+            break;
+        }
+    }
+}
+
 /*
  * The option tables in machine-readable form, for the generator of the
  * bash completion and for the test that holds the man page to the code.

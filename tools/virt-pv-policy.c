@@ -72,12 +72,12 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
                  virtPVVerdict *verdict)
 {
     g_autofree char *key = virtPVCapsEmulatorPath(def->emulator);
+    const virHostPVState *host = policy->host_read ? policy->host.state : NULL;
     g_autofree char *resolved = NULL;
     virtPVCapsOptions copts = {
         .emulator = key,
         .cache_dir = (char *)policy->cache_dir,
         .timeout_s = VIRT_PV_POLICY_PROBE_TIMEOUT_S,
-        .host = policy->host_read ? policy->host.state : NULL,
     };
     g_autoptr(virQEMUCaps) qemucaps = NULL;
     g_autoptr(GError) error = NULL;
@@ -99,7 +99,7 @@ virtPVPolicyCaps(virtPVPolicy *policy, const virDomainDef *def, virQEMUValidateC
     }
     if (!(caps = g_hash_table_lookup(policy->caps, key))) {
         caps = g_new0(virQEMUCapsPV, 1);
-        if (!virtPVCapsGetFull(policy->opts, &copts, &qemucaps, &warning, &error)) {
+        if (!virtPVCapsLoad(policy->opts, &copts, host, &qemucaps, &warning, &error)) {
             g_free(warning);
             warning = g_strdup_printf(_("%s; validating without QEMU's capabilities"),
                                       error->message);
@@ -165,12 +165,12 @@ virtPVPolicyDecide(virtPVPolicy *policy, const char *guest, const virDomainDef *
         .require_pv = virPVConfigRequiresPV(config, guest),
         .ignore = (const char *const *)config->ignore,
         .image_check = policy->remote_uri ? virtPVValidateImageRemote : virtPVValidateImage,
+        .image_opaque = policy->opts->root,
     };
     g_autoptr(virtPVVerdict) verdict = g_new0(virtPVVerdict, 1);
     gboolean pv = virQEMUValidateMode(&ctx, def) != VIR_QEMU_PV_MODE_NONE;
 
     verdict->warnings = g_ptr_array_new_with_free_func(g_free);
-    virtPVValidateSetRoot(policy->opts->root);
     if (pv && policy->remote_uri && (config->check_host || config->check_qemu)) {
         g_ptr_array_add(verdict->warnings,
                         g_strdup_printf(_("check_host and check_qemu are not applied: the "

@@ -26,26 +26,34 @@
  * agent.
  */
 
-static char **virtPVStatusURIs;
-static gboolean virtPVStatusAll;
-static int virtPVStatusAgentTimeout = 5;
-static char *virtPVStatusAgentReplies;
-static char *virtPVStatusPrometheus;
+typedef struct {
+    char **uris;
+    gboolean all;
+    int agent_timeout_s;
+    char *agent_replies;
+    char *prometheus;
+} virtPVStatusOptions;
+
+static const virtPVStatusOptions virtPVStatusDefaults = {
+    .agent_timeout_s = 5,
+};
+
+#define VIRT_PV_STATUS_FIELD(field) VIRT_PV_OPTION_FIELD(virtPVStatusOptions, field)
 
 static const GOptionEntry virtPVStatusEntries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &virtPVStatusURIs,
+    { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, VIRT_PV_STATUS_FIELD(uris),
       N_("Ask libvirt at URI (repeatable: the URIs are asked at once; default: libvirt's "
          "default URI)"),
       N_("URI") },
-    { "all", 0, 0, G_OPTION_ARG_NONE, &virtPVStatusAll, N_("Report every running domain"),
+    { "all", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_STATUS_FIELD(all), N_("Report every running domain"),
       NULL },
-    { "agent-timeout", 0, 0, G_OPTION_ARG_INT, &virtPVStatusAgentTimeout,
+    { "agent-timeout", 0, 0, G_OPTION_ARG_INT, VIRT_PV_STATUS_FIELD(agent_timeout_s),
       N_("Wait at most S seconds for each answer of a guest agent (default: 5)"), N_("S") },
-    { "agent-replies", 0, 0, G_OPTION_ARG_FILENAME, &virtPVStatusAgentReplies,
+    { "agent-replies", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_STATUS_FIELD(agent_replies),
       N_("Take the guest agents' replies to guest-file-read from FILE (a JSON object by "
          "domain name) instead of asking them: for tests"),
       N_("FILE") },
-    { "prometheus", 0, 0, G_OPTION_ARG_FILENAME, &virtPVStatusPrometheus,
+    { "prometheus", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_STATUS_FIELD(prometheus),
       N_("Also write the results as Prometheus metrics to FILE (node_exporter's textfile "
          "format, replaced atomically)"),
       N_("FILE") },
@@ -360,16 +368,17 @@ virtPVStatusOne(const virtPVGlobalOptions *opts, const virtPVConnectDomain *dom,
 }
 
 static gboolean
-virtPVStatusLoadReplies(JsonParser **ret_parser, JsonObject **ret_replies, GError **error)
+virtPVStatusLoadReplies(const char *path, JsonParser **ret_parser, JsonObject **ret_replies,
+                        GError **error)
 {
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autofree char *text = NULL;
     gsize len = 0;
     JsonNode *root;
 
-    if (!virtPVStatusAgentReplies)
+    if (!path)
         return TRUE;
-    if (!virFileReadLimit(virtPVStatusAgentReplies, 1024 * 1024, &text, &len, error))
+    if (!virFileReadLimit(path, 1024 * 1024, &text, &len, error))
         return FALSE;
     if (!json_parser_load_from_data(parser, text, (gssize)len, error))
         return FALSE;
@@ -377,7 +386,7 @@ virtPVStatusLoadReplies(JsonParser **ret_parser, JsonObject **ret_replies, GErro
     if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("'%s' must hold a JSON object of replies by domain name"),
-                    virtPVStatusAgentReplies);
+                    path);
         return FALSE;
     }
     *ret_replies = json_node_get_object(root);
@@ -386,8 +395,9 @@ virtPVStatusLoadReplies(JsonParser **ret_parser, JsonObject **ret_replies, GErro
 }
 
 static int
-virtPVStatus(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVStatus(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVStatusOptions *sopts = cmd_opts;
     g_autoptr(JsonParser) parser = NULL;
     JsonObject *replies = NULL;
     g_autoptr(GHashTable) processes = NULL;
@@ -396,28 +406,28 @@ virtPVStatus(virtPVGlobalOptions *opts, int argc, char **argv)
     g_autoptr(GHashTable) uris = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GError) error = NULL;
     virtPVConnectRequest request = {
-        .uris = virtPVStatusURIs,
+        .uris = sopts->uris,
         .names = argv + 1,
-        .all = virtPVStatusAll,
+        .all = sopts->all,
         .what = VIRT_PV_CONNECT_RUNNING,
-        .agent_timeout_s = virtPVStatusAgentTimeout,
+        .agent_timeout_s = sopts->agent_timeout_s,
     };
     int ret = VIRT_PV_EXIT_OK;
     guint i;
 
-    if (virtPVStatusAll == (argc > 1)) {
-        fprintf(stderr, virtPVStatusAll ? _("error: --all and domain names exclude each other\n")
+    if (sopts->all == (argc > 1)) {
+        fprintf(stderr, sopts->all ? _("error: --all and domain names exclude each other\n")
                                         : _("error: no domain given (domain names, or --all)\n"));
         return VIRT_PV_EXIT_ERROR;
     }
-    if (virtPVStatusAgentTimeout < 1 || virtPVStatusAgentTimeout > 300) {
+    if (sopts->agent_timeout_s < 1 || sopts->agent_timeout_s > 300) {
         fprintf(stderr, _("error: --agent-timeout must be between 1 and 300 seconds\n"));
         return VIRT_PV_EXIT_ERROR;
     }
-    if (!virtPVStatusLoadReplies(&parser, &replies, &error))
+    if (!virtPVStatusLoadReplies(sopts->agent_replies, &parser, &replies, &error))
         return virtPVReportError(error);
     request.ask_agent = !replies;
-    if (virtPVStatusPrometheus)
+    if (sopts->prometheus)
         metrics = virtPVMetricsNew();
 
     domains = virtPVConnectFetch(&request);
@@ -431,7 +441,7 @@ virtPVStatus(virtPVGlobalOptions *opts, int argc, char **argv)
         g_hash_table_replace(uris, dom->uri, GINT_TO_POINTER(dom->remote));
     }
     virtPVValidateMetricsHosts(metrics, opts->root, "status", uris);
-    if (metrics && !virtPVMetricsWrite(metrics, virtPVStatusPrometheus, &error))
+    if (metrics && !virtPVMetricsWrite(metrics, sopts->prometheus, &error))
         return virtPVReportError(error);
     return ret;
 }
@@ -441,5 +451,7 @@ const virtPVCommand virtPVCommandStatus = {
     .params = N_("GUEST...|--all"),
     .summary = N_("Tell whether running guests are really protected"),
     .options = virtPVStatusEntries,
+    .options_size = sizeof(virtPVStatusOptions),
+    .options_init = &virtPVStatusDefaults,
     .run = virtPVStatus,
 };

@@ -75,7 +75,7 @@ virtPVCapsEmulatorPath(const char *emulator)
     return g_canonicalize_filename(emulator, NULL);
 }
 
-guint
+static guint
 virtPVCapsTimeoutMs(const virtPVCapsOptions *copts)
 {
     return copts->timeout_s > 0 ? (guint)copts->timeout_s * 1000 : 0;
@@ -105,47 +105,58 @@ virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error)
     return TRUE;
 }
 
-/* Whether the user asked for QEMU's capabilities at all. */
 gboolean
 virtPVCapsWanted(const virtPVCapsOptions *copts)
 {
     return copts->caps_file || copts->emulator;
 }
 
-/* QEMU's capabilities from --caps FILE, or through the cache (a fresh
- * probe with --no-cache); @ret_warning says why the cache could not be
- * used, if so. */
 gboolean
-virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-                  virQEMUCaps **ret_caps, char **ret_warning, GError **error)
+virtPVCapsLoad(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+               const virHostPVState *host, virQEMUCaps **ret_caps, char **ret_warning,
+               GError **error)
 {
     g_autofree char *emulator = virtPVCapsEmulatorPath(copts->emulator);
-    virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), NULL };
-    g_autoptr(virHostPVState) host = NULL;
-
-    if (copts->caps_file)
-        return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
-    if (copts->no_cache)
-        return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
-    if (!copts->host && !virHostPVStateReadKernel(opts->root, &host, error))
-        return FALSE;
-    return virQEMUCapsCacheLookup(copts->cache_dir, emulator, copts->host ? copts->host : host,
-                                  probe.timeout_ms, ret_caps, ret_warning, error);
-}
-
-/* The same; a cache that cannot be used is worth one warning on stderr. */
-gboolean
-virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-              virQEMUCaps **ret_caps, GError **error)
-{
+    virQEMUCapsProbeOptions probe = { virtPVCapsTimeoutMs(copts), copts->record };
+    g_autoptr(virHostPVState) own_host = NULL;
     g_autofree char *warning = NULL;
 
-    if (!virtPVCapsGetFull(opts, copts, ret_caps, &warning, error))
+    if (copts->replies)
+        return virQEMUCapsNewFromReplies(copts->replies, emulator, ret_caps, error);
+    if (copts->caps_file)
+        return virQEMUCapsLoadFile(copts->caps_file, ret_caps, error);
+    if (copts->no_cache || copts->record)
+        return virQEMUCapsProbe(emulator, &probe, ret_caps, error);
+    if (!host && !virHostPVStateReadKernel(opts->root, &own_host, error))
         return FALSE;
-    if (warning) {
+    if (!virQEMUCapsCacheLookup(copts->cache_dir, emulator, host ? host : own_host,
+                                probe.timeout_ms, ret_caps, &warning, error))
+        return FALSE;
+    if (ret_warning) {
+        *ret_warning = g_steal_pointer(&warning);
+    } else if (warning) {
         g_autofree char *shown = virStringEscapeControl(warning);
 
         fprintf(stderr, _("warning: %s\n"), shown);
     }
+    return TRUE;
+}
+
+gboolean
+virtPVCapsLoadForValidation(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                            const virHostPVState *host, virQEMUCaps **ret_caps,
+                            virQEMUCapsPV *ret_vcaps, GError **error)
+{
+    g_autoptr(virQEMUCaps) caps = NULL;
+
+    if (!virtPVCapsCheckOptions(copts, error))
+        return FALSE;
+    if (!virtPVCapsWanted(copts))
+        return TRUE;
+    if (!virtPVCapsLoad(opts, copts, host, &caps, NULL, error))
+        return FALSE;
+    virQEMUCapsGetPV(caps, ret_vcaps);
+    if (ret_caps)
+        *ret_caps = g_steal_pointer(&caps);
     return TRUE;
 }

@@ -14,90 +14,85 @@
 #include "util/virfile.h"
 #include "util/virhostkey.h"
 #include "util/virseimage.h"
-#include "virt-pv-connect.h"
 #include "util/virstring.h"
+#include "virt-pv-connect.h"
 #include "virt-pv-findings.h"
 #include "virt-pv-metrics.h"
 #include "virt-pv-policy.h"
 #include "virt-pv-validate.h"
-#include "util/virstring.h"
 #include "virt-pv.h"
 
 /* virt-pv validate: every reason a definition would not run protected. */
 
-static gboolean virtPVValidateForcePV;
-static gboolean virtPVValidateStrict;
-static char **virtPVValidateIgnore;
-static virtPVCapsOptions virtPVValidateCaps;
-static char **virtPVValidateConnectURIs;
-static gboolean virtPVValidateAll;
-static char *virtPVValidateConfigPath;
-static gboolean virtPVValidateHookPolicy;
-static char *virtPVValidateCacheDir;
-static gboolean virtPVValidateSummary;
-static char *virtPVValidatePrometheus;
-static gboolean virtPVValidateHost;
-static char **virtPVValidateHostKeyDocs;
+typedef struct {
+    gboolean force_pv;
+    gboolean strict;
+    char **ignore;
+    virtPVCapsOptions caps;
+    char **connect_uris;
+    gboolean all;
+    char *config_path;
+    gboolean hook_policy;
+    char *cache_dir; /* of the policy, with --config */
+    gboolean summary;
+    char *prometheus;
+    gboolean host;
+    char **host_key_docs;
+} virtPVValidateOptions;
+
+#define VIRT_PV_VALIDATE_FIELD(field) VIRT_PV_OPTION_FIELD(virtPVValidateOptions, field)
 
 static const GOptionEntry virtPVValidateEntries[] = {
-    { "pv", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateForcePV,
+    { "pv", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_VALIDATE_FIELD(force_pv),
       N_("Treat every guest as a PV guest (iommu mode where launchSecurity is absent)"),
       NULL },
-    { "strict", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateStrict,
+    { "strict", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_VALIDATE_FIELD(strict),
       N_("Fail on warnings too"), NULL },
-    { "ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &virtPVValidateIgnore,
+    { "ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, VIRT_PV_VALIDATE_FIELD(ignore),
       N_("Downgrade the errors of finding CODE to warnings (repeatable)"), N_("CODE") },
-    { "caps", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidateCaps.caps_file,
+    { "caps", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_VALIDATE_FIELD(caps.caps_file),
       N_("Check against the QEMU capabilities in FILE (from domcapabilities --json)"),
       N_("FILE") },
-    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidateCaps.emulator,
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_VALIDATE_FIELD(caps.emulator),
       N_("Check against what the QEMU binary PATH offers (probed, or from the cache)"),
       N_("PATH") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &virtPVValidateCaps.timeout_s,
+    { "timeout", 0, 0, G_OPTION_ARG_INT, VIRT_PV_VALIDATE_FIELD(caps.timeout_s),
       N_("Give up on a QEMU that does not answer within S seconds (default: 30)"), N_("S") },
-    { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &virtPVValidateConnectURIs,
+    { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, VIRT_PV_VALIDATE_FIELD(connect_uris),
       N_("Validate the inactive definitions of the named domains of libvirt at URI "
          "(repeatable: the URIs are read at once)"),
       N_("URI") },
-    { "all", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateAll,
+    { "all", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_VALIDATE_FIELD(all),
       N_("Validate every defined domain (of libvirt's default URI without --connect)"), NULL },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidateConfigPath,
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_VALIDATE_FIELD(config_path),
       N_("Decide as the hook would with the configuration in FILE"), N_("FILE") },
-    { "hook-policy", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateHookPolicy,
+    { "hook-policy", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_VALIDATE_FIELD(hook_policy),
       N_("Decide as the hook would with the installed configuration"), NULL },
-    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidateCacheDir,
+    { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_VALIDATE_FIELD(cache_dir),
       N_("With --config: keep QEMU capabilities in DIR instead of the default"), N_("DIR") },
-    { "summary", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateSummary,
+    { "summary", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_VALIDATE_FIELD(summary),
       N_("With --json: end with a record that counts the guests by verdict"), NULL },
-    { "prometheus", 0, 0, G_OPTION_ARG_FILENAME, &virtPVValidatePrometheus,
+    { "prometheus", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_VALIDATE_FIELD(prometheus),
       N_("Also write the results as Prometheus metrics to FILE (node_exporter's textfile "
          "format, replaced atomically)"),
       N_("FILE") },
-    { "host", 0, 0, G_OPTION_ARG_NONE, &virtPVValidateHost,
+    { "host", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_VALIDATE_FIELD(host),
       N_("Validate against this host: its PV state, its Ultravisor and its host keys"), NULL },
-    { "host-key-document", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &virtPVValidateHostKeyDocs,
+    { "host-key-document", 0, 0, G_OPTION_ARG_FILENAME_ARRAY,
+      VIRT_PV_VALIDATE_FIELD(host_key_docs),
       N_("Name the host-key document FILE in hints when it holds this host's key "
          "(repeatable; the certificate is not verified)"),
       N_("FILE") },
     { NULL }
 };
 
-/* With --root, kernels are read below it like everything else of the
- * host; kept here because the image check has no context pointer. */
-static const char *virtPVValidateRoot;
-
-void
-virtPVValidateSetRoot(const char *root)
-{
-    virtPVValidateRoot = root;
-}
-
 /* A kernel that is not there (the definition is often checked away from
  * the host that boots it) is not checked; G_IO_ERROR_NOT_FOUND says so. */
 gboolean
-virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error)
+virtPVValidateImage(const char *path, gpointer root, virSEImageHeader **ret_header,
+                    GError **error)
 {
-    g_autofree char *real = virFileBuildPath(virtPVValidateRoot, path);
+    g_autofree char *real = virFileBuildPath(root, path);
 
     if (!virFileExists(real)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("'%s' does not exist"), real);
@@ -112,7 +107,8 @@ virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **er
  * pool, where boot images seldom are, so the kernel is not checked (a
  * note says so) rather than a local file of the same name. */
 gboolean
-virtPVValidateImageRemote(const char *path, virSEImageHeader **ret_header, GError **error)
+virtPVValidateImageRemote(const char *path, gpointer opaque, virSEImageHeader **ret_header,
+                          GError **error)
 {
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                 _("'%s' is on the remote libvirt host, and virt-pv reads only local files"),
@@ -205,24 +201,6 @@ virtPVValidateParse(const char *file, virDomainDef **ret_def, GError **error)
     return virDomainDefParseFile(file, 0, ret_def, error);
 }
 
-/* With --caps or --emulator, what QEMU offers turns on the qemu-* rules;
- * probed (or read) once for the whole batch. */
-static gboolean
-virtPVValidateLoadCaps(const virtPVGlobalOptions *opts, virQEMUCapsPV *ret_caps,
-                       GError **error)
-{
-    g_autoptr(virQEMUCaps) caps = NULL;
-
-    if (!virtPVCapsCheckOptions(&virtPVValidateCaps, error))
-        return FALSE;
-    if (!virtPVCapsWanted(&virtPVValidateCaps))
-        return TRUE;
-    if (!virtPVCapsGet(opts, &virtPVValidateCaps, &caps, error))
-        return FALSE;
-    virQEMUCapsGetPV(caps, ret_caps);
-    return TRUE;
-}
-
 /* The guests counted by verdict, for the summary. */
 typedef enum {
     VIRT_PV_VERDICT_PASS,
@@ -239,6 +217,7 @@ G_STATIC_ASSERT(G_N_ELEMENTS(virtPVVerdictNames) == VIRT_PV_VERDICT_LAST);
 /* What one run of validate works with and counts. */
 typedef struct {
     const virtPVGlobalOptions *opts;
+    const virtPVValidateOptions *vopts;
     virQEMUValidateContext ctx;     /* without --config */
     virPVConfig *config;            /* --config, --hook-policy */
     virtPVPolicy policy;
@@ -341,12 +320,11 @@ virtPVValidateDef(virtPVValidateRun *run, const char *file, const char *uri, gbo
     virtPVValidateMetricsGuest(run, uri ? uri : "", def->name, result, decision);
 
     if (opts->json) {
-        g_autoptr(GString) json = g_string_sized_new(4096);
+        g_autoptr(JsonBuilder) b = json_builder_new();
 
-        virtPVFindingsAppendJSONFull(json, file, uri, def, result,
-                                     decision >= 0 ? virtPVDecisionToString(decision) : NULL);
-        g_string_append_c(json, '\n');
-        fwrite(json->str, 1, json->len, stdout);
+        virtPVFindingsBuildJSON(b, file, uri, def, result,
+                                decision >= 0 ? virtPVDecisionToString(decision) : NULL);
+        virtPVPrintJSON(b);
     } else {
         virtPVFindingsPrintLong(opts, stdout, file, def, result);
         if (decision >= 0 && !opts->quiet)
@@ -366,11 +344,10 @@ virtPVValidateFailed(virtPVValidateRun *run, const char *label, const char *uri,
                          "Whether the guest could not be read or checked (1)", 1, "uri",
                          uri ? uri : "", "domain", label ? label : "", NULL);
     if (run->opts->json) {
-        g_autoptr(GString) json = g_string_new(NULL);
+        g_autoptr(JsonBuilder) b = json_builder_new();
 
-        virtPVFindingsAppendErrorJSON(json, label, uri, error->message);
-        g_string_append_c(json, '\n');
-        fwrite(json->str, 1, json->len, stdout);
+        virtPVFindingsBuildErrorJSON(b, label, uri, error->message);
+        virtPVPrintJSON(b);
     }
     /* Files report errors as everywhere, on stderr; a fleet audit keeps
      * the record with the others on stdout. */
@@ -456,9 +433,9 @@ static int
 virtPVValidateConnect(virtPVValidateRun *run, char **names)
 {
     virtPVConnectRequest request = {
-        .uris = virtPVValidateConnectURIs,
+        .uris = run->vopts->connect_uris,
         .names = names,
-        .all = virtPVValidateAll,
+        .all = run->vopts->all,
         .what = VIRT_PV_CONNECT_INACTIVE,
         .prepare = virtPVValidatePrepare,
         .prepare_opaque = run,
@@ -469,7 +446,7 @@ virtPVValidateConnect(virtPVValidateRun *run, char **names)
 
     virDomainDefParserInit();
     domains = virtPVConnectFetch(&request);
-    run->several_uris = virtPVValidateConnectURIs && g_strv_length(virtPVValidateConnectURIs) > 1;
+    run->several_uris = run->vopts->connect_uris && g_strv_length(run->vopts->connect_uris) > 1;
     for (i = 0; i < domains->len; i++) {
         const virtPVConnectDomain *dom = g_ptr_array_index(domains, i);
         virtPVValidatePrepared *prepared = dom->data;
@@ -499,20 +476,29 @@ virtPVValidatePrintSummary(const virtPVValidateRun *run)
     for (i = 0; i < VIRT_PV_VERDICT_LAST; i++)
         total += run->counts[i];
     if (run->opts->json) {
-        g_autoptr(GString) json = g_string_new("{\"summary\":{");
+        g_autoptr(JsonBuilder) b = json_builder_new();
 
-        g_string_append_printf(json, "\"guests\":%u", total);
-        for (i = 0; i < VIRT_PV_VERDICT_LAST; i++)
-            g_string_append_printf(json, ",\"%s\":%u", virtPVVerdictNames[i], run->counts[i]);
-        if (run->config) {
-            g_string_append(json, ",\"hook\":{");
-            for (i = 0; i < VIRT_PV_DECISION_LAST; i++)
-                g_string_append_printf(json, "%s\"%s\":%u", i ? "," : "",
-                                       virtPVDecisionToString(i), run->decisions[i]);
-            g_string_append_c(json, '}');
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "summary");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "guests");
+        json_builder_add_int_value(b, total);
+        for (i = 0; i < VIRT_PV_VERDICT_LAST; i++) {
+            json_builder_set_member_name(b, virtPVVerdictNames[i]);
+            json_builder_add_int_value(b, run->counts[i]);
         }
-        g_string_append(json, "}}\n");
-        fwrite(json->str, 1, json->len, stdout);
+        if (run->config) {
+            json_builder_set_member_name(b, "hook");
+            json_builder_begin_object(b);
+            for (i = 0; i < VIRT_PV_DECISION_LAST; i++) {
+                json_builder_set_member_name(b, virtPVDecisionToString(i));
+                json_builder_add_int_value(b, run->decisions[i]);
+            }
+            json_builder_end_object(b);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+        virtPVPrintJSON(b);
         return;
     }
     printf(ngettext("%u guest: %u pass, %u fail, %u not PV, %u could not be checked\n",
@@ -528,26 +514,25 @@ virtPVValidatePrintSummary(const virtPVValidateRun *run)
 }
 
 static gboolean
-virtPVValidateCheckArgs(int argc)
+virtPVValidateCheckArgs(const virtPVValidateOptions *vopts, int argc)
 {
     const char *problem = NULL;
-    gboolean connect = virtPVValidateConnectURIs || virtPVValidateAll;
-    gboolean policy = virtPVValidateConfigPath || virtPVValidateHookPolicy;
+    gboolean connect = vopts->connect_uris || vopts->all;
+    gboolean policy = vopts->config_path || vopts->hook_policy;
 
-    if (virtPVValidateAll && argc > 1)
+    if (vopts->all && argc > 1)
         problem = _("--all and domain names exclude each other");
-    else if (connect && !virtPVValidateAll && argc < 2)
+    else if (connect && !vopts->all && argc < 2)
         problem = _("no domain given (domain names, or --all)");
     else if (!connect && argc < 2)
         problem = _("no domain XML given (a file, or '-' for standard input)");
-    else if (virtPVValidateConfigPath && virtPVValidateHookPolicy)
+    else if (vopts->config_path && vopts->hook_policy)
         problem = _("--config and --hook-policy exclude each other");
-    else if (policy && (virtPVValidateForcePV || virtPVValidateStrict || virtPVValidateIgnore ||
-                        virtPVCapsWanted(&virtPVValidateCaps) || virtPVValidateHost ||
-                        virtPVValidateHostKeyDocs))
+    else if (policy && (vopts->force_pv || vopts->strict || vopts->ignore ||
+                        virtPVCapsWanted(&vopts->caps) || vopts->host || vopts->host_key_docs))
         problem = _("--config and --hook-policy decide as the hook does: they exclude --pv, "
                     "--strict, --ignore, --caps, --emulator, --host and --host-key-document");
-    else if (virtPVValidateCacheDir && !policy)
+    else if (vopts->cache_dir && !policy)
         problem = _("--cache-dir needs --config or --hook-policy");
     if (problem)
         fprintf(stderr, _("error: %s\n"), problem);
@@ -557,9 +542,9 @@ virtPVValidateCheckArgs(int argc)
 static gboolean
 virtPVValidateLoadPolicy(virtPVValidateRun *run, GError **error)
 {
-    const char *path = virtPVValidateConfigPath;
+    const char *path = run->vopts->config_path;
 
-    if (!path && !virtPVValidateHookPolicy)
+    if (!path && !run->vopts->hook_policy)
         return TRUE;
     if (!path)
         path = virPVConfigDefaultPath();
@@ -568,20 +553,23 @@ virtPVValidateLoadPolicy(virtPVValidateRun *run, GError **error)
     run->policy.config = run->config;
     run->policy.config_path = path;
     run->policy.opts = run->opts;
-    run->policy.cache_dir = virtPVValidateCacheDir;
+    run->policy.cache_dir = run->vopts->cache_dir;
     return TRUE;
 }
 
 static int
-virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVValidate(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc, char **argv)
 {
+    const virtPVValidateOptions *vopts = cmd_opts;
     virtPVValidateRun run = {
         .opts = opts,
+        .vopts = vopts,
         .ctx = {
-            .force_pv = virtPVValidateForcePV,
-            .strict = virtPVValidateStrict,
-            .ignore = (const char *const *)virtPVValidateIgnore,
+            .force_pv = vopts->force_pv,
+            .strict = vopts->strict,
+            .ignore = (const char *const *)vopts->ignore,
             .image_check = virtPVValidateImage,
+            .image_opaque = opts->root,
         },
     };
     g_autoptr(virtPVMetrics) metrics = NULL;
@@ -594,27 +582,26 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
     guint total = 0;
     int i;
 
-    if (!virtPVValidateCheckArgs(argc) || !virtPVValidateCheckIgnore(virtPVValidateIgnore))
+    if (!virtPVValidateCheckArgs(vopts, argc) || !virtPVValidateCheckIgnore(vopts->ignore))
         return VIRT_PV_EXIT_ERROR;
-    virtPVValidateRoot = opts->root;
     if (!virtPVValidateLoadPolicy(&run, &error))
         return virtPVReportError(error);
     config = run.config;
-    if (!virHostKeyDocumentLoadAll(virtPVValidateHostKeyDocs, &docs, &error))
+    if (!virHostKeyDocumentLoadAll(vopts->host_key_docs, &docs, &error))
         return virtPVReportError(error);
     run.ctx.host_key_documents = docs;
-    if ((opts->root || virtPVValidateHost) && !run.config &&
+    if ((opts->root || vopts->host) && !run.config &&
         !virtPVValidateReadHost(opts->root, &hs, &error))
         return virtPVReportError(error);
     run.ctx.host = hs.host;
-    virtPVValidateCaps.host = hs.state;
-    if (!run.config && !virtPVValidateLoadCaps(opts, &run.ctx.caps, &error))
+    if (!run.config &&
+        !virtPVCapsLoadForValidation(opts, &vopts->caps, hs.state, NULL, &run.ctx.caps, &error))
         return virtPVReportError(error);
-    if (virtPVValidatePrometheus)
+    if (vopts->prometheus)
         run.metrics = metrics = virtPVMetricsNew();
     run.uris = uris = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-    if (virtPVValidateConnectURIs || virtPVValidateAll) {
+    if (vopts->connect_uris || vopts->all) {
         ret = virtPVValidateConnect(&run, argv + 1);
     } else {
         /* The worst status wins: an input error over findings over fine. */
@@ -629,10 +616,10 @@ virtPVValidate(virtPVGlobalOptions *opts, int argc, char **argv)
 
     for (i = 0; i < VIRT_PV_VERDICT_LAST; i++)
         total += run.counts[i];
-    if (opts->json ? virtPVValidateSummary : total > 1 && !opts->quiet)
+    if (opts->json ? vopts->summary : total > 1 && !opts->quiet)
         virtPVValidatePrintSummary(&run);
     virtPVValidateMetricsHosts(metrics, opts->root, "validate", uris);
-    if (metrics && !virtPVMetricsWrite(metrics, virtPVValidatePrometheus, &error))
+    if (metrics && !virtPVMetricsWrite(metrics, vopts->prometheus, &error))
         return virtPVReportError(error);
     return ret;
 }
@@ -642,5 +629,6 @@ const virtPVCommand virtPVCommandValidate = {
     .params = N_("FILE...|- | --connect URI DOMAIN...|--all"),
     .summary = N_("Check domain definitions against every rule for protected guests"),
     .options = virtPVValidateEntries,
+    .options_size = sizeof(virtPVValidateOptions),
     .run = virtPVValidate,
 };

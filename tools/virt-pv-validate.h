@@ -10,17 +10,16 @@
 /* What `virt-pv validate` and the libvirt hook share: the host and the
  * kernel image as validation sees them. */
 
-/* Read kernels below @root (NULL: /) in virtPVValidateImage. */
-void virtPVValidateSetRoot(const char *root);
-
 /* A virQEMUValidateImageFunc: the SE header of the kernel at @path
- * (below the root set above).  A missing kernel is not checked. */
-gboolean virtPVValidateImage(const char *path, virSEImageHeader **ret_header, GError **error);
+ * below @root (the context's image_opaque: --root, NULL for /).  A missing
+ * kernel is not checked. */
+gboolean virtPVValidateImage(const char *path, gpointer root, virSEImageHeader **ret_header,
+                             GError **error);
 
 /* The same for a guest of a remote libvirt host: its kernel is not read
  * here (the error makes the note kernel-unchecked). */
-gboolean virtPVValidateImageRemote(const char *path, virSEImageHeader **ret_header,
-                                   GError **error);
+gboolean virtPVValidateImageRemote(const char *path, gpointer opaque,
+                                   virSEImageHeader **ret_header, GError **error);
 
 /* What validation keeps of the host: @host points into it. */
 typedef struct {

@@ -23,63 +23,30 @@ static const virtPVCommand *const virtPVCommands[] = {
     &virtPVCommandStatus,
 };
 
-static gboolean virtPVShowVersion;
-static gboolean virtPVShowOptions;
+/* The options of virt-pv itself, before a command's name. */
+typedef struct {
+    gboolean version;
+    gboolean dump_options;
+} virtPVMainOptions;
 
-static GOptionEntry virtPVGlobalEntries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print JSON instead of text"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, NULL, N_("Print only problems"), NULL },
-    { "root", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+static const GOptionEntry virtPVGlobalEntries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, VIRT_PV_OPTION_FIELD(virtPVGlobalOptions, json),
+      N_("Print JSON instead of text"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, VIRT_PV_OPTION_FIELD(virtPVGlobalOptions, quiet),
+      N_("Print only problems"), NULL },
+    { "root", 0, 0, G_OPTION_ARG_FILENAME, VIRT_PV_OPTION_FIELD(virtPVGlobalOptions, root),
       N_("Read /proc, /sys and /dev below DIR instead of /"), N_("DIR") },
     { NULL }
 };
 
-static GOptionEntry virtPVVersionEntries[] = {
-    { "version", 'V', 0, G_OPTION_ARG_NONE, &virtPVShowVersion, N_("Print the version and exit"),
-      NULL },
+static const GOptionEntry virtPVMainEntries[] = {
+    { "version", 'V', 0, G_OPTION_ARG_NONE, VIRT_PV_OPTION_FIELD(virtPVMainOptions, version),
+      N_("Print the version and exit"), NULL },
     /* For the build: the bash completion and the man page check read it. */
-    { "dump-options", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &virtPVShowOptions, NULL, NULL },
+    { "dump-options", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
+      VIRT_PV_OPTION_FIELD(virtPVMainOptions, dump_options), NULL, NULL },
     { NULL }
 };
-
-/* Whether @word is one of @entries' options that takes its value as the
- * next word ("--config FILE", "-o FILE"; not "--config=FILE"). */
-static gboolean
-virtPVOptionTakesValue(const GOptionEntry *entries, const char *word)
-{
-    for (; entries && entries->long_name; entries++) {
-        gboolean named = (word[1] == '-' && g_str_equal(word + 2, entries->long_name)) ||
-                         (word[1] != '-' && word[1] == entries->short_name && !word[2]);
-
-        if (named)
-            return entries->arg != G_OPTION_ARG_NONE;
-    }
-    return FALSE;
-}
-
-/* The number of words of @args, from index 1, that are options of
- * @entries or of the global ones, with their separate values. */
-static int
-virtPVCountOptions(char **args, const GOptionEntry *entries)
-{
-    int n = 1;
-
-    while (args[n] && args[n][0] == '-' && args[n][1] && !g_str_equal(args[n], "--")) {
-        gboolean value = virtPVOptionTakesValue(entries, args[n]) ||
-                         virtPVOptionTakesValue(virtPVGlobalEntries, args[n]);
-
-        n += value && args[n + 1] ? 2 : 1;
-    }
-    return n;
-}
-
-static void
-virtPVBindGlobals(virtPVGlobalOptions *opts)
-{
-    virtPVGlobalEntries[0].arg_data = &opts->json;
-    virtPVGlobalEntries[1].arg_data = &opts->quiet;
-    virtPVGlobalEntries[2].arg_data = &opts->root;
-}
 
 static const virtPVCommand *
 virtPVFindCommand(const char *name)
@@ -107,8 +74,10 @@ virtPVCommandList(void)
     return g_string_free(text, FALSE);
 }
 
+/* A context for @entries and the global options, both bound already. */
 static GOptionContext *
-virtPVContextNew(const char *params, const char *summary, const GOptionEntry *entries)
+virtPVContextNew(const char *params, const char *summary, const GOptionEntry *entries,
+                 const GOptionEntry *global)
 {
     GOptionContext *ctx = g_option_context_new(params);
 
@@ -117,128 +86,127 @@ virtPVContextNew(const char *params, const char *summary, const GOptionEntry *en
         g_option_context_set_summary(ctx, _(summary));
     if (entries)
         g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
-    g_option_context_add_main_entries(ctx, virtPVGlobalEntries, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, global, GETTEXT_PACKAGE);
     return ctx;
 }
 
-/* Parse the options before the subcommand's name; stop at the name. */
-static int
-virtPVParseGlobal(char **args, int *ret_index)
+/* Parse the options before the subcommand's name: GOption stops at the
+ * first word that is not an option, the name, and leaves it in @argv. */
+static gboolean
+virtPVParseMain(virtPVMainOptions *mopts, const GOptionEntry *global, GStrv *argv,
+                GError **error)
 {
+    g_autofree GOptionEntry *entries = virtPVOptionsBind(virtPVMainEntries, mopts);
     g_autoptr(GOptionContext) ctx = virtPVContextNew(_("COMMAND [OPTION…] [ARG…]"), NULL,
-                                                     virtPVVersionEntries);
+                                                     entries, global);
     g_autofree char *commands = virtPVCommandList();
-    g_autoptr(GError) error = NULL;
-    g_auto(GStrv) head = NULL;
-    int ncmd = 1;
-
-    /* Everything up to the first word that is not an option (or an
-     * option's separate argument) belongs to virt-pv itself. */
-    ncmd = virtPVCountOptions(args, virtPVVersionEntries);
-    head = g_new0(char *, ncmd + 1);
-    for (int i = 0; i < ncmd; i++)
-        head[i] = g_strdup(args[i]);
 
     g_option_context_set_description(ctx, commands);
-    if (!g_option_context_parse_strv(ctx, &head, &error))
-        return virtPVReportError(error);
-    if (head[1])
-        return virtPVReportUnexpected(head[1]);
-    *ret_index = ncmd;
-    return -1;
+    g_option_context_set_strict_posix(ctx, TRUE);
+    return g_option_context_parse_strv(ctx, argv, error);
 }
 
 /* Parse a command's options; for a command with raw operands, only the
- * words before its first operand are options. */
+ * words before its first operand are options, and a "--" before that
+ * operand is dropped (GOption keeps one that precedes a word that starts
+ * with "-"). */
 static gboolean
-virtPVParseCommand(const virtPVCommand *cmd, GOptionContext *ctx, char **args, GStrv *ret_argv,
-                   GError **error)
+virtPVParseCommand(const virtPVCommand *cmd, GOptionContext *ctx, GStrv *argv, GError **error)
 {
-    g_auto(GStrv) argv = NULL;
-    g_autoptr(GPtrArray) all = NULL;
-    int nopts;
-    int i;
+    char **args;
 
-    if (!cmd->raw_operands) {
-        argv = g_strdupv(args);
-        if (!g_option_context_parse_strv(ctx, &argv, error))
-            return FALSE;
-        *ret_argv = g_steal_pointer(&argv);
-        return TRUE;
-    }
-    nopts = virtPVCountOptions(args, cmd->options);
-    argv = g_new0(char *, nopts + 1);
-    for (i = 0; i < nopts; i++)
-        argv[i] = g_strdup(args[i]);
-    if (!g_option_context_parse_strv(ctx, &argv, error))
+    if (cmd->raw_operands)
+        g_option_context_set_strict_posix(ctx, TRUE);
+    if (!g_option_context_parse_strv(ctx, argv, error))
         return FALSE;
-    all = g_ptr_array_new();
-    for (i = 0; argv[i]; i++)
-        g_ptr_array_add(all, g_strdup(argv[i]));
-    if (args[nopts] && g_str_equal(args[nopts], "--"))
-        nopts++;
-    for (i = nopts; args[i]; i++)
-        g_ptr_array_add(all, g_strdup(args[i]));
-    g_ptr_array_add(all, NULL);
-    *ret_argv = (GStrv)g_ptr_array_free(g_steal_pointer(&all), FALSE);
+    args = *argv;
+    if (cmd->raw_operands && args[0] && args[1] && g_str_equal(args[1], "--")) {
+        g_free(args[1]);
+        memmove(args + 1, args + 2, g_strv_length(args + 2) * sizeof(char *) + sizeof(char *));
+    }
     return TRUE;
 }
 
 static int
-virtPVRunCommand(const virtPVCommand *cmd, virtPVGlobalOptions *opts, char **args)
+virtPVRunParsed(const virtPVCommand *cmd, virtPVGlobalOptions *opts, gpointer cmd_opts,
+                char **argv)
 {
-    g_autoptr(GOptionContext) ctx = virtPVContextNew(cmd->params, cmd->summary, cmd->options);
-    g_autoptr(GError) error = NULL;
-    g_auto(GStrv) argv = NULL;
-    g_autofree char *prgname = g_strdup_printf("virt-pv %s", cmd->name);
-
-    g_set_prgname(prgname);
-    if (!virtPVParseCommand(cmd, ctx, args, &argv, &error))
-        return virtPVReportError(error);
     if (opts->root && !g_file_test(opts->root, G_FILE_TEST_IS_DIR)) {
+        g_autoptr(GError) error = NULL;
+
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("'%s' is not a directory"), opts->root);
         return virtPVReportError(error);
     }
     opts->color = !opts->json && isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR") &&
                   g_strcmp0(g_getenv("TERM"), "dumb") != 0;
-    return cmd->run(opts, (int)g_strv_length(argv), argv);
+    return cmd->run(opts, cmd_opts, (int)g_strv_length(argv), argv);
 }
 
 static int
-virtPVMain(virtPVGlobalOptions *opts, int argc, char **argv)
+virtPVRunCommand(const virtPVCommand *cmd, virtPVGlobalOptions *opts,
+                 const GOptionEntry *global, char **args)
 {
-    const virtPVCommand *cmd;
-    int index = 0;
+    g_autofree gpointer cmd_opts = g_malloc0(MAX(cmd->options_size, 1));
+    g_autofree GOptionEntry *entries = NULL;
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) argv = g_strdupv(args);
+    g_autofree char *prgname = g_strdup_printf("virt-pv %s", cmd->name);
+    char *root = opts->root;
     int ret;
 
-    virtPVBindGlobals(opts);
-    if ((ret = virtPVParseGlobal(argv, &index)) >= 0)
-        return ret;
+    if (cmd->options_init)
+        memcpy(cmd_opts, cmd->options_init, cmd->options_size);
+    entries = virtPVOptionsBind(cmd->options, cmd_opts);
+    ctx = virtPVContextNew(cmd->params, cmd->summary, entries, global);
+    g_set_prgname(prgname);
+    if (virtPVParseCommand(cmd, ctx, &argv, &error)) {
+        /* GOption frees only what its own context stored: a --root
+         * given before the command's name and again after it is
+         * replaced here. */
+        if (opts->root != root)
+            g_free(root);
+        ret = virtPVRunParsed(cmd, opts, cmd_opts, argv);
+    } else {
+        ret = virtPVReportError(error);
+    }
+    virtPVOptionsClear(cmd->options, cmd_opts);
+    return ret;
+}
 
-    if (virtPVShowVersion) {
+static int
+virtPVMain(virtPVGlobalOptions *opts, char **args)
+{
+    g_autofree GOptionEntry *global = virtPVOptionsBind(virtPVGlobalEntries, opts);
+    virtPVMainOptions mopts = { 0 };
+    const virtPVCommand *cmd;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) argv = g_strdupv(args);
+
+    if (!virtPVParseMain(&mopts, global, &argv, &error))
+        return virtPVReportError(error);
+    if (mopts.version) {
         printf("virt-pv %s\n", VERSION);
         return VIRT_PV_EXIT_OK;
     }
-    if (virtPVShowOptions) {
-        virtPVDumpOptions(virtPVCommands, G_N_ELEMENTS(virtPVCommands), virtPVVersionEntries,
+    if (mopts.dump_options) {
+        virtPVDumpOptions(virtPVCommands, G_N_ELEMENTS(virtPVCommands), virtPVMainEntries,
                           virtPVGlobalEntries);
         return VIRT_PV_EXIT_OK;
     }
-    if (index >= argc) {
+    if (!argv[0] || !argv[1]) {
         g_autofree char *commands = virtPVCommandList();
 
         fprintf(stderr, _("error: no command given\n%s\n"), commands);
         return VIRT_PV_EXIT_ERROR;
     }
-    if (!(cmd = virtPVFindCommand(argv[index]))) {
-        g_autoptr(GError) error = NULL;
-
+    if (!(cmd = virtPVFindCommand(argv[1]))) {
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
-                    _("unknown command '%s'"), argv[index]);
+                    _("unknown command '%s'"), argv[1]);
         return virtPVReportError(error);
     }
-    return virtPVRunCommand(cmd, opts, argv + index);
+    return virtPVRunCommand(cmd, opts, global, argv + 1);
 }
 
 /* Whatever went to standard output must have arrived: a full disk, a
@@ -271,7 +239,7 @@ main(int argc, char **argv)
     textdomain(GETTEXT_PACKAGE);
     g_set_prgname("virt-pv");
 
-    ret = virtPVMain(&opts, argc, argv);
-    g_free(opts.root);
+    ret = virtPVMain(&opts, argv);
+    virtPVOptionsClear(virtPVGlobalEntries, &opts);
     return virtPVFlushStdout(ret);
 }

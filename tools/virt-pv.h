@@ -22,13 +22,27 @@ typedef struct {
     gboolean color;   /* derived: stdout is a terminal that wants colour */
 } virtPVGlobalOptions;
 
-typedef int (*virtPVCommandFunc)(virtPVGlobalOptions *opts, int argc, char **argv);
+/* A command's options, as one struct of its own (@cmd_opts), filled by
+ * GOption for one invocation. */
+typedef int (*virtPVCommandFunc)(const virtPVGlobalOptions *opts, gpointer cmd_opts, int argc,
+                                 char **argv);
+
+/* In the option tables, an entry's arg_data is the offset of its field
+ * in the options struct; virtPVOptionsBind() points a copy of the table
+ * at one instance. */
+#define VIRT_PV_OPTION_FIELD(type, field) ((gpointer)G_STRUCT_OFFSET(type, field))
+
+GOptionEntry *virtPVOptionsBind(const GOptionEntry *entries, gpointer base);
+/* Free what GOption stored in the fields of @base. */
+void virtPVOptionsClear(const GOptionEntry *entries, gpointer base);
 
 typedef struct {
     const char *name;
     const char *params;          /* positional arguments, for --help; N_() unless "" */
     const char *summary;
-    const GOptionEntry *options; /* the subcommand's own, NULL-terminated */
+    const GOptionEntry *options; /* the subcommand's own, NULL-terminated, by field */
+    gsize options_size;          /* the size of its options struct */
+    gconstpointer options_init;  /* the struct's defaults; NULL: all zero */
     virtPVCommandFunc run;       /* argv[0] is the subcommand's name */
     /* Options end at the first operand (or at "--"); every word from
      * there on is passed as it is, even one that starts with "-".  For
@@ -57,26 +71,38 @@ int virtPVReportUnexpected(const char *arg);
 void virtPVDumpOptions(const virtPVCommand *const *commands, gsize ncommands,
                        const GOptionEntry *main_entries, const GOptionEntry *global_entries);
 
-/* How a subcommand gets QEMU's capabilities: --emulator, --cache-dir,
- * --no-cache, --timeout. */
+/* How a subcommand gets QEMU's capabilities: the options of the commands
+ * that ask for them, each command taking those it documents. */
 typedef struct {
-    char *emulator;
-    char *cache_dir;
+    char *emulator;  /* --emulator PATH */
+    char *cache_dir; /* --cache-dir DIR */
     gboolean no_cache;
     int timeout_s;
     char *caps_file; /* --caps FILE: a capabilities file instead of a probe */
-    const virHostPVState *host; /* the host's facts if already read; the
-                                 * cache is keyed on them */
+    char *replies;   /* --replies FILE: a recorded QMP conversation instead of QEMU */
+    char *record;    /* --record FILE: probe, and keep the conversation there */
 } virtPVCapsOptions;
 
 char *virtPVCapsEmulatorPath(const char *emulator);
-guint virtPVCapsTimeoutMs(const virtPVCapsOptions *copts);
 gboolean virtPVCapsCheckOptions(const virtPVCapsOptions *copts, GError **error);
-gboolean virtPVCapsGet(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-                       virQEMUCaps **ret_caps, GError **error);
-gboolean virtPVCapsGetFull(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
-                           virQEMUCaps **ret_caps, char **ret_warning, GError **error);
+/* Whether the user asked for QEMU's capabilities at all (--caps, --emulator). */
 gboolean virtPVCapsWanted(const virtPVCapsOptions *copts);
+
+/* The one loader of QEMU's capabilities: from --replies, --caps FILE, a
+ * fresh probe (--no-cache, --record) or through the cache, which is keyed
+ * on the host's facts: @host if they were read already, else read here.
+ * Why the cache could not be used goes to @ret_warning, or as a warning
+ * to stderr when @ret_warning is NULL. */
+gboolean virtPVCapsLoad(const virtPVGlobalOptions *opts, const virtPVCapsOptions *copts,
+                        const virHostPVState *host, virQEMUCaps **ret_caps, char **ret_warning,
+                        GError **error);
+
+/* What validation takes of them: nothing without --caps or --emulator.
+ * @ret_caps may be NULL. */
+gboolean virtPVCapsLoadForValidation(const virtPVGlobalOptions *opts,
+                                     const virtPVCapsOptions *copts, const virHostPVState *host,
+                                     virQEMUCaps **ret_caps, virQEMUCapsPV *ret_vcaps,
+                                     GError **error);
 
 extern const virtPVCommand virtPVCommandHostValidate;
 extern const virtPVCommand virtPVCommandImageInfo;

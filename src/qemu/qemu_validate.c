@@ -886,7 +886,8 @@ virQEMUValidateKernelState(virQEMUValidateRun *run)
         return run->kernel;
     if (!run->ctx->image_check || !virDomainDefHasKernel(run->def))
         run->kernel = VIR_QEMU_KERNEL_UNCHECKED;
-    else if (!run->ctx->image_check(run->def->os_kernel, &run->image, &run->kernel_error))
+    else if (!run->ctx->image_check(run->def->os_kernel, run->ctx->image_opaque, &run->image,
+                                       &run->kernel_error))
         run->kernel = VIR_QEMU_KERNEL_UNCHECKED;
     else
         run->kernel = run->image ? VIR_QEMU_KERNEL_SE : VIR_QEMU_KERNEL_NOT_SE;

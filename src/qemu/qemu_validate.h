@@ -68,8 +68,8 @@ typedef struct {
  * means the file could not be checked (a note says so), except
  * G_IO_ERROR_NOT_FOUND: a kernel that is not there is not checked, as
  * definitions are often validated away from the host that boots them. */
-typedef gboolean (*virQEMUValidateImageFunc)(const char *path, virSEImageHeader **ret_header,
-                                             GError **error);
+typedef gboolean (*virQEMUValidateImageFunc)(const char *path, gpointer opaque,
+                                             virSEImageHeader **ret_header, GError **error);
 
 typedef struct {
     gboolean force_pv;        /* --pv: a guest without launchSecurity is
@@ -84,6 +84,7 @@ typedef struct {
                                * skipped */
     virQEMUValidateHost host;
     virQEMUValidateImageFunc image_check; /* NULL: kernel-not-se-image skipped */
+    gpointer image_opaque;                /* passed to image_check */
     const GPtrArray *host_key_documents; /* of virHostKeyDocument, to name the
                                           * one a hint asks for; may be NULL */
     const char *emulator_untrusted; /* why the guest's emulator was not run

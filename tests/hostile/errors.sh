@@ -60,6 +60,11 @@ usage "an unknown global option" '^error: Unknown option --frobnicate' --frobnic
 usage "an unknown command option" '^error: Unknown option --frobnicate' validate --frobnicate
 usage "--root that is not a directory" "^error: '$d/guest.xml' is not a directory" \
     --root "$d/guest.xml" validate "$d/guest.xml"
+usage "--root before and after the command's name: the later counts" \
+    "^error: '$d/guest.xml' is not a directory" --root "$d" validate --root "$d/guest.xml" \
+    "$d/guest.xml"
+usage "\"--\" ends virt-pv's own options" "^error: unexpected argument 'extra'" \
+    -q -- host-validate extra
 usage "--timeout out of range" '^error: --timeout must be between 1 and 3600 seconds' \
     validate --timeout 3601 --emulator "$QEMU" "$d/guest.xml"
 usage "--caps with --emulator" '^error: --caps and --emulator exclude each other' \
