@@ -202,6 +202,11 @@ void
 virXMLParserInit(void)
 {
     xmlInitParser();
+    /* GLib makes the C locale of g_ascii_strtoull() on first use, behind
+     * a g_once: a thread that waits there for another can come back with
+     * errno set by the wait, and g_ascii_string_to_unsigned() then takes
+     * a valid "1" for invalid.  Make it here, before the threads. */
+    (void)g_ascii_strtoull("0", NULL, 10);
 }
 
 xmlDocPtr
