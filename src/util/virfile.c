@@ -220,11 +220,10 @@ virFileOpenDir(const char *path, guint flags, GError **error)
  * that have nothing to do with their contents.  The result is
  * NUL-terminated; @ret_len excludes the terminator.  @name is for messages.
  */
-gboolean
-virFileReadFd(int fd, const char *name, gsize max_len, char **ret_contents, gsize *ret_len,
-              GError **error)
+static gboolean
+virFileReadSized(int fd, const struct stat *st, const char *name, gsize max_len,
+                 char **ret_contents, gsize *ret_len, GError **error)
 {
-    struct stat st;
     gsize size = 4096;
     gsize len = 0;
     g_autofree char *buf = NULL;
@@ -232,8 +231,8 @@ virFileReadFd(int fd, const char *name, gsize max_len, char **ret_contents, gsiz
     /* A regular file is read into a buffer of its size (and one byte
      * more, to see the end) in one go; what grows while it is read, and
      * pipes and /proc (size 0), grow the buffer. */
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        size = MIN((gsize)st.st_size, max_len) + 1;
+    if (st && S_ISREG(st->st_mode) && st->st_size > 0)
+        size = MIN((gsize)st->st_size, max_len) + 1;
     size = MIN(size, max_len + 1);
     buf = g_malloc(size + 1);
     for (;;) {
@@ -272,14 +271,25 @@ virFileReadFd(int fd, const char *name, gsize max_len, char **ret_contents, gsiz
     return TRUE;
 }
 
+gboolean
+virFileReadFd(int fd, const char *name, gsize max_len, char **ret_contents, gsize *ret_len,
+              GError **error)
+{
+    struct stat st;
+
+    return virFileReadSized(fd, fstat(fd, &st) == 0 ? &st : NULL, name, max_len, ret_contents,
+                            ret_len, error);
+}
+
 static gboolean
 virFileReadInternal(const char *path, guint flags, gsize max_len, char **ret_contents,
                     gsize *ret_len, GError **error)
 {
+    struct stat st;
     int fd;
     gboolean ok;
 
-    if (!virFileOpenRegular(path, flags, &fd, NULL, error))
+    if (!virFileOpenRegular(path, flags, &fd, &st, error))
         return FALSE;
     if (fd < 0) {
         *ret_contents = NULL;
@@ -287,7 +297,7 @@ virFileReadInternal(const char *path, guint flags, gsize max_len, char **ret_con
             *ret_len = 0;
         return TRUE;
     }
-    ok = virFileReadFd(fd, path, max_len, ret_contents, ret_len, error);
+    ok = virFileReadSized(fd, &st, path, max_len, ret_contents, ret_len, error);
     close(fd);
     return ok;
 }
